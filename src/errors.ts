@@ -1,0 +1,160 @@
+/**
+ * Every error promptopt raises on purpose. Each has a stable `code`, an `exitCode` for the CLI,
+ * and where it helps a `hint` that tells the user what to do. The CLI edge (src/cli/run-command.ts)
+ * is the one place that turns these into messages and exit codes.
+ */
+
+export const EXIT = {
+  ok: 0,
+  belowThreshold: 1,
+  badInput: 2,
+  providerFailure: 3,
+  interrupted: 130,
+} as const;
+
+/** Where in an input file a problem is. Line and column are 1-based. */
+export interface SourceLocation {
+  file?: string;
+  /** Dotted field path, e.g. `target.model` or `cases[3].vars.text`. */
+  path?: string;
+  line?: number;
+  column?: number;
+}
+
+export class PromptoptError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint?: string;
+  readonly location: SourceLocation;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { exitCode?: number; hint?: string; location?: SourceLocation; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = options.exitCode ?? EXIT.badInput;
+    this.hint = options.hint;
+    this.location = options.location ?? {};
+  }
+}
+
+/** One problem found while validating a spec or a cases file. */
+export interface SpecIssue extends SourceLocation {
+  message: string;
+  hint?: string;
+}
+
+/** The spec (or a file it points to) is invalid. Carries every problem found, not only the first. */
+export class SpecError extends PromptoptError {
+  readonly issues: SpecIssue[];
+
+  constructor(issues: SpecIssue[]) {
+    const first = issues[0] ?? { message: 'invalid spec' };
+    super('SPEC_INVALID', formatSpecIssues(issues), {
+      exitCode: EXIT.badInput,
+      hint: first.hint,
+      location: { file: first.file, path: first.path, line: first.line, column: first.column },
+    });
+    this.issues = issues;
+  }
+}
+
+export function formatSpecIssue(issue: SpecIssue): string {
+  const where = [issue.file, issue.line !== undefined ? `${issue.line}:${issue.column ?? 1}` : undefined]
+    .filter(Boolean)
+    .join(':');
+  const path = issue.path ? `${issue.path}: ` : '';
+  const hint = issue.hint ? ` (${issue.hint})` : '';
+  return `${where ? `${where}: ` : ''}${path}${issue.message}${hint}`;
+}
+
+function formatSpecIssues(issues: SpecIssue[]): string {
+  if (issues.length === 1) return formatSpecIssue(issues[0]!);
+  return `${issues.length} problems:\n${issues.map((i) => `  - ${formatSpecIssue(i)}`).join('\n')}`;
+}
+
+/** Wrong command-line usage (unknown split, bad flag value, ...). */
+export class UsageError extends PromptoptError {
+  constructor(message: string, hint?: string) {
+    super('USAGE', message, { exitCode: EXIT.badInput, hint });
+  }
+}
+
+/** A real provider was selected but none of its API-key variables is set. */
+export class MissingApiKeyError extends PromptoptError {
+  readonly envVars: string[];
+  constructor(provider: string, envVars: string[], location?: SourceLocation) {
+    super('MISSING_API_KEY', `no API key for provider "${provider}": set ${envVars.join(' or ')}`, {
+      exitCode: EXIT.badInput,
+      hint: 'or choose `provider: sim` to try promptopt offline with the built-in simulator',
+      location,
+    });
+    this.envVars = envVars;
+  }
+}
+
+export type ProviderErrorKind =
+  | 'auth' // 401/403: try the next key, never retry the same one
+  | 'quota' // insufficient credit / quota exhausted: try the next key
+  | 'rate_limit' // 429: retry after a wait, slow down
+  | 'overloaded' // 529 / 503: retry
+  | 'server' // other 5xx: retry
+  | 'timeout' // request timed out: retry
+  | 'connection' // network failure: retry
+  | 'bad_request' // 400/404/422: the request is wrong, never retry
+  | 'malformed_response'; // 2xx with a body we cannot use: error for that case
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate_limit',
+  'overloaded',
+  'server',
+  'timeout',
+  'connection',
+]);
+
+/** A call to a model failed. Says whether retrying can help and how long the server asked to wait. */
+export class ProviderError extends PromptoptError {
+  readonly kind: ProviderErrorKind;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly provider: string;
+
+  constructor(
+    provider: string,
+    kind: ProviderErrorKind,
+    message: string,
+    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(`PROVIDER_${kind.toUpperCase()}`, `${provider}: ${message}`, {
+      exitCode: EXIT.providerFailure,
+      cause: options.cause,
+    });
+    this.provider = provider;
+    this.kind = kind;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.kind);
+  }
+
+  /** Auth and quota errors move on to the next API key. */
+  get rotatesKey(): boolean {
+    return this.kind === 'auth' || this.kind === 'quota';
+  }
+}
+
+/** The run was interrupted (Ctrl-C). */
+export class InterruptedError extends PromptoptError {
+  constructor() {
+    super('INTERRUPTED', 'interrupted', { exitCode: EXIT.interrupted });
+  }
+}
+
+export function isPromptoptError(error: unknown): error is PromptoptError {
+  return error instanceof PromptoptError;
+}

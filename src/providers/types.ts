@@ -1,0 +1,88 @@
+/**
+ * The model contract: one chat completion in, text plus usage, latency and cost out.
+ * Adapters (anthropic, openai, openai-compatible, openrouter, sim) implement `ChatModel`;
+ * retry, key rotation, rate limiting, caching and cost accounting wrap it as middleware.
+ */
+
+export const PROVIDER_NAMES = ['anthropic', 'openai', 'openrouter', 'openai-compatible', 'sim'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  system?: string;
+  messages: ChatMessage[];
+  /** Sampling temperature. Adapters drop it where the model does not accept it. */
+  temperature?: number;
+  maxTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ChatResponse {
+  text: string;
+  usage: TokenUsage;
+  /** Wall time of the call that produced this text (0 for a cache hit). */
+  latencyMs: number;
+  /** USD; null when the model has no known price (never reported as 0). */
+  costUsd: number | null;
+  model: string;
+  finishReason?: string;
+  /** Short, non-reversible fingerprint of the API key used (never the key). */
+  keyFingerprint?: string;
+  /** True when served from the on-disk cache. */
+  cached?: boolean;
+  /** Number of attempts this call took (1 = first try succeeded). */
+  attempts?: number;
+}
+
+/** A configured model: provider + model id + how to reach it. */
+export interface ChatModel {
+  readonly provider: ProviderName;
+  readonly modelId: string;
+  /** True for the offline simulator: every place that shows its results says so. */
+  readonly simulated: boolean;
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}
+
+/** Price per million tokens, in USD. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+/** What the spec says about a model (target, optimizer, or judge), after normalization. */
+export interface ModelConfig {
+  provider: ProviderName;
+  model: string;
+  temperature?: number;
+  maxTokens: number;
+  baseUrl?: string;
+  /** Environment variable names holding API keys, in priority order. */
+  apiKeyEnv: string[];
+  timeoutMs: number;
+  maxRetries: number;
+  /** Max requests in flight to this provider at once. */
+  concurrency?: number;
+  /** Price override from the spec. */
+  price?: ModelPrice;
+  /** Simulated latency for the `sim` provider, in ms (benchmarks). */
+  simLatencyMs?: number;
+}
+
+/** One request/response, as the trace and the per-key ledger see it. */
+export interface CallRecord {
+  role: 'target' | 'optimizer' | 'judge';
+  provider: ProviderName;
+  model: string;
+  request: ChatRequest;
+  response?: ChatResponse;
+  error?: { code: string; message: string };
+}

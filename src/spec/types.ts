@@ -1,0 +1,107 @@
+/**
+ * The normalized task spec: what `loadSpec` returns after read -> schema -> normalize -> rules.
+ * Field names are camelCase here; the YAML uses snake_case (see README "Spec reference").
+ */
+import type { ModelConfig } from '../providers/types.js';
+import type { AssertionSpec } from '../assertions/types.js';
+
+export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
+export type SplitName = (typeof SPLIT_NAMES)[number];
+
+/** Where a value came from in a YAML file, for error messages. */
+export interface Origin {
+  file: string;
+  path: string;
+  line?: number;
+  column?: number;
+}
+
+export interface TestCase {
+  /** Given in the data, or a stable hash of vars + expected. */
+  id: string;
+  vars: Record<string, unknown>;
+  expected?: unknown;
+  assert: AssertionSpec[];
+  /** Explicit split from the data; the dataset stage fills in the rest. */
+  split?: SplitName;
+  origin: Origin;
+}
+
+/** A case after splitting: always has a split. */
+export interface SplitCase extends TestCase {
+  split: SplitName;
+}
+
+export interface PromptSource {
+  /** The template text that gets optimized. */
+  text: string;
+  /** Absolute path when the spec said `file://...`; undefined for an inline prompt. */
+  file?: string;
+  /** Where the `prompt` node is in the spec (promote rewrites inline prompts in place). */
+  origin: Origin;
+}
+
+export interface SplitConfig {
+  train: number;
+  validation: number;
+  test: number;
+  seed: number;
+  /** Stratify by `expected` when it is a short label (default true). */
+  stratify: boolean;
+}
+
+export type OptimizerStrategyName = 'iterative' | 'evolutionary' | 'hybrid';
+
+export interface OptimizerConfig extends ModelConfig {
+  strategy: OptimizerStrategyName;
+  maxIterations: number;
+  candidates: number;
+  patience: number;
+  /** Validation-phase iterations (0 disables the phase). */
+  validationIterations: number;
+  /** Score below which acceptance requires strict improvement. */
+  strictBelow: number;
+  accept: 'score' | 'significant';
+  /** Allow raw validation cases to be shown to the optimizer (default false: patterns only). */
+  showValidationCases: boolean;
+  /** Token budget for one meta-prompt. */
+  metaPromptTokens: number;
+  seed: number;
+}
+
+export interface Spec {
+  /** Absolute path of the YAML file. */
+  file: string;
+  /** Folder of the YAML file; relative paths resolve against it. */
+  dir: string;
+  name: string;
+  description: string;
+  prompt: PromptSource;
+  /**
+   * Where the optimized prompt goes: `user` (default) sends it as the user message, with an
+   * optional fixed `system`; `system` sends it as the system message, with a fixed `user` template.
+   */
+  promptRole: 'user' | 'system';
+  /** Fixed system template (never optimized). Only with promptRole `user`. */
+  system?: string;
+  /** Fixed user template (never optimized). Required with promptRole `system`. */
+  user?: string;
+  target: ModelConfig;
+  optimizer: OptimizerConfig;
+  /** Judge model for `llm-rubric`; defaults to the optimizer model. */
+  judge: ModelConfig;
+  cases: TestCase[];
+  /** Where the cases came from: the spec itself, or an absolute path to a data file. */
+  casesFile?: string;
+  defaultAssert: AssertionSpec[];
+  splits: SplitConfig;
+  threshold: number;
+  concurrency: number;
+  cache: { enabled: boolean; dir: string };
+  budget?: { maxCostUsd: number };
+  repeat: number;
+  /** Folder for versioned prompts (meant to be committed). */
+  versionsDir: string;
+  /** Folder for run outputs (traces, checkpoints, reports). */
+  runsDir: string;
+}
