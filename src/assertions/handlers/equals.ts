@@ -1,0 +1,52 @@
+/**
+ * `equals`: the trimmed output is exactly the value. An object/array value compares the output parsed
+ * as JSON, deeply (key order ignored). A miss that is the right answer in the wrong shape ("The answer
+ * is: Positive." for "positive") is a format_violation; anything else is a wrong_answer.
+ */
+import { canonicalJson } from '../../util/hash.js';
+import { extractJsonValues, tryParseJson } from '../extract-json.js';
+import { jsonDiff } from '../json-diff.js';
+import { failed, passed } from '../outcome.js';
+import { clip, escapeRegExp, looseText, quote, showJson } from '../text.js';
+import type { AssertionHandler, AssertionOutcome } from '../types.js';
+
+/** True when `expected` appears in `output` as a whole word or phrase, ignoring case. */
+function occursIn(output: string, expected: string): boolean {
+  const needle = looseText(expected);
+  if (needle === '') return false;
+  const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(needle)}($|[^\\p{L}\\p{N}])`, 'u');
+  return pattern.test(output.toLowerCase().replace(/\s+/g, ' '));
+}
+
+function equalsStructured(expected: object, output: string): AssertionOutcome {
+  const want = canonicalJson(expected);
+  const shown = { expected: clip(want), actual: clip(output) };
+  const parsed = tryParseJson(output.trim());
+  if (parsed.ok) {
+    if (canonicalJson(parsed.value) === want) return passed(`output equals ${showJson(expected)}`, shown);
+    const diff = jsonDiff(expected, parsed.value).join('; ');
+    return failed('wrong_answer', `expected JSON ${showJson(expected)}, got ${showJson(parsed.value)}: ${diff}`, shown);
+  }
+  if (extractJsonValues(output).some((value) => canonicalJson(value) === want)) {
+    return failed(
+      'format_violation',
+      `output holds the expected JSON ${showJson(expected)} inside other text; expected only the JSON, got ${quote(output)}`,
+      shown,
+    );
+  }
+  return failed('invalid_json', `expected JSON ${showJson(expected)}, got non-JSON output ${quote(output)}`, shown);
+}
+
+export const equals: AssertionHandler = (assertion, { output }) => {
+  const { value } = assertion;
+  if (value !== null && typeof value === 'object') return equalsStructured(value, output);
+  const expected = value === undefined || value === null ? '' : String(value);
+  const actual = output.trim();
+  const shown = { expected: clip(expected), actual: clip(output) };
+  if (actual === expected.trim()) return passed(`output equals ${quote(expected.trim())}`, shown);
+  const sameLoosely = looseText(actual) === looseText(expected) && looseText(expected) !== '';
+  if (sameLoosely || occursIn(actual, expected)) {
+    return failed('format_violation', `expected exactly ${quote(expected.trim())}, got ${quote(actual)} (right answer, wrong shape)`, shown);
+  }
+  return failed('wrong_answer', `expected ${quote(expected.trim())}, got ${quote(actual)}`, shown);
+};

@@ -1,0 +1,35 @@
+/**
+ * `regex`: the output matches the pattern (a JavaScript RegExp source, no flags, like promptfoo).
+ * An anchored pattern (`^...` or `...$`) describes the output's shape, so a miss is a
+ * format_violation; otherwise the required content is missing.
+ */
+import { assertionError, failed, passed } from '../outcome.js';
+import { clip, errorMessage, quote } from '../text.js';
+import type { AssertionHandler } from '../types.js';
+
+const compiled = new Map<string, RegExp | string>();
+
+/** The RegExp for a pattern, or the compile error message (both cached). */
+function compile(pattern: string): RegExp | string {
+  let entry = compiled.get(pattern);
+  if (entry === undefined) {
+    try {
+      entry = new RegExp(pattern);
+    } catch (error) {
+      entry = errorMessage(error);
+    }
+    compiled.set(pattern, entry);
+  }
+  return entry;
+}
+
+export const regex: AssertionHandler = ({ value }, { output }) => {
+  if (typeof value !== 'string' || value === '') return assertionError('regex needs a pattern string as its value');
+  const re = compile(value);
+  if (typeof re === 'string') return assertionError(`invalid regex /${value}/: ${re}`);
+  const shown = { expected: clip(`/${value}/`), actual: clip(output) };
+  const match = re.exec(output);
+  if (match) return passed(`output matches /${value}/ at ${quote(match[0], 80)}`, shown);
+  const anchored = value.startsWith('^') || (value.endsWith('$') && !value.endsWith('\\$'));
+  return failed(anchored ? 'format_violation' : 'missing_content', `output does not match /${value}/; got ${quote(output)}`, shown);
+};

@@ -1,0 +1,13 @@
+/** `starts-with`: the output (leading whitespace ignored) begins with the value. */
+import { assertionError, failed, passed } from '../outcome.js';
+import { clip, quote } from '../text.js';
+import { valueText } from '../value-list.js';
+import type { AssertionHandler } from '../types.js';
+
+export const startsWith: AssertionHandler = ({ value }, { output }) => {
+  const prefix = valueText(value);
+  if (prefix === undefined || prefix === '') return assertionError('starts-with needs a non-empty string value');
+  const shown = { expected: clip(prefix), actual: clip(output) };
+  if (output.trimStart().startsWith(prefix)) return passed(`output starts with ${quote(prefix)}`, shown);
+  return failed('format_violation', `output does not start with ${quote(prefix)}; got ${quote(output)}`, shown);
+};

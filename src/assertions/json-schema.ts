@@ -1,0 +1,122 @@
+/**
+ * JSON Schema support for `is-json`, `contains-json` and `json-schema`: resolving the schema
+ * (inline object, JSON text, or `file://schema.json|yaml` relative to the spec), compiling it once
+ * with ajv (allErrors, ajv-formats; draft 2019-09 / 2020-12 when `$schema` says so), and rendering
+ * validation errors for reasons.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
+import { canonicalJson } from '../util/hash.js';
+import { errorMessage } from './text.js';
+
+type Draft = 'draft-07' | '2019-09' | '2020-12';
+type AnyAjv = Ajv | Ajv2019 | Ajv2020;
+
+const ajvByDraft = new Map<Draft, AnyAjv>();
+const validators = new Map<string, ValidateFunction>();
+const schemaFiles = new Map<string, unknown>();
+
+function draftOf(schema: unknown): Draft {
+  const id = schema && typeof schema === 'object' ? (schema as Record<string, unknown>).$schema : undefined;
+  if (typeof id === 'string' && id.includes('2020-12')) return '2020-12';
+  if (typeof id === 'string' && id.includes('2019-09')) return '2019-09';
+  return 'draft-07';
+}
+
+function ajvFor(draft: Draft): AnyAjv {
+  let ajv = ajvByDraft.get(draft);
+  if (!ajv) {
+    // strict: false so annotations such as `example` do not make a schema unusable.
+    const options = { allErrors: true, strict: false, logger: false } as const;
+    ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : new Ajv(options);
+    addFormatsModule.default(ajv);
+    ajvByDraft.set(draft, ajv);
+  }
+  return ajv;
+}
+
+export type SchemaLookup = { ok: true; schema: object } | { ok: false; error: string };
+
+/** The schema an assertion's `value` names: an object, JSON text, or `file://` relative to `baseDir`. */
+export function resolveSchema(value: unknown, baseDir: string): SchemaLookup {
+  if (value && typeof value === 'object') return { ok: true, schema: value };
+  if (typeof value !== 'string') {
+    return { ok: false, error: 'a JSON schema must be an object or a file:// reference' };
+  }
+  const text = value.trim();
+  if (text.startsWith('file://')) return loadSchemaFile(path.resolve(baseDir, text.slice('file://'.length)));
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') return { ok: true, schema: parsed };
+  } catch {
+    // fall through
+  }
+  return { ok: false, error: `a JSON schema must be an object or a file:// reference, got ${JSON.stringify(text.slice(0, 80))}` };
+}
+
+function loadSchemaFile(file: string): SchemaLookup {
+  if (!schemaFiles.has(file)) {
+    try {
+      const text = readFileSync(file, 'utf8');
+      schemaFiles.set(file, /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ok: false, error: code === 'ENOENT' ? `schema file not found: ${file}` : `cannot read schema file ${file}: ${errorMessage(error)}` };
+    }
+  }
+  const schema = schemaFiles.get(file);
+  if (!schema || typeof schema !== 'object') return { ok: false, error: `schema file ${file} does not hold an object` };
+  return { ok: true, schema };
+}
+
+export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
+
+/** Compiles a schema once; the same schema (by canonical JSON) reuses the compiled validator. */
+export function compileSchema(schema: object): Compiled {
+  const key = canonicalJson(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    try {
+      // A copy without `$id`-collisions across specs: ajv keys schemas by $id, so compile a clone.
+      validate = ajvFor(draftOf(schema)).compile(JSON.parse(key) as object);
+    } catch (error) {
+      return { ok: false, error: `invalid JSON schema: ${errorMessage(error)}` };
+    }
+    validators.set(key, validate);
+  }
+  return { ok: true, validate };
+}
+
+/** The first `max` ajv errors as `/path: message`, joined with "; ". */
+export function formatSchemaErrors(errors: ErrorObject[] | null | undefined, max = 3): string {
+  const list = errors ?? [];
+  const shown = list.slice(0, max).map((e) => {
+    const where = e.instancePath === '' ? '(root)' : e.instancePath;
+    const extra =
+      e.keyword === 'additionalProperties' && 'additionalProperty' in e.params
+        ? ` (${String(e.params.additionalProperty)})`
+        : e.keyword === 'enum' && 'allowedValues' in e.params
+          ? ` ${JSON.stringify(e.params.allowedValues)}`
+          : '';
+    return `${where}: ${e.message ?? e.keyword}${extra}`;
+  });
+  const more = list.length > max ? ` (+${list.length - max} more)` : '';
+  return shown.join('; ') + more;
+}
+
+export type SchemaCheck = { ok: true } | { ok: false; error: string; schemaError: boolean };
+
+/** Validates `data` against the schema `value` names; `schemaError` marks a broken schema, not bad data. */
+export function checkSchema(data: unknown, value: unknown, baseDir: string): SchemaCheck {
+  const lookup = resolveSchema(value, baseDir);
+  if (!lookup.ok) return { ok: false, error: lookup.error, schemaError: true };
+  const compiled = compileSchema(lookup.schema);
+  if (!compiled.ok) return { ok: false, error: compiled.error, schemaError: true };
+  if (compiled.validate(data)) return { ok: true };
+  return { ok: false, error: formatSchemaErrors(compiled.validate.errors), schemaError: false };
+}

@@ -1,0 +1,30 @@
+/**
+ * Templating of an assertion's `value` with the case's vars and `{{expected}}`, before dispatch.
+ * Strings are rendered (also inside arrays and objects); a string that is exactly one `{{name}}`
+ * naming an object or array is replaced by that raw value, so `equals: "{{expected}}"` and
+ * `contains-json: "{{expected}}"` can compare structured expectations.
+ */
+import { renderTemplate } from '../spec/template.js';
+
+const WHOLE_VARIABLE = /^\s*\{\{\s*([A-Za-z_][\w-]*)\s*\}\}\s*$/;
+
+/** The variables a value sees: the case's vars plus `expected` (when the case has one). */
+export function templateVars(vars: Record<string, unknown>, expected: unknown): Record<string, unknown> {
+  return expected === undefined ? vars : { ...vars, expected };
+}
+
+export function renderValue(value: unknown, vars: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE_VARIABLE.exec(value);
+    if (whole && Object.hasOwn(vars, whole[1]!)) {
+      const raw = vars[whole[1]!];
+      if (raw !== null && typeof raw === 'object') return raw;
+    }
+    return renderTemplate(value, vars);
+  }
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, vars));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, vars)]));
+  }
+  return value;
+}

@@ -1,0 +1,29 @@
+import { renderTemplate } from '../spec/template.js';
+import type { ChatRequest } from '../providers/types.js';
+
+/** The parts of a spec that decide how a prompt becomes a request. */
+export interface RequestShape {
+  promptRole: 'user' | 'system';
+  system?: string;
+  user?: string;
+  maxTokens: number;
+  temperature?: number;
+}
+
+/**
+ * Renders one case: the optimized prompt goes where `promptRole` says; the fixed `system` or `user`
+ * template (never optimized) fills the other side.
+ */
+export function renderRequest(shape: RequestShape, prompt: string, vars: Record<string, unknown>): ChatRequest {
+  const rendered = renderTemplate(prompt, vars);
+  const request: ChatRequest =
+    shape.promptRole === 'system'
+      ? { system: rendered, messages: [{ role: 'user', content: renderTemplate(shape.user ?? '', vars) }], maxTokens: shape.maxTokens }
+      : {
+          ...(shape.system ? { system: renderTemplate(shape.system, vars) } : {}),
+          messages: [{ role: 'user', content: rendered }],
+          maxTokens: shape.maxTokens,
+        };
+  if (shape.temperature !== undefined) request.temperature = shape.temperature;
+  return request;
+}

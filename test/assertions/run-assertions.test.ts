@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { runAssertions } from '../../src/assertions/run-assertions.js';
+import { caseFailuresFrom, passOf, scoreOf } from '../../src/assertions/summarize.js';
+import type { AssertionResult } from '../../src/assertions/types.js';
+import { check, ctx } from './helpers.js';
+
+describe('templated values', () => {
+  it('renders {{expected}} and vars in strings and in nested lists', async () => {
+    const vars = { name: 'Ada', city: 'Paris' };
+    expect((await check({ type: 'equals', value: '{{expected}}' }, 'positive', { expected: 'positive' })).pass).toBe(true);
+    expect((await check({ type: 'contains', value: 'Hello {{name}}' }, 'Hello Ada!', { vars })).pass).toBe(true);
+    const all = await check({ type: 'contains-all', value: ['{{name}}', '{{city}}'] }, 'Ada in Paris', { vars });
+    expect(all.pass).toBe(true);
+    const missing = await check({ type: 'contains', value: 'Hi {{name}}' }, 'Hello Ada', { vars });
+    expect(missing.reason).toContain('"Hi Ada"');
+  });
+
+  it('renders a structured expected as JSON inside a larger string', async () => {
+    const r = await check({ type: 'contains', value: 'got {{expected}}' }, 'got {"a":1}', { expected: { a: 1 } });
+    expect(r.pass).toBe(true);
+  });
+
+  it('substitutes a structured expected raw when the value is exactly {{expected}}', async () => {
+    const expected = { sentiment: 'positive', confidence: 'high' };
+    const equalsOk = await check({ type: 'equals', value: '{{expected}}' }, '{"confidence":"high","sentiment":"positive"}', { expected });
+    expect(equalsOk.pass).toBe(true);
+    const containsOk = await check({ type: 'contains-json', value: '{{ expected }}' }, 'Here:\n{"sentiment":"positive","confidence":"high"}', {
+      expected,
+    });
+    expect(containsOk.pass).toBe(true);
+    const wrong = await check({ type: 'contains-json', value: '{{expected}}' }, '{"sentiment":"negative","confidence":"high"}', { expected });
+    expect(wrong).toMatchObject({ pass: false, category: 'wrong_answer' });
+    expect(wrong.reason).toContain('$.sentiment: expected "positive", got "negative"');
+  });
+
+  it('renders strings inside a schema object', async () => {
+    const value = { type: 'object', properties: { label: { const: '{{expected}}' } }, required: ['label'] };
+    expect((await check({ type: 'json-schema', value }, '{"label":"spam"}', { expected: 'spam' })).pass).toBe(true);
+    expect((await check({ type: 'json-schema', value }, '{"label":"ham"}', { expected: 'spam' })).category).toBe('schema_violation');
+  });
+});
+
+describe('not- negation', () => {
+  it('not-contains: forbidden_content with a clear reason', async () => {
+    const r = await check({ type: 'not-contains', value: 'refund' }, 'We will refund you.');
+    expect(r).toMatchObject({ type: 'not-contains', pass: false, score: 0, category: 'forbidden_content' });
+    expect(r.reason).toBe('output contains "refund" but must not');
+    expect(await check({ type: 'not-contains', value: 'refund' }, 'No money back.')).toMatchObject({ pass: true, score: 1 });
+  });
+
+  it('not-icontains-any names the forbidden word it found', async () => {
+    const r = await check({ type: 'not-icontains-any', value: 'sorry, apolog' }, 'We APOLOGIZE.');
+    expect(r).toMatchObject({ pass: false, category: 'forbidden_content' });
+    expect(r.reason).toBe('output contains "apolog" but must not');
+  });
+
+  it('not-regex is forbidden_content; not-is-json and not-equals are format_violation', async () => {
+    expect((await check({ type: 'not-regex', value: 'as an AI' }, 'Well, as an AI model...')).category).toBe('forbidden_content');
+    const json = await check({ type: 'not-is-json' }, '{"a":1}');
+    expect(json).toMatchObject({ pass: false, category: 'format_violation', reason: 'output is valid JSON but must not' });
+    expect((await check({ type: 'not-is-json' }, 'plain text')).pass).toBe(true);
+    expect((await check({ type: 'not-equals', value: 'N/A' }, 'N/A')).category).toBe('format_violation');
+  });
+
+  it('flips graded scores', async () => {
+    expect(await check({ type: 'not-javascript', value: '0.3' }, 'x')).toMatchObject({ pass: true, score: 0.7 });
+  });
+
+  it('an assertion_error stays an error under negation', async () => {
+    const r = await check({ type: 'not-regex', value: '(' }, 'x');
+    expect(r).toMatchObject({ pass: false, score: 0, category: 'assertion_error' });
+  });
+});
+
+describe('errors never escape', () => {
+  it('an unknown type is an assertion_error result', async () => {
+    const r = await check({ type: 'similar', value: 'x' }, 'x');
+    expect(r).toMatchObject({ pass: false, category: 'assertion_error', reason: 'unknown assertion type "similar"' });
+  });
+
+  it('results keep assertion order and metric labels', async () => {
+    const results = await runAssertions(
+      [
+        { type: 'javascript', value: 'null.x' },
+        { type: 'contains', value: 'a', metric: 'has-a' },
+      ],
+      ctx('a'),
+    );
+    expect(results.map((r) => [r.type, r.pass, r.metric])).toEqual([
+      ['javascript', false, undefined],
+      ['contains', true, 'has-a'],
+    ]);
+  });
+});
+
+describe('cost and latency', () => {
+  it('cost: pass, cost_exceeded with both amounts, unknown cost is an assertion_error', async () => {
+    expect((await check({ type: 'cost', threshold: 0.01 }, 'x', { costUsd: 0.002 })).pass).toBe(true);
+    const r = await check({ type: 'cost', threshold: 0.001 }, 'x', { costUsd: 0.0025 });
+    expect(r).toMatchObject({ pass: false, category: 'cost_exceeded', expected: '<= $0.001', actual: '$0.0025' });
+    expect(r.reason).toBe('cost $0.0025 exceeds the maximum $0.001');
+    const unknown = await check({ type: 'cost', value: 0.01 }, 'x', { costUsd: null });
+    expect(unknown.category).toBe('assertion_error');
+    expect(unknown.reason).toContain('cost unknown for this model');
+  });
+
+  it('latency: pass (a cache hit is 0 ms) and latency_exceeded', async () => {
+    expect((await check({ type: 'latency', threshold: 100 }, 'x', { latencyMs: 0 })).pass).toBe(true);
+    const r = await check({ type: 'latency', value: '500' }, 'x', { latencyMs: 812 });
+    expect(r).toMatchObject({ pass: false, category: 'latency_exceeded' });
+    expect(r.reason).toBe('latency 812 ms exceeds the maximum 500 ms');
+    expect((await check({ type: 'latency' }, 'x')).category).toBe('assertion_error');
+  });
+});
+
+describe('summarize', () => {
+  const results: AssertionResult[] = [
+    { type: 'contains', pass: true, score: 1, reason: 'ok' },
+    { type: 'equals', pass: false, score: 0, reason: 'expected "a", got "b"', category: 'wrong_answer', expected: 'a', actual: 'b' },
+    { type: 'javascript', pass: false, score: 0.5, reason: 'meh', category: 'format_violation' },
+  ];
+
+  it('caseFailuresFrom keeps the failed ones as CaseFailure', () => {
+    expect(caseFailuresFrom(results)).toEqual([
+      { type: 'equals', category: 'wrong_answer', reason: 'expected "a", got "b"', expected: 'a', actual: 'b' },
+      { type: 'javascript', category: 'format_violation', reason: 'meh' },
+    ]);
+  });
+
+  it('scoreOf is the mean (1 when empty); passOf needs every pass', () => {
+    expect(scoreOf(results)).toBeCloseTo(0.5);
+    expect(scoreOf([])).toBe(1);
+    expect(passOf(results)).toBe(false);
+    expect(passOf([results[0]!])).toBe(true);
+    expect(passOf([])).toBe(true);
+  });
+});

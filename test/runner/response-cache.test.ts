@@ -1,0 +1,85 @@
+import { mkdtemp, rm, readdir, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ResponseCache } from '../../src/runner/response-cache.js';
+import { cacheKey } from '../../src/runner/cache-key.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptopt-cache-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const response = { text: 'hi', usage: { inputTokens: 3, outputTokens: 1 }, latencyMs: 12, costUsd: 0.5, model: 'm' };
+const model = { provider: 'openai' as const, modelId: 'gpt-4o-mini' };
+const request = { messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 10 };
+
+describe('cacheKey', () => {
+  it('changes with every input that determines a response', () => {
+    const base = cacheKey(model, request, 0);
+    expect(cacheKey(model, request, 0)).toBe(base);
+    expect(cacheKey(model, request, 1)).not.toBe(base);
+    expect(cacheKey({ ...model, modelId: 'gpt-4o' }, request, 0)).not.toBe(base);
+    expect(cacheKey({ ...model, provider: 'openrouter' }, request, 0)).not.toBe(base);
+    expect(cacheKey(model, { ...request, temperature: 0.7 }, 0)).not.toBe(base);
+    expect(cacheKey(model, { ...request, maxTokens: 11 }, 0)).not.toBe(base);
+    expect(cacheKey(model, { ...request, system: 'x' }, 0)).not.toBe(base);
+    expect(cacheKey(model, request, 0, 'run-1')).not.toBe(base);
+    expect(cacheKey({ ...model, baseUrl: 'http://127.0.0.1:1/v1' }, request, 0)).not.toBe(base);
+  });
+});
+
+describe('ResponseCache', () => {
+  it('round-trips a response and marks it cached', async () => {
+    const cache = new ResponseCache(dir);
+    expect(await cache.get('k')).toBeUndefined();
+    await cache.put('k', response);
+    expect(await cache.get('k')).toEqual({ ...response, cached: true });
+    expect(await cache.has('k')).toBe(true);
+  });
+
+  it('survives concurrent writers to the same and different keys', async () => {
+    const a = new ResponseCache(dir);
+    const b = new ResponseCache(dir);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).put(`k${i % 10}`, { ...response, text: `v${i % 10}` })),
+    );
+    for (let i = 0; i < 10; i++) expect((await a.get(`k${i}`))?.text).toBe(`v${i}`);
+    expect((await a.stats()).entries).toBe(10);
+  });
+
+  it('treats a torn index line (a write killed midway) as a miss, not a corrupt entry', async () => {
+    const cache = new ResponseCache(dir);
+    await cache.put('k', response);
+    const indexDir = join(dir, (await readdir(dir)).find((d) => d.startsWith('index'))!);
+    const bucket = await findFile(indexDir);
+    const text = await readFile(bucket, 'utf8');
+    await writeFile(bucket, `${text}\n${text.slice(0, Math.floor(text.length / 2))}`);
+    expect((await cache.get('k'))?.text).toBe('hi');
+    await writeFile(bucket, text.slice(0, Math.floor(text.length / 2)));
+    expect(await cache.get('k')).toBeUndefined();
+  });
+
+  it('reports stats and clears', async () => {
+    const cache = new ResponseCache(dir);
+    await cache.put('a', response);
+    await cache.put('b', response);
+    const stats = await cache.stats();
+    expect(stats.entries).toBe(2);
+    expect(stats.bytes).toBeGreaterThan(0);
+    expect(await cache.clear()).toBe(2);
+    expect((await cache.stats()).entries).toBe(0);
+  });
+});
+
+async function findFile(folder: string): Promise<string> {
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isFile()) return path;
+    if (entry.isDirectory()) return findFile(path);
+  }
+  throw new Error(`no file under ${folder}`);
+}

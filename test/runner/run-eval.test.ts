@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../src/errors.js';
+import { ModelCaller, BudgetExhaustedError } from '../../src/runner/model-caller.js';
+import { ResponseCache } from '../../src/runner/response-cache.js';
+import { IncompleteEvalError, runEval, type RunEvalOptions } from '../../src/runner/run-eval.js';
+import type { SplitCase } from '../../src/spec/types.js';
+import { lastUserMessage, recordingModel } from '../support/recording-model.js';
+
+const origin = { file: 'task.yaml', path: 'cases' };
+const cases: SplitCase[] = ['alpha', 'beta', 'gamma', 'delta'].map((word, i) => ({
+  id: `c${i}`,
+  vars: { word },
+  expected: word.toUpperCase(),
+  assert: [],
+  split: i < 3 ? 'train' : 'test',
+  origin,
+}));
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptopt-runner-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function options(overrides: Partial<RunEvalOptions>): RunEvalOptions {
+  return {
+    cases,
+    prompt: 'Shout {{word}}',
+    shape: { promptRole: 'user', maxTokens: 16 },
+    defaultAssert: [{ type: 'equals', value: '{{expected}}' }],
+    baseDir: dir,
+    target: recordingModel((r) => lastUserMessage(r).replace('Shout ', '').toUpperCase()),
+    caller: new ModelCaller(),
+    concurrency: 4,
+    repeat: 1,
+    ...overrides,
+  };
+}
+
+describe('runEval', () => {
+  it('renders each case, asserts, and summarizes per split and overall', async () => {
+    const result = await runEval(options({}));
+    expect(result.cases.map((c) => [c.caseId, c.pass, c.output])).toEqual([
+      ['c0', true, 'ALPHA'],
+      ['c1', true, 'BETA'],
+      ['c2', true, 'GAMMA'],
+      ['c3', true, 'DELTA'],
+    ]);
+    expect(result.summaries.map((s) => [s.split, s.passed, s.total])).toEqual([
+      ['train', 3, 3],
+      ['test', 1, 1],
+      ['all', 4, 4],
+    ]);
+  });
+
+  it('records a failing assertion with its category and reason', async () => {
+    const target = recordingModel((r) => `The answer is: ${lastUserMessage(r).replace('Shout ', '')}.`);
+    const result = await runEval(options({ target }));
+    const failure = result.cases[0]!.failures[0]!;
+    expect(result.cases[0]!.pass).toBe(false);
+    expect(failure.type).toBe('equals');
+    expect(failure.category).toBe('format_violation');
+    expect(failure.reason).toContain('ALPHA');
+  });
+
+  it('bounds concurrency', async () => {
+    const target = recordingModel(() => 'x', { latencyMs: 20 });
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...cases[0]!, id: `m${i}`, vars: { word: `w${i}` } }));
+    await runEval(options({ target, cases: many, concurrency: 5 }));
+    expect(target.maxInFlight).toBe(5);
+    expect(target.requests).toHaveLength(20);
+  });
+
+  it('turns a provider error into a failed case, not a crash', async () => {
+    const target = recordingModel((r, i) => (i === 1 ? new ProviderError('sim', 'server', 'HTTP 500 after 4 retries') : 'ALPHA'));
+    const result = await runEval(options({ target, concurrency: 1 }));
+    const broken = result.cases[1]!;
+    expect(broken.pass).toBe(false);
+    expect(broken.providerError?.message).toContain('HTTP 500');
+    expect(broken.failures[0]!.category).toBe('provider_error');
+    expect(result.summaries.at(-1)!.providerErrors).toBe(1);
+  });
+
+  it('gives repeat samples distinct cache entries and scores the mean over samples', async () => {
+    const cache = new ResponseCache(join(dir, 'cache'));
+    let n = 0;
+    const flaky = recordingModel((r) => (n++ % 2 === 0 ? lastUserMessage(r).replace('Shout ', '').toUpperCase() : 'nope'));
+    const first = await runEval(options({ target: flaky, caller: new ModelCaller({ cache }), repeat: 2, concurrency: 1 }));
+    expect(flaky.requests).toHaveLength(8);
+    expect(first.cases[0]!.score).toBe(0.5);
+    expect(first.cases[0]!.pass).toBe(false);
+    expect(first.summaries.at(-1)!.score).toBe(0.5);
+
+    const again = recordingModel(() => 'should not be called');
+    const second = await runEval(options({ target: again, caller: new ModelCaller({ cache }), repeat: 2 }));
+    expect(again.requests).toHaveLength(0);
+    expect(second.cases.map((c) => c.score)).toEqual(first.cases.map((c) => c.score));
+    expect(second.summaries.at(-1)!.cacheHits).toBe(8);
+  });
+
+  it('re-runs assertions on cached outputs', async () => {
+    const cache = new ResponseCache(join(dir, 'cache'));
+    await runEval(options({ caller: new ModelCaller({ cache }) }));
+    const stricter = await runEval(
+      options({ caller: new ModelCaller({ cache }), defaultAssert: [{ type: 'equals', value: 'ALPHA' }] }),
+    );
+    expect(stricter.cases.map((c) => c.pass)).toEqual([true, false, false, false]);
+    expect(stricter.cases.every((c) => c.cacheHit)).toBe(true);
+  });
+
+  it('stops at the budget after calls in flight and reports the cases it scored', async () => {
+    const target = recordingModel((r) => lastUserMessage(r).replace('Shout ', '').toUpperCase(), { costPerCall: 0.01 });
+    const caller = new ModelCaller({ maxCostUsd: 0.02 });
+    const error = await runEval(options({ target, caller, concurrency: 1 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncompleteEvalError);
+    const incomplete = error as IncompleteEvalError;
+    expect(incomplete.cause).toBeInstanceOf(BudgetExhaustedError);
+    expect(incomplete.partial.cases).toHaveLength(2);
+    expect(target.requests).toHaveLength(2);
+  });
+
+  it('shares one call between identical requests in flight', async () => {
+    const target = recordingModel(() => 'ALPHA', { latencyMs: 10 });
+    const twins = [cases[0]!, { ...cases[0]!, id: 'twin' }];
+    await runEval(options({ target, cases: twins, concurrency: 2 }));
+    expect(target.requests).toHaveLength(1);
+  });
+});
