@@ -34,7 +34,7 @@ export interface RunEvalOptions {
 
 /** Thrown when a run stops before every case was scored; carries the cases that were. */
 export class IncompleteEvalError extends Error {
-  constructor(readonly cause: BudgetExhaustedError | InterruptedError, readonly partial: EvalResult) {
+  constructor(override readonly cause: BudgetExhaustedError | InterruptedError, readonly partial: EvalResult) {
     super(cause.message);
   }
 }

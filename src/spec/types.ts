@@ -104,4 +104,11 @@ export interface Spec {
   versionsDir: string;
   /** Folder for run outputs (traces, checkpoints, reports). */
   runsDir: string;
+  /** The variable the `input` shorthand of a case fills (default `input`). */
+  inputVar?: string;
+  /**
+   * Where each top-level field and its direct children are in the YAML, keyed by YAML path
+   * (`splits`, `budget.max_cost_usd`, `target.model`), for errors raised after loading.
+   */
+  origins?: Record<string, Origin>;
 }
