@@ -1,0 +1,124 @@
+/**
+ * The spec's `cases` -> TestCase[]: an inline list, or a path (also `file://path`) to a .jsonl,
+ * .json, .yaml/.yml or .csv file. Every problem is an issue naming the file, the row and the field;
+ * explicit ids must be unique, generated ones are made unique.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { SpecIssue } from '../errors.js';
+import { displayPath, type IssueAt, type Locator } from '../spec/issues.js';
+import { resolveSpecPath } from '../spec/read-template.js';
+import type { TestCase } from '../spec/types.js';
+import { normalizeCase } from './normalize-case.js';
+import { readCsvRows } from './read-csv.js';
+import { readJsonlRows } from './read-jsonl.js';
+import { readJsonRows, readYamlRows } from './read-list-rows.js';
+import { rowsFromList, type RawRow, type RowsRead } from './raw-row.js';
+
+const READERS: Record<string, (file: string, text: string) => RowsRead> = {
+  '.jsonl': readJsonlRows,
+  '.json': readJsonRows,
+  '.yaml': readYamlRows,
+  '.yml': readYamlRows,
+  '.csv': readCsvRows,
+};
+
+export interface LoadCasesOptions {
+  /** The spec: inline cases are located in it, and file problems point at its `cases` field. */
+  specLocator: Locator;
+  specIssueAt: IssueAt;
+  specDir: string;
+  inputVar: string;
+}
+
+export interface LoadedCases {
+  cases: TestCase[];
+  /** Absolute path of the data file, when the cases came from one. */
+  casesFile?: string;
+  issues: SpecIssue[];
+}
+
+export async function loadCases(source: unknown, options: LoadCasesOptions): Promise<LoadedCases> {
+  if (Array.isArray(source)) {
+    const rows = rowsFromList(options.specLocator.file, source, options.specLocator, { base: ['cases'], fromDataFile: false });
+    return buildCases(rows, [], options, undefined);
+  }
+  if (typeof source !== 'string' || source === '') return { cases: [], issues: [] }; // the schema reports it
+  const file = resolveSpecPath(options.specDir, source);
+  const read = await readRows(file, options);
+  return buildCases(read.rows, read.issues, options, file);
+}
+
+async function readRows(file: string, options: LoadCasesOptions): Promise<RowsRead> {
+  const at = (message: string, hint: string): RowsRead => ({ rows: [], issues: [options.specIssueAt(['cases'], message, { hint })] });
+  const reader = READERS[extname(file).toLowerCase()];
+  if (!reader) return at(`unsupported cases file type "${extname(file) || file}"`, `use one of: ${Object.keys(READERS).join(', ')}`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? (error as Error).message})`;
+    return at(`cases file ${what}: ${displayPath(file)}`, `paths are relative to the spec's folder (${displayPath(options.specDir)})`);
+  }
+  return reader(file, text);
+}
+
+function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesOptions, file: string | undefined): LoadedCases {
+  const issues = [...readIssues];
+  if (rows.length === 0 && readIssues.length === 0) {
+    const message = file ? `cases file has no cases: ${displayPath(file)}` : 'the cases list is empty';
+    issues.push(options.specIssueAt(['cases'], message, { hint: 'add at least one case' }));
+  }
+  const normalized = rows.map((row) => ({ row, ...normalizeCase(row, options.inputVar) }));
+  for (const n of normalized) issues.push(...n.issues);
+
+  // Explicit ids must be unique; generated ids (identical cases) get a -2, -3 suffix.
+  const seen = new Map<string, RawRow>();
+  for (const { row, testCase, idGiven } of normalized) {
+    if (!testCase || !idGiven) continue;
+    const first = seen.get(testCase.id);
+    if (first) issues.push(duplicateIdIssue(testCase.id, row, first));
+    else seen.set(testCase.id, row);
+  }
+  const cases: TestCase[] = [];
+  for (const { row, testCase, idGiven } of normalized) {
+    if (!testCase) continue;
+    if (!idGiven) {
+      let id = testCase.id;
+      for (let n = 2; seen.has(id); n++) id = `${testCase.id}-${n}`;
+      testCase.id = id;
+      seen.set(id, row);
+    }
+    cases.push(testCase);
+  }
+  return { cases, ...(file ? { casesFile: file } : {}), issues: collapseRepeats(issues) };
+}
+
+function duplicateIdIssue(id: string, row: RawRow, first: RawRow): SpecIssue {
+  const where = `${first.path[0]}[${String(first.path[1])}]${first.position.line !== undefined ? ` at ${displayPath(first.file)}:${first.position.line}` : ''}`;
+  return row.issueAt(['id'], `duplicate case id "${id}": also used by ${where}`, {
+    hint: 'ids must be unique; leave id out to get a stable generated one',
+  });
+}
+
+/** The same problem on many rows (a misspelled column) is reported once, with a count. */
+function collapseRepeats(issues: SpecIssue[]): SpecIssue[] {
+  const groups = new Map<string, { first: SpecIssue; count: number }>();
+  const out: SpecIssue[] = [];
+  for (const issue of issues) {
+    const key = `${issue.file}\u0000${(issue.path ?? '').replace(/^cases\[\d+\]/, 'cases[]')}\u0000${issue.message}`;
+    const group = groups.get(key);
+    if (group) {
+      group.count++;
+      continue;
+    }
+    const entry = { first: { ...issue }, count: 1 };
+    groups.set(key, entry);
+    out.push(entry.first);
+  }
+  for (const { first, count } of groups.values()) {
+    if (count > 1) first.message += ` (and ${count - 1} more row${count > 2 ? 's' : ''})`;
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * Cross-field rules, run on the normalized spec once the schema passed: prompt role vs the fixed
+ * system/user templates, template variables vs case vars, budget vs known prices, base URLs,
+ * simulator-only settings. Each problem is one issue with a path and a position.
+ */
+import type { SpecIssue } from '../errors.js';
+import { parseAssertionType } from '../assertions/names.js';
+import { lookupPrice } from '../providers/prices.js';
+import type { ModelConfig } from '../providers/types.js';
+import type { IssueAt } from './issues.js';
+import type { RawModel, RawSpec } from './schema.js';
+import { checkTemplateVariables } from './template-vars-rule.js';
+import type { Spec } from './types.js';
+
+export interface RulesContext {
+  raw: RawSpec;
+  issueAt: IssueAt;
+  env: NodeJS.ProcessEnv;
+}
+
+export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {
+  return [
+    ...checkPromptRole(spec, context),
+    ...checkTemplateVariables(spec, context.raw, context.issueAt),
+    ...checkBudgetPrices(spec, context),
+    ...checkBaseUrls(spec, context),
+    ...checkSimOnlyFields(spec, context),
+  ];
+}
+
+function checkPromptRole(spec: Spec, { raw, issueAt }: RulesContext): SpecIssue[] {
+  if (spec.promptRole === 'user') {
+    if (raw.user === undefined) return [];
+    return [
+      issueAt(['user'], '`user` is only allowed with `prompt_role: system`', {
+        key: true,
+        hint: 'with prompt_role user (the default) the prompt is the user message; use `system:` for a fixed system message',
+      }),
+    ];
+  }
+  const issues: SpecIssue[] = [];
+  if (raw.system !== undefined) {
+    issues.push(
+      issueAt(['system'], '`system` is not allowed with `prompt_role: system`: the prompt is the system message', {
+        key: true,
+        hint: 'remove `system:`, or set `prompt_role: user`',
+      }),
+    );
+  }
+  if (raw.user === undefined) {
+    const issue = issueAt(['prompt_role'], 'a fixed `user` template is required with `prompt_role: system`', {
+      key: true,
+      hint: 'add e.g. `user: "{{input}}"`: the message each case sends',
+    });
+    issues.push({ ...issue, path: 'user' });
+  }
+  return issues;
+}
+
+/** A budget can only be enforced when every model that may be called has a known price. */
+function checkBudgetPrices(spec: Spec, { issueAt }: RulesContext): SpecIssue[] {
+  if (!spec.budget) return [];
+  const models: [string, ModelConfig][] = [
+    ['target', spec.target],
+    ['optimizer', spec.optimizer],
+  ];
+  const assertions = [...spec.defaultAssert, ...spec.cases.flatMap((c) => c.assert)];
+  if (assertions.some((a) => parseAssertionType(a.type).base === 'llm-rubric')) models.push(['judge', spec.judge]);
+  const unpriced = models.filter(([, m]) => m.price === undefined && lookupPrice(m.provider, m.model) === undefined);
+  if (unpriced.length === 0) return [];
+  const names = unpriced.map(([role, m]) => `${role} model "${m.model}" (${m.provider})`);
+  return [
+    issueAt(['budget', 'max_cost_usd'], `a budget needs known prices, but ${names.join(' and ')} ${unpriced.length > 1 ? 'have' : 'has'} no known price`, {
+      hint: `add \`price: { input_per_mtok, output_per_mtok }\` under ${unpriced.map(([role]) => role).join(' and ')}`,
+    }),
+  ];
+}
+
+/** openai-compatible needs a server address: base_url, or OPENAI_BASE_URL in the environment. */
+function checkBaseUrls(spec: Spec, { raw, issueAt, env }: RulesContext): SpecIssue[] {
+  if (env.OPENAI_BASE_URL) return [];
+  const checked: [string, ModelConfig][] = [['target', spec.target]];
+  if (raw.optimizer?.provider !== undefined) checked.push(['optimizer', spec.optimizer]);
+  if (raw.judge?.provider !== undefined) checked.push(['judge', spec.judge]);
+  return checked
+    .filter(([, m]) => m.provider === 'openai-compatible' && m.baseUrl === undefined)
+    .map(([role]) =>
+      issueAt([role, 'base_url'], 'provider openai-compatible needs a base_url', {
+        hint: `set ${role}.base_url (e.g. http://127.0.0.1:8080/v1) or the OPENAI_BASE_URL environment variable`,
+      }),
+    );
+}
+
+function checkSimOnlyFields(spec: Spec, { raw, issueAt }: RulesContext): SpecIssue[] {
+  const sections: [string, RawModel | undefined, ModelConfig][] = [
+    ['target', raw.target, spec.target],
+    ['optimizer', raw.optimizer, spec.optimizer],
+    ['judge', raw.judge, spec.judge],
+  ];
+  return sections
+    .filter(([, rawModel, model]) => rawModel?.sim_latency_ms !== undefined && model.provider !== 'sim')
+    .map(([role]) =>
+      issueAt([role, 'sim_latency_ms'], 'sim_latency_ms only applies to provider sim', {
+        key: true,
+        hint: `remove it, or set ${role}.provider: sim`,
+      }),
+    );
+}

@@ -1,0 +1,130 @@
+/**
+ * The zod schema of the RAW YAML (snake_case, before defaults). Objects are strict, so an unknown or
+ * misspelled key is an error. Cases are checked row by row by the dataset stage with `caseSchema`.
+ */
+import { z } from 'zod';
+import { PROVIDER_NAMES } from '../providers/types.js';
+import { allAssertionTypeNames, parseAssertionType } from '../assertions/names.js';
+import { SPLIT_NAMES } from './types.js';
+import { didYouMean, withSuggestion } from './did-you-mean.js';
+import { LITERAL_KEY_HINT, isEnvVarName, looksLikeSecret } from './secrets.js';
+
+const positiveInt = z.number().int().min(1);
+const ratio = z.number().min(0).max(1);
+
+const assertionType = z.string().superRefine((type, ctx) => {
+  if (parseAssertionType(type).base !== undefined) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: withSuggestion(`unknown assertion type "${type}"`, didYouMean(type, allAssertionTypeNames())),
+    params: { hint: 'any type can be negated with a not- prefix; see the README for the list' },
+  });
+});
+
+export const assertionSchema = z.strictObject({
+  type: assertionType,
+  value: z.unknown().optional(),
+  threshold: z.number().optional(),
+  metric: z.string().optional(),
+  provider: z.string().optional(),
+});
+
+/** One case, inline in the spec or one row of a data file (after extra keys became vars). */
+export const caseSchema = z.strictObject({
+  id: z.union([z.string().min(1), z.number()]).optional(),
+  vars: z.record(z.string(), z.unknown()).optional(),
+  input: z.unknown().optional(),
+  expected: z.unknown().optional(),
+  assert: z.array(assertionSchema).optional(),
+  split: z.enum(SPLIT_NAMES).optional(),
+});
+export type RawCase = z.infer<typeof caseSchema>;
+
+/** The keys a row may use; in a data file every other key becomes a var. */
+export const CASE_KEYS = Object.keys(caseSchema.shape);
+
+const apiKeyEnvEntry = z.string().superRefine((value, ctx) => {
+  if (looksLikeSecret(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'this entry looks like an API key, not an environment variable name',
+      params: { hint: LITERAL_KEY_HINT },
+    });
+  } else if (!isEnvVarName(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'not a valid environment variable name',
+      params: { hint: 'use letters, digits and _ only, not starting with a digit (e.g. OPENAI_API_KEY)' },
+    });
+  }
+});
+
+const modelFields = {
+  provider: z.enum(PROVIDER_NAMES).optional(),
+  model: z.string().min(1).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: positiveInt.optional(),
+  base_url: z.url({ protocol: /^https?$/ }).optional(),
+  api_key_env: z.union([apiKeyEnvEntry, z.array(apiKeyEnvEntry)]).optional(),
+  timeout_ms: positiveInt.optional(),
+  max_retries: z.number().int().min(0).optional(),
+  concurrency: positiveInt.optional(),
+  price: z.strictObject({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).optional(),
+  sim_latency_ms: z.number().min(0).optional(),
+};
+
+export const modelSchema = z.strictObject(modelFields);
+export type RawModel = z.infer<typeof modelSchema>;
+
+const targetSchema = z.strictObject({
+  ...modelFields,
+  provider: z.enum(PROVIDER_NAMES),
+  model: z.string().min(1),
+});
+
+const optimizerSchema = z.strictObject({
+  ...modelFields,
+  strategy: z.enum(['iterative', 'evolutionary', 'hybrid']).optional(),
+  max_iterations: positiveInt.optional(),
+  candidates: z.number().int().min(1).max(10).optional(),
+  patience: positiveInt.optional(),
+  validation_iterations: z.number().int().min(0).optional(),
+  strict_below: ratio.optional(),
+  accept: z.enum(['score', 'significant']).optional(),
+  show_validation_cases: z.boolean().optional(),
+  meta_prompt_tokens: positiveInt.optional(),
+  seed: z.number().int().optional(),
+});
+export type RawOptimizer = z.infer<typeof optimizerSchema>;
+
+export const specSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().min(1),
+  prompt: z.string().min(1),
+  prompt_role: z.enum(['user', 'system']).optional(),
+  system: z.string().min(1).optional(),
+  user: z.string().min(1).optional(),
+  target: targetSchema,
+  optimizer: optimizerSchema.optional(),
+  judge: modelSchema.optional(),
+  cases: z.union([z.string().min(1), z.array(z.unknown())]),
+  input_var: z.string().min(1).optional(),
+  defaults: z.strictObject({ assert: z.array(assertionSchema).optional() }).optional(),
+  splits: z
+    .strictObject({
+      train: ratio.optional(),
+      validation: ratio.optional(),
+      test: ratio.optional(),
+      seed: z.number().int().optional(),
+      stratify: z.boolean().optional(),
+    })
+    .optional(),
+  threshold: ratio.optional(),
+  concurrency: positiveInt.optional(),
+  cache: z.union([z.boolean(), z.strictObject({ enabled: z.boolean().optional(), dir: z.string().min(1).optional() })]).optional(),
+  budget: z.strictObject({ max_cost_usd: z.number().positive() }).optional(),
+  repeat: positiveInt.optional(),
+  versions_dir: z.string().min(1).optional(),
+  runs_dir: z.string().min(1).optional(),
+});
+export type RawSpec = z.infer<typeof specSchema>;
