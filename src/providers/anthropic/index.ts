@@ -1,0 +1,78 @@
+/**
+ * Anthropic Messages API adapter (`@anthropic-ai/sdk` `messages.create`). The SDK sends
+ * anthropic-version 2026-10-21, which has no temperature/top_p/top_k: we never send them
+ * (createModel warns once when the spec sets a temperature). Only `text` blocks make the answer;
+ * `thinking` and other blocks are ignored.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { malformedResponse, mapProviderError } from '../map-provider-error.js';
+import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../types.js';
+
+export const ANTHROPIC_API_VERSION = '2026-10-21';
+
+export interface AnthropicAdapterOptions {
+  apiKey: string;
+  baseUrl: string;
+}
+
+/** Why a temperature in the spec cannot be honoured (always, on this API version). */
+export function anthropicTemperatureIssue(): string {
+  return `anthropic API ${ANTHROPIC_API_VERSION} does not accept temperature`;
+}
+
+export function createAnthropicModel(config: ModelConfig, options: AnthropicAdapterOptions): ChatModel {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl,
+    maxRetries: 0, // withRetry owns retries
+    timeout: config.timeoutMs,
+  });
+  const secrets = [options.apiKey];
+
+  return {
+    provider: 'anthropic',
+    modelId: config.model,
+    simulated: false,
+    async complete(request: ChatRequest): Promise<ChatResponse> {
+      const started = performance.now();
+      let message: unknown;
+      try {
+        message = await client.messages.create(
+          {
+            model: config.model,
+            max_tokens: request.maxTokens,
+            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+            ...(request.system ? { system: request.system } : {}),
+          },
+          { signal: request.signal },
+        );
+      } catch (error) {
+        if (request.signal?.aborted) throw error;
+        throw mapProviderError('anthropic', error, { secrets });
+      }
+      return { ...readMessage(message, config.model), latencyMs: Math.round(performance.now() - started) };
+    },
+  };
+}
+
+/** A Messages API body → text and usage, or malformed_response. */
+export function readMessage(body: unknown, fallbackModel: string): Omit<ChatResponse, 'latencyMs'> {
+  if (!body || typeof body !== 'object') throw malformedResponse('anthropic', 'body is not a JSON object');
+  const { content, usage, model, stop_reason } = body as Record<string, unknown>;
+  if (!Array.isArray(content)) throw malformedResponse('anthropic', 'no `content` array');
+  const texts = content.filter(
+    (block): block is { type: 'text'; text: string } =>
+      !!block && typeof block === 'object' && block.type === 'text' && typeof block.text === 'string',
+  );
+  const u = (usage ?? {}) as Record<string, unknown>;
+  if (typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') {
+    throw malformedResponse('anthropic', 'no `usage.input_tokens`/`usage.output_tokens`');
+  }
+  return {
+    text: texts.map((b) => b.text).join(''),
+    usage: { inputTokens: u.input_tokens, outputTokens: u.output_tokens },
+    costUsd: null, // filled in by withCost
+    model: typeof model === 'string' ? model : fallbackModel,
+    finishReason: typeof stop_reason === 'string' ? stop_reason : undefined,
+  };
+}

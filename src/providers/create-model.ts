@@ -1,0 +1,99 @@
+/**
+ * The one factory that turns a ModelConfig into a ready ChatModel:
+ *
+ *   withRetry( withRateLimit( withKeyRotation( key → withCost(adapter(key)) ) ) )
+ *
+ * Retry is outermost so backoff sleeps hold no rate-limit slot; the limiter sees every attempt
+ * (and every 429); rotation happens inside one attempt; cost is computed per call, so the key
+ * ledger sees it. The simulator skips keys and retries. A real provider without a key throws
+ * MissingApiKeyError: there is never a silent fallback to the simulator.
+ */
+import { MissingApiKeyError } from '../errors.js';
+import { anthropicTemperatureIssue, createAnthropicModel } from './anthropic/index.js';
+import type { KeyLedger } from './key-ledger.js';
+import { withCost } from './middleware/with-cost.js';
+import { withKeyRotation } from './middleware/with-key-rotation.js';
+import { defaultRateLimiters, withRateLimit, type RateLimiterRegistry } from './middleware/with-rate-limit.js';
+import { withRetry, type RetryInfo } from './middleware/with-retry.js';
+import { createOpenAIModel, openaiTemperatureIssue } from './openai/index.js';
+import { PROVIDER_DEFAULTS, resolveEndpoint, type RealProvider } from './resolve-endpoint.js';
+import { createSimModel } from './sim/index.js';
+import type { ChatModel, ModelConfig } from './types.js';
+
+export type ModelRole = 'target' | 'optimizer' | 'judge';
+
+export interface CreateModelOptions {
+  role: ModelRole;
+  /** Where API keys and base URLs are read from; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  /** One line per warning (e.g. a temperature the model cannot take). */
+  warn?: (message: string) => void;
+  /** Per-key tallies; pass the same ledger to every model to get one summary. */
+  ledger?: KeyLedger;
+  /** Per-provider concurrency limiters; the process-wide registry by default. */
+  rateLimiters?: RateLimiterRegistry;
+  /** Called before each retry's wait (for progress output and traces). */
+  onRetry?: (info: RetryInfo) => void;
+  /** Test seams for withRetry. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export function createModel(config: ModelConfig, options: CreateModelOptions): ChatModel {
+  const { role } = options;
+  const warn = options.warn ?? (() => {});
+  const limiters = options.rateLimiters ?? defaultRateLimiters;
+
+  if (config.provider === 'sim') {
+    const sim = withCost(createSimModel(config), config.price);
+    // The simulator has no provider limits; cap it only when the spec asks (benchmarks).
+    return config.concurrency ? withRateLimit(sim, limiters.get('sim', config.concurrency)) : sim;
+  }
+
+  const provider: RealProvider = config.provider;
+  const env = options.env ?? process.env;
+  const endpoint = resolveEndpoint(provider, config, env, role);
+  if (endpoint.keys.length === 0) {
+    throw new MissingApiKeyError(provider, endpoint.keyEnv, { path: `${role}.provider` });
+  }
+
+  const issue = temperatureIssue(provider, config.model);
+  if (config.temperature !== undefined && issue) {
+    warn(`warning: ${issue}; ignoring ${role}.temperature=${config.temperature} for ${config.model}`);
+  }
+
+  const api = PROVIDER_DEFAULTS[provider].api;
+  const rotating = withKeyRotation({
+    provider,
+    modelId: config.model,
+    keys: endpoint.keys,
+    ledger: options.ledger,
+    createModel: ({ key }) =>
+      withCost(
+        api === 'anthropic'
+          ? createAnthropicModel(config, { apiKey: key, baseUrl: endpoint.baseUrl })
+          : createOpenAIModel(config, {
+              provider: provider as Exclude<RealProvider, 'anthropic'>,
+              apiKey: key,
+              baseUrl: endpoint.baseUrl,
+            }),
+        config.price,
+      ),
+  });
+  const limited = withRateLimit(rotating, limiters.get(provider, config.concurrency));
+  return withRetry(limited, {
+    maxRetries: config.maxRetries,
+    sleep: options.sleep,
+    random: options.random,
+    onRetry: options.onRetry,
+  });
+}
+
+function temperatureIssue(provider: RealProvider, model: string): string | undefined {
+  return provider === 'anthropic' ? anthropicTemperatureIssue() : openaiTemperatureIssue(model);
+}
+
+/** `sim:sim-classifier (simulated)`, `anthropic:claude-haiku-4-5`. */
+export function describeModel(model: Pick<ChatModel, 'provider' | 'modelId' | 'simulated'>): string {
+  return `${model.provider}:${model.modelId}${model.simulated ? ' (simulated)' : ''}`;
+}

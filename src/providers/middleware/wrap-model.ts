@@ -1,0 +1,14 @@
+import type { ChatModel, ChatRequest, ChatResponse } from '../types.js';
+
+/** A middleware's view of a call: the request and the next model in the chain. */
+export type CompleteFn = (request: ChatRequest, next: ChatModel) => Promise<ChatResponse>;
+
+/** Wraps a model, keeping its identity (provider, model id, simulated). */
+export function wrapModel(inner: ChatModel, complete: CompleteFn): ChatModel {
+  return {
+    provider: inner.provider,
+    modelId: inner.modelId,
+    simulated: inner.simulated,
+    complete: (request) => complete(request, inner),
+  };
+}
