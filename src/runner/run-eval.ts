@@ -3,7 +3,7 @@
  * -> assertions -> results. A failed model call is a failed case with category provider_error, never
  * a crash; a spent budget or an interrupt stops scheduling, lets calls in flight finish, and throws.
  */
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { InterruptedError, ProviderError } from '../errors.js';
 import { runAssertions } from '../assertions/run-assertions.js';
 import type { AssertionSpec } from '../assertions/types.js';
@@ -26,6 +26,8 @@ export interface RunEvalOptions {
   judge?: ChatModel;
   caller: ModelCaller;
   concurrency: number;
+  /** A limiter shared with other evaluations running at the same time (candidates scored together). */
+  limit?: LimitFunction;
   repeat: number;
   onProgress?: (progress: EvalProgress) => void;
   signal?: AbortSignal;
@@ -41,7 +43,7 @@ export class IncompleteEvalError extends Error {
 
 export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   const started = performance.now();
-  const limit = pLimit(Math.max(1, options.concurrency));
+  const limit = options.limit ?? pLimit(Math.max(1, options.concurrency));
   const progress: EvalProgress = { done: 0, total: options.cases.length * options.repeat, passed: 0, costUsd: 0, cacheHits: 0 };
   const judge = options.judge ? options.caller.bind(options.judge, 'judge', options.meta) : undefined;
   let stop: BudgetExhaustedError | InterruptedError | undefined;

@@ -48,6 +48,12 @@ export class SpendLedger {
     return [...this.lines.values()].some((l) => l.unknownCostCalls > 0);
   }
 
+  /** Continues from an earlier snapshot (a resumed run counts what it already spent). */
+  restore(lines: SpendLine[]): void {
+    this.lines.clear();
+    for (const line of lines) this.lines.set(`${line.role}\u0000${line.model}`, { ...line });
+  }
+
   snapshot(): SpendLine[] {
     return [...this.lines.values()].map((l) => ({ ...l }));
   }

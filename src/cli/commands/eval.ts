@@ -1,0 +1,166 @@
+/**
+ * `promptopt eval <task.yaml>`: score a prompt on a split and exit 0 (score >= threshold), 1 (below),
+ * 2 (bad input or usage) or 3 (a provider failure or an incomplete run), so CI can gate on it.
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import chalk from 'chalk';
+import { EXIT, UsageError } from '../../errors.js';
+import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
+import { runEval } from '../../runner/run-eval.js';
+import { summaryFor } from '../../runner/summarize.js';
+import type { SplitName } from '../../spec/types.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { createProgressView } from '../progress.js';
+import { openTaskSession } from '../task-session.js';
+import { formatPercent, type Io } from '../terminal.js';
+import { evalJson } from '../output/eval-json.js';
+import { junitXml } from '../output/junit.js';
+import { stepSummaryMarkdown } from '../output/step-summary.js';
+import { evalTable, failingCasesText } from '../output/eval-table.js';
+import { checkPromptVariables } from '../check-prompt-variables.js';
+import { describeTarget } from '../describe-target.js';
+import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
+
+export interface EvalOptions {
+  prompt?: string;
+  split: string;
+  threshold?: string;
+  json?: boolean;
+  output?: string;
+  junit?: string;
+  concurrency?: string;
+  cache: boolean;
+  quiet?: boolean;
+  dryRun?: boolean;
+}
+
+const SPLITS = ['train', 'validation', 'test', 'all'] as const;
+
+export async function evalCommand(file: string, options: EvalOptions, io: Io, signal: AbortSignal): Promise<number> {
+  const split = parseSplit(options.split);
+  const threshold = options.threshold === undefined ? undefined : parseUnit('--threshold', options.threshold);
+  const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency);
+  const warn = (message: string) => io.err(chalk.yellow(message));
+
+  const session = await openTaskSession(file, { noCache: !options.cache, warn });
+  const { spec, caller } = session;
+  const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
+  const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
+  if (options.prompt) checkPromptVariables(prompt, promptFile!, spec);
+  const cases = selectSplit(session.cases, split);
+  if (split !== 'all') assertSplitsNonEmpty(spec, session.cases, [split]);
+
+  const shape = {
+    promptRole: spec.promptRole,
+    system: spec.system,
+    user: spec.user,
+    maxTokens: spec.target.maxTokens,
+    temperature: spec.target.temperature,
+  };
+  const targetLabel = describeTarget(session.target);
+
+  if (options.dryRun) {
+    const estimate = await dryRunEstimate({ session, cases, prompt, shape });
+    if (options.json) io.out(JSON.stringify(dryRunJson(spec.name, estimate)));
+    else io.out(formatDryRun(estimate, targetLabel));
+    return EXIT.ok;
+  }
+
+  if (!options.quiet && !options.json) io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}`);
+  const progress = createProgressView('eval', { tty: io.isTTY, quiet: Boolean(options.quiet) });
+  let result;
+  try {
+    result = await runEval({
+      cases,
+      prompt,
+      shape,
+      defaultAssert: spec.defaultAssert,
+      baseDir: spec.dir,
+      target: session.target,
+      judge: session.judge,
+      caller,
+      concurrency: concurrency ?? spec.concurrency,
+      repeat: spec.repeat,
+      onProgress: (p) => progress.update(p),
+      signal,
+    });
+  } finally {
+    progress.stop();
+  }
+
+  const overall = summaryFor(result.summaries, split)!;
+  const effectiveThreshold = threshold ?? spec.threshold;
+  const passed = overall.score >= effectiveThreshold;
+  const providerErrors = overall.providerErrors;
+  const exitCode = providerErrors > 0 ? EXIT.providerFailure : passed ? EXIT.ok : EXIT.belowThreshold;
+  const target = { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated };
+  const document = evalJson(
+    {
+      task: spec.name,
+      specFile: spec.file,
+      promptFile,
+      target,
+      split,
+      threshold: effectiveThreshold,
+      score: overall.score,
+      passed,
+      exitCode,
+      keys: session.keyLedger.snapshot(),
+      spend: caller.ledger.snapshot(),
+    },
+    result,
+  );
+
+  if (options.output) await writeFileAtomic(resolve(options.output), `${JSON.stringify(document, null, 2)}\n`);
+  if (options.junit) await writeFileAtomic(resolve(options.junit), junitXml(spec.name, result));
+  const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+  if (stepSummary) {
+    await appendFile(
+      stepSummary,
+      stepSummaryMarkdown({ task: spec.name, model: targetLabel, simulated: target.simulated, threshold: effectiveThreshold, score: overall.score, passed }, result),
+    );
+  }
+
+  if (options.json) {
+    io.out(JSON.stringify(document));
+  } else {
+    io.out(evalTable(result));
+    const failing = failingCasesText(result);
+    if (failing) io.out(`\n${failing}`);
+    io.out('');
+    if (providerErrors > 0) {
+      io.out(chalk.red(`ERROR: ${providerErrors} case(s) failed with provider errors after retries; the score is not a verdict on the prompt (exit 3).`));
+    } else {
+      const verdict = passed ? chalk.green('PASS') : chalk.red('FAIL');
+      const cmp = passed ? '>=' : '<';
+      io.out(`${verdict}: score ${formatPercent(overall.score)} ${cmp} threshold ${formatPercent(effectiveThreshold)} · ${targetLabel}`);
+    }
+  }
+  return exitCode;
+}
+
+function parseSplit(value: string): SplitName | 'all' {
+  if ((SPLITS as readonly string[]).includes(value)) return value as SplitName | 'all';
+  throw new UsageError(`--split must be one of ${SPLITS.join(', ')} (got "${value}")`);
+}
+
+export function parseUnit(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${flag} must be a number from 0 to 1 (got "${value}")`);
+  return n;
+}
+
+export function parsePositiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1 (got "${value}")`);
+  return n;
+}
+
+async function readPromptFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`--prompt: cannot read ${path}`, 'give the path of a prompt template file');
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Commander wiring only. Each command lives in commands/; runCommand turns what they throw into
+ * exit codes. This is the one module that calls process.exit.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from '../errors.js';
+import { runCommand } from './run-command.js';
+import { configureColor, processIo } from './terminal.js';
+import { evalCommand, type EvalOptions } from './commands/eval.js';
+import { cacheClearCommand, cacheStatsCommand, type CacheOptions } from './commands/cache.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+configureColor();
+const controller = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts += 1;
+  if (interrupts > 1) process.exit(EXIT.interrupted);
+  processIo.err('interrupt: finishing calls in flight (Ctrl-C again to quit now)');
+  controller.abort();
+});
+
+const program = new Command('promptopt')
+  .description('Optimize LLM prompts against evals. Docs: README.md')
+  .version(pkg.version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program
+  .command('eval')
+  .description('score a prompt on a task; exit 0 when score >= threshold, 1 below, 2 bad input, 3 provider failure')
+  .argument('<task.yaml>', 'task spec')
+  .option('--prompt <file>', 'evaluate this prompt file instead of the spec\'s prompt')
+  .addOption(new Option('--split <split>', 'which cases to run').choices(['train', 'validation', 'test', 'all']).default('all'))
+  .option('--threshold <score>', 'pass mark from 0 to 1 (default: the spec\'s threshold)')
+  .option('--json', 'print one JSON document on stdout and nothing else there')
+  .option('--output <file>', 'also write the JSON results to a file')
+  .option('--junit <file>', 'also write JUnit XML')
+  .option('-j, --concurrency <n>', 'requests in flight (default: the spec\'s concurrency, 50)')
+  .option('--no-cache', 'ignore the response cache (neither read nor written)')
+  .option('--quiet', 'no progress output')
+  .option('--dry-run', 'print how many calls would be made and their estimated cost; make none')
+  .action(async (file: string, options: EvalOptions) => {
+    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () =>
+      evalCommand(file, options, processIo, controller.signal),
+    );
+  });
+
+const cache = program.command('cache').description('inspect or clear the response cache');
+cache
+  .command('stats')
+  .argument('[task.yaml]', 'use the cache folder of this spec')
+  .option('--dir <folder>', 'cache folder (default: the spec\'s, or .promptopt/cache)')
+  .option('--json', 'JSON output')
+  .action(async (file: string | undefined, options: CacheOptions) => {
+    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () => cacheStatsCommand(file, options, processIo));
+  });
+cache
+  .command('clear')
+  .argument('[task.yaml]', 'use the cache folder of this spec')
+  .option('--dir <folder>', 'cache folder (default: the spec\'s, or .promptopt/cache)')
+  .option('--json', 'JSON output')
+  .action(async (file: string | undefined, options: CacheOptions) => {
+    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () => cacheClearCommand(file, options, processIo));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    const benign = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+    process.exitCode = benign ? EXIT.ok : EXIT.badInput;
+  } else {
+    throw error;
+  }
+}
+// SDK keep-alive sockets must not hold the process open once the command is done. Writes to
+// stdout/stderr are synchronous for files and pipes on POSIX, so nothing printed is lost.
+process.exit(process.exitCode ?? 0);

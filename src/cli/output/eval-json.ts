@@ -1,0 +1,88 @@
+/** The `eval --json` / `--output` document: snake_case keys like the spec, with a schema_version. */
+import type { CaseResult, EvalResult, SplitSummary } from '../../runner/types.js';
+import type { SpendLine } from '../../runner/spend-ledger.js';
+import { JSON_SCHEMA_VERSION } from './json-schema-version.js';
+
+export interface EvalReportInfo {
+  task: string;
+  specFile: string;
+  promptFile?: string;
+  target: { provider: string; model: string; simulated: boolean };
+  split: string;
+  threshold: number;
+  score: number;
+  passed: boolean;
+  exitCode: number;
+  keys: { fingerprint: string; calls: number; input_tokens: number; output_tokens: number; cost_usd: number | null }[];
+  spend: SpendLine[];
+}
+
+export function evalJson(info: EvalReportInfo, result: EvalResult): Record<string, unknown> {
+  return {
+    schema_version: JSON_SCHEMA_VERSION,
+    task: info.task,
+    spec_file: info.specFile,
+    prompt_file: info.promptFile ?? null,
+    target: info.target,
+    split: info.split,
+    threshold: info.threshold,
+    score: info.score,
+    passed: info.passed,
+    exit_code: info.exitCode,
+    wall_time_ms: Math.round(result.wallTimeMs),
+    summary: result.summaries.map(summaryJson),
+    spend: info.spend.map((l) => ({
+      role: l.role,
+      model: l.model,
+      calls: l.calls,
+      cache_hits: l.cacheHits,
+      input_tokens: l.inputTokens,
+      output_tokens: l.outputTokens,
+      cost_usd: l.costUsd,
+      unknown_cost_calls: l.unknownCostCalls,
+    })),
+    keys: info.keys,
+    cases: result.cases.map(caseJson),
+  };
+}
+
+export function summaryJson(s: SplitSummary): Record<string, unknown> {
+  return {
+    split: s.split,
+    total: s.total,
+    passed: s.passed,
+    score: s.score,
+    cost_usd: s.costUsd,
+    cost_incomplete: s.costIncomplete,
+    input_tokens: s.inputTokens,
+    output_tokens: s.outputTokens,
+    cache_hits: s.cacheHits,
+    calls: s.calls,
+    provider_errors: s.providerErrors,
+  };
+}
+
+function caseJson(c: CaseResult): Record<string, unknown> {
+  return {
+    id: c.caseId,
+    split: c.split,
+    pass: c.pass,
+    score: c.score,
+    output: c.output,
+    expected: c.expected ?? null,
+    failures: c.failures.map((f) => ({
+      type: f.type,
+      category: f.category,
+      reason: f.reason,
+      expected: f.expected ?? null,
+      actual: f.actual ?? null,
+    })),
+    input_tokens: c.inputTokens,
+    output_tokens: c.outputTokens,
+    cost_usd: c.costUsd,
+    latency_ms: Math.round(c.latencyMs),
+    cache_hit: c.cacheHit,
+    samples: c.samples.length,
+    provider_error: c.providerError ?? null,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The one place that turns errors into exit codes and friendly messages. Commands throw typed
+ * errors; this prints `error: ...` with the file/field/line and a hint on stderr, and with --json a
+ * `{"error": {...}}` document on stdout, then sets the exit code.
+ */
+import chalk from 'chalk';
+import { EXIT, PromptoptError, SpecError, formatSpecIssue } from '../errors.js';
+import { IncompleteEvalError } from '../runner/run-eval.js';
+import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
+import type { Io } from './terminal.js';
+
+export interface CommandContext {
+  json: boolean;
+  io: Io;
+}
+
+/** Runs a command body and returns the exit code it should end with. */
+export async function runCommand(context: CommandContext, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    return reportError(context, error);
+  }
+}
+
+export function reportError(context: CommandContext, error: unknown): number {
+  const known = error instanceof IncompleteEvalError ? error.cause : error;
+  if (known instanceof PromptoptError) {
+    if (known instanceof SpecError && known.issues.length > 1) {
+      context.io.err(`${chalk.red('error:')} ${known.issues.length} problems in the spec:`);
+      for (const issue of known.issues) context.io.err(`  - ${formatSpecIssue(issue)}`);
+    } else {
+      context.io.err(`${chalk.red('error:')} ${known.message}`);
+      if (known.hint && !(known instanceof SpecError)) context.io.err(`${chalk.dim('hint:')} ${known.hint}`);
+    }
+    if (context.json) context.io.out(JSON.stringify(errorJson(known)));
+    return known.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  context.io.err(`${chalk.red('error:')} unexpected failure: ${message}`);
+  if (process.env.PROMPTOPT_DEBUG && error instanceof Error && error.stack) context.io.err(error.stack);
+  if (context.json) {
+    context.io.out(JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, error: { code: 'INTERNAL', message } }));
+  }
+  return EXIT.providerFailure;
+}
+
+function errorJson(error: PromptoptError): unknown {
+  const issues = error instanceof SpecError ? error.issues : undefined;
+  return {
+    schema_version: JSON_SCHEMA_VERSION,
+    error: {
+      code: error.code,
+      message: error.message,
+      file: error.location.file ?? null,
+      path: error.location.path ?? null,
+      line: error.location.line ?? null,
+      column: error.location.column ?? null,
+      hint: error.hint ?? null,
+      ...(issues && issues.length > 1
+        ? {
+            issues: issues.map((i) => ({
+              message: i.message,
+              file: i.file ?? null,
+              path: i.path ?? null,
+              line: i.line ?? null,
+              column: i.column ?? null,
+              hint: i.hint ?? null,
+            })),
+          }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Distinct directions for the candidates of one iteration. Sampling temperature cannot be relied on
+ * for diversity (current Anthropic models take none, many OpenAI reasoning models ignore it), so each
+ * candidate's request names a different failure group to attack first or a different rewriting style.
+ * `descriptive` directions name only categories and counts (validation phase: no case text).
+ */
+import type { FailureAnalysis } from '../feedback/types.js';
+
+const STYLES = [
+  'Restructure the prompt into clear sections: the task, the allowed outputs, decision rules, and the exact output format.',
+  'Make the smallest edit that fixes the most failures; leave everything else as it is.',
+  'Add explicit decision rules for the most frequent confusions and edge cases, one rule per line.',
+  'Tighten the output-format instructions: say exactly what the reply must contain and what it must not.',
+  'Add two or three short illustrative examples that you write yourself (do not copy evaluation cases).',
+  'Rewrite the prompt concisely, keeping only instructions that change behaviour.',
+];
+
+export function candidateDirections(
+  analysis: FailureAnalysis,
+  count: number,
+  iteration: number,
+  options: { descriptive: boolean },
+): string[] {
+  const groups = analysis.groups.filter((g) => g.category !== 'provider_error');
+  const focused = groups.map((g) => {
+    const base = `Attack the "${g.category}" failures first (${g.count} case${g.count === 1 ? '' : 's'}).`;
+    return options.descriptive ? base : `${base} Suggested fix from the data: ${g.suggestedFix}`;
+  });
+  const pool = [...focused.slice(0, 2), ...STYLES];
+  const offset = iteration > 0 && pool.length > count ? (iteration - 1) % pool.length : 0;
+  return Array.from({ length: count }, (_, i) => pool[(i + (i < focused.length ? 0 : offset)) % pool.length]!);
+}
+
+/** Styles for an initial, diverse population (hybrid and evolutionary strategies). */
+export function initialStyles(count: number): string[] {
+  const styles = [
+    'A concise instruction prompt: the task in one sentence, the allowed outputs, the output format.',
+    'A structured prompt with headed sections (Role, Task, Labels or Fields, Rules, Output format).',
+    'A rule-based prompt: a numbered list of decision rules that cover the failure patterns.',
+    'A prompt with two or three short illustrative examples that you write yourself.',
+    'A step-by-step prompt: how to read the input, what to decide, and how to format the answer.',
+  ];
+  return Array.from({ length: count }, (_, i) => styles[i % styles.length]!);
+}

@@ -1,0 +1,138 @@
+/**
+ * The optimization engine: baseline → training phase → validation phase → one held-out test score.
+ * A spent budget or an interrupt ends the run cleanly after the calls in flight, keeping the best
+ * prompt so far. The test split is scored once, at the end, and nothing about it is ever put into
+ * an optimizer request.
+ */
+import { InterruptedError } from '../errors.js';
+import { BudgetExhaustedError } from '../runner/model-caller.js';
+import { IncompleteEvalError } from '../runner/run-eval.js';
+import { hashValue } from '../util/hash.js';
+import type { LoopContext } from './loop-context.js';
+import { emptyMemory } from './memory.js';
+import { scoreSplit } from './score-split.js';
+import { runTrainingPhase } from './training-phase.js';
+import { runValidationPhase } from './validation-phase.js';
+import type { RunState, StopReason } from './types.js';
+
+/** A fingerprint of everything that defines the task; --resume refuses a changed one. */
+export function specFingerprint(context: Pick<LoopContext, 'spec' | 'cases'>): string {
+  const { spec, cases } = context;
+  return hashValue({
+    prompt: spec.prompt.text,
+    system: spec.system ?? null,
+    user: spec.user ?? null,
+    role: spec.promptRole,
+    target: { provider: spec.target.provider, model: spec.target.model, temperature: spec.target.temperature ?? null, maxTokens: spec.target.maxTokens },
+    defaults: spec.defaultAssert,
+    cases: cases.map((c) => [c.id, c.split, c.vars, c.expected ?? null, c.assert]),
+  });
+}
+
+export function initialState(context: Pick<LoopContext, 'spec' | 'cases' | 'settings'>, runId: string, strategy: RunState['strategy']): RunState {
+  const placeholder = { split: 'train' as const, passed: 0, total: 0, score: 0, categories: {}, passedIds: [] };
+  const start = { candidateId: 'start', prompt: context.spec.prompt.text, version: 0, train: placeholder };
+  return {
+    schemaVersion: 1,
+    runId,
+    specFile: context.spec.file,
+    specHash: specFingerprint(context),
+    strategy,
+    seed: context.settings.seed,
+    startedAt: new Date().toISOString(),
+    phase: 'baseline',
+    iteration: 0,
+    stale: 0,
+    start,
+    current: start,
+    memory: emptyMemory(),
+    constraints: [],
+    iterations: [],
+    spend: [],
+    wallTimeMs: 0,
+  };
+}
+
+export async function runOptimization(context: LoopContext): Promise<RunState> {
+  const { state, hooks } = context;
+  const started = performance.now();
+  const elapsedBefore = state.wallTimeMs;
+  const writeCheckpoint = hooks.checkpoint;
+  const save = async () => {
+    state.spend = context.caller.ledger.snapshot();
+    state.wallTimeMs = elapsedBefore + (performance.now() - started);
+    await writeCheckpoint(state);
+  };
+  // Phases checkpoint through the context; every checkpoint carries the spend and wall time so far.
+  context.hooks = { ...hooks, checkpoint: save };
+  context.strategy.restore(state.strategyState ?? null);
+  hooks.emit({ type: 'run_started', runId: state.runId, strategy: state.strategy, resumed: state.phase !== 'baseline' });
+
+  try {
+    if (state.phase === 'baseline') await runBaseline(context);
+    if (state.phase === 'baseline' || state.phase === 'train') {
+      state.stopReason = await runTrainingPhase(context);
+      await save();
+    }
+    if (state.phase === 'train' || state.phase === 'validation') {
+      if (context.settings.validationIterations > 0) await runValidationPhase(context);
+      state.phase = 'test';
+      await save();
+    }
+    if (state.phase === 'test' && !state.test) await runTest(context);
+  } catch (error) {
+    const cause = error instanceof IncompleteEvalError ? error.cause : error;
+    if (cause instanceof BudgetExhaustedError) {
+      state.stopReason = 'budget';
+    } else if (cause instanceof InterruptedError) {
+      state.stopReason = 'interrupted';
+      await save();
+      throw cause;
+    } else {
+      await save().catch(() => undefined);
+      throw error;
+    }
+  }
+  state.finishedAt = new Date().toISOString();
+  hooks.emit({ type: 'stopped', reason: state.stopReason ?? 'max_iterations' });
+  await save();
+  hooks.emit({ type: 'run_finished', state });
+  return state;
+}
+
+async function runBaseline(context: LoopContext): Promise<void> {
+  const { state, hooks } = context;
+  hooks.emit({ type: 'phase_started', phase: 'baseline' });
+  const [train, validation] = await Promise.all([
+    context.evaluate(state.start.prompt, 'train', { phase: 'baseline' }),
+    context.evaluate(state.start.prompt, 'validation', { phase: 'baseline' }),
+  ]);
+  const trainScore = scoreSplit('train', train.cases);
+  const validationScore = validation.cases.length ? scoreSplit('validation', validation.cases) : undefined;
+  const version = await hooks.writeVersion({
+    prompt: state.start.prompt,
+    parent: 0,
+    hypothesis: 'starting prompt',
+    train: trainScore,
+    validation: validationScore,
+  });
+  state.start = { candidateId: 'start', prompt: state.start.prompt, version, train: trainScore, validation: validationScore };
+  state.current = state.start;
+  state.phase = 'train';
+  state.iteration = 0;
+  state.stale = 0;
+  hooks.emit({ type: 'phase_started', phase: 'train' });
+  await hooks.checkpoint(state);
+}
+
+async function runTest(context: LoopContext): Promise<void> {
+  const { state, hooks } = context;
+  hooks.emit({ type: 'phase_started', phase: 'test' });
+  const result = await context.evaluate(state.current.prompt, 'test', { phase: 'test' });
+  if (result.cases.length === 0) return;
+  state.test = scoreSplit('test', result.cases);
+  await hooks.recordTestScore(state.current.version, state.test);
+  hooks.emit({ type: 'test_scored', score: state.test });
+}
+
+export type { StopReason };

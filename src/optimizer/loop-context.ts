@@ -1,0 +1,99 @@
+/**
+ * What the phases of an optimization share: the evaluation function (one limiter for every
+ * candidate scored at once, so N candidates run in parallel within the concurrency), the models,
+ * settings, the mutable run state and the hooks that write versions and checkpoints.
+ */
+import pLimit from 'p-limit';
+import { selectSplit } from '../dataset/select-split.js';
+import { analyzeFailures } from '../feedback/analyze-failures.js';
+import { formatTrainFeedback } from '../feedback/format-feedback.js';
+import type { ChatModel } from '../providers/types.js';
+import type { CallMeta, ModelCaller } from '../runner/model-caller.js';
+import { runEval } from '../runner/run-eval.js';
+import type { EvalResult } from '../runner/types.js';
+import type { Spec, SplitCase, SplitName } from '../spec/types.js';
+import type { TaskContext } from './meta-prompt.js';
+import { feedbackBudgetChars } from './meta-prompt.js';
+import type { Strategy } from './strategies/types.js';
+import type { OptimizerEvent, RunState, SplitScore } from './types.js';
+
+export interface LoopSettings {
+  maxIterations: number;
+  candidates: number;
+  patience: number;
+  validationIterations: number;
+  strictBelow: number;
+  accept: 'score' | 'significant';
+  alpha: number;
+  concurrency: number;
+  repeat: number;
+  seed: number;
+  metaPromptTokens: number;
+  optimizerMaxTokens: number;
+  showValidationCases: boolean;
+  /** Ablation: false hides failure details from the optimizer (it sees only pass counts). */
+  feedback: boolean;
+}
+
+export interface LoopHooks {
+  emit(event: OptimizerEvent): void;
+  checkpoint(state: RunState): Promise<void>;
+  /** Writes an accepted prompt as the next version; returns its number. */
+  writeVersion(input: { prompt: string; parent: number; hypothesis: string; train: SplitScore; validation?: SplitScore }): Promise<number>;
+  recordTestScore(version: number, test: SplitScore): Promise<void>;
+}
+
+export interface LoopContext {
+  spec: Spec;
+  cases: SplitCase[];
+  task: TaskContext;
+  target: ChatModel;
+  judge?: ChatModel;
+  optimizer: ChatModel;
+  caller: ModelCaller;
+  strategy: Strategy;
+  settings: LoopSettings;
+  hooks: LoopHooks;
+  signal?: AbortSignal;
+  state: RunState;
+  evaluate(prompt: string, split: SplitName, meta?: CallMeta): Promise<EvalResult>;
+  /** Train feedback text for a scored prompt, remembered by candidate id (evolutionary parents). */
+  feedbackById: Map<string, string>;
+  trainFeedback(result: EvalResult): string;
+}
+
+export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback'>): LoopContext {
+  const limit = pLimit(Math.max(1, input.settings.concurrency));
+  const { spec, settings } = input;
+  const shape = { promptRole: spec.promptRole, system: spec.system, user: spec.user, maxTokens: spec.target.maxTokens, temperature: spec.target.temperature };
+  const context: LoopContext = {
+    ...input,
+    feedbackById: new Map(),
+    evaluate(prompt, split, meta) {
+      return runEval({
+        cases: selectSplit(input.cases, split),
+        prompt,
+        shape,
+        defaultAssert: spec.defaultAssert,
+        baseDir: spec.dir,
+        target: input.target,
+        judge: input.judge,
+        caller: input.caller,
+        concurrency: settings.concurrency,
+        limit,
+        repeat: settings.repeat,
+        signal: input.signal,
+        meta: { ...meta, phase: meta?.phase ?? split },
+      });
+    },
+    trainFeedback(result) {
+      const analysis = analyzeFailures(result.cases);
+      if (!settings.feedback) {
+        return `Training results: ${analysis.passed}/${analysis.total} passed (${(analysis.score * 100).toFixed(1)}%). (Failure details withheld: --no-feedback.)`;
+      }
+      const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, context.state.current.prompt.length);
+      return formatTrainFeedback(analysis, result.cases, { budgetChars, seed: settings.seed });
+    },
+  };
+  return context;
+}

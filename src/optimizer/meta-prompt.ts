@@ -1,0 +1,128 @@
+/**
+ * Builds the requests sent to the optimizer model. Every request starts with the `[promptopt:optimizer]`
+ * marker (the built-in simulator recognizes optimizer requests by it), describes the task and how
+ * the prompt is used, and ends with the reply format. The feedback sections come from feedback/;
+ * this module only lays them out within the meta-prompt token budget.
+ */
+import type { ChatRequest } from '../providers/types.js';
+import { templateVariables } from '../spec/template.js';
+import type { Spec } from '../spec/types.js';
+import { formatMemory } from './memory.js';
+import type { OptimizationMemory } from './types.js';
+
+export const OPTIMIZER_MARKER = '[promptopt:optimizer]';
+
+const SYSTEM = `${OPTIMIZER_MARKER} You are an expert prompt engineer. You improve a prompt template for a
+target language model, using evaluation feedback. You change only the prompt template: keep every
+{{variable}} placeholder it has, exactly as written, and add no new ones. Write the complete new prompt,
+not a diff. Generalize from the failures: write rules and instructions that fix the patterns, and do not
+copy evaluation cases into the prompt.
+
+Reply in exactly this format:
+<hypothesis>One or two sentences: what you changed and why you expect it to fix the failures.</hypothesis>
+<prompt>
+the complete new prompt template
+</prompt>`;
+
+export interface TaskContext {
+  name: string;
+  description: string;
+  promptRole: Spec['promptRole'];
+  system?: string;
+  user?: string;
+  /** Variables every candidate must keep. */
+  variables: string[];
+}
+
+export function taskContext(spec: Spec): TaskContext {
+  return {
+    name: spec.name,
+    description: spec.description,
+    promptRole: spec.promptRole,
+    system: spec.system,
+    user: spec.user,
+    variables: templateVariables(spec.prompt.text),
+  };
+}
+
+export type MetaPromptRequest =
+  | { kind: 'refine'; current: string; feedback: string; memory: OptimizationMemory; direction: string; constraints?: string }
+  | { kind: 'initial'; start: string; feedback: string; direction: string }
+  | { kind: 'mutation'; parent: string; parentScore: string; feedback: string; memory: OptimizationMemory; direction: string }
+  | { kind: 'crossover'; parentA: string; scoreA: string; parentB: string; scoreB: string; feedback: string; direction: string };
+
+/** Renders a meta-prompt request, keeping it within `budgetTokens` (≈ 4 characters a token). */
+export function buildMetaPrompt(task: TaskContext, request: MetaPromptRequest, budgetTokens: number, maxTokens: number): ChatRequest {
+  const sections = [taskSection(task), ...bodySections(request)];
+  const content = fitToBudget(sections, budgetTokens * 4 - SYSTEM.length);
+  return { system: SYSTEM, messages: [{ role: 'user', content }], maxTokens };
+}
+
+function taskSection(task: TaskContext): string {
+  const vars = task.variables.length ? task.variables.map((v) => `{{${v}}}`).join(', ') : '(none)';
+  const usage =
+    task.promptRole === 'system'
+      ? `The prompt is sent as the system message. The user message is fixed (not editable): ${JSON.stringify(task.user ?? '')}`
+      : `The prompt, with its variables filled in, is sent as the user message.${task.system ? ` A fixed system message (not editable) comes with it: ${JSON.stringify(task.system)}` : ''}`;
+  return `# Task\n${task.name}: ${task.description}\n\n# How the prompt is used\n${usage}\nTemplate variables the prompt must keep, exactly: ${vars}`;
+}
+
+function bodySections(request: MetaPromptRequest): string[] {
+  switch (request.kind) {
+    case 'refine':
+      return [
+        `# Current prompt\n<current_prompt>\n${request.current}\n</current_prompt>`,
+        `# Optimization memory\n${formatMemory(request.memory)}`,
+        ...(request.constraints ? [`# Training constraints to preserve\n${request.constraints}`] : []),
+        `# Your direction for this candidate\n${request.direction}`,
+        `# Evaluation feedback\n${request.feedback}`,
+        'Build on what worked, avoid what failed, and address the current issues.',
+      ];
+    case 'initial':
+      return [
+        `# Starting prompt\n<current_prompt>\n${request.start}\n</current_prompt>`,
+        `# Your direction for this candidate\n${request.direction}`,
+        `# Evaluation feedback on the starting prompt\n${request.feedback}`,
+        'Write a new prompt for this task in the style the direction asks for; it may differ a lot from the starting prompt.',
+      ];
+    case 'mutation':
+      return [
+        `# Parent prompt (${request.parentScore})\n<current_prompt>\n${request.parent}\n</current_prompt>`,
+        `# Optimization memory\n${formatMemory(request.memory)}`,
+        `# Your direction for this mutation\n${request.direction}`,
+        `# Evaluation feedback on the parent\n${request.feedback}`,
+        'Mutate the parent: keep what works, change one thing that addresses the feedback.',
+      ];
+    case 'crossover':
+      return [
+        `# Parent A (${request.scoreA})\n<parent_a>\n${request.parentA}\n</parent_a>`,
+        `# Parent B (${request.scoreB})\n<parent_b>\n${request.parentB}\n</parent_b>`,
+        `# Your direction for this crossover\n${request.direction}`,
+        `# Evaluation feedback on parent A\n${request.feedback}`,
+        'Combine the strengths of both parents into one prompt.',
+      ];
+  }
+}
+
+/**
+ * Joins sections; when over budget, the feedback section (the long one) is cut at a line boundary
+ * first. Feedback formatters already sample per category within their own budget, so this only
+ * trims what they could not know about (the memory and prompt lengths).
+ */
+function fitToBudget(sections: string[], budgetChars: number): string {
+  const joined = sections.join('\n\n');
+  if (joined.length <= budgetChars) return joined;
+  const feedbackIndex = sections.findIndex((s) => s.startsWith('# Evaluation feedback'));
+  if (feedbackIndex < 0) return joined.slice(0, budgetChars);
+  const others = sections.filter((_, i) => i !== feedbackIndex).join('\n\n').length + 2;
+  const room = Math.max(400, budgetChars - others);
+  const feedback = sections[feedbackIndex]!;
+  const cut = feedback.slice(0, room);
+  const trimmed = `${cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0))}\n(feedback trimmed to fit the meta-prompt budget)`;
+  return sections.map((s, i) => (i === feedbackIndex ? trimmed : s)).join('\n\n');
+}
+
+/** Feedback budget in characters for a meta-prompt of `budgetTokens`, leaving room for the rest. */
+export function feedbackBudgetChars(budgetTokens: number, promptChars: number): number {
+  return Math.max(1000, budgetTokens * 4 - SYSTEM.length - 3 * promptChars - 3000);
+}

@@ -1,0 +1,145 @@
+/**
+ * The optimizer's data: candidates, per-iteration records, memory, the checkpointed run state, and
+ * the typed events the engine emits (the terminal view, the trace and the reports consume them).
+ */
+import type { FailureCategory } from '../assertions/types.js';
+import type { SpendLine } from '../runner/spend-ledger.js';
+import type { OptimizerStrategyName, SplitName } from '../spec/types.js';
+
+export type Phase = 'baseline' | 'train' | 'validation' | 'test';
+
+export type StopReason = 'converged' | 'max_iterations' | 'patience' | 'budget' | 'interrupted';
+
+/** A proposed prompt, before scoring. */
+export interface Candidate {
+  /** e.g. `i3c2` = iteration 3, candidate 2. */
+  id: string;
+  prompt: string;
+  /** The optimizer's stated hypothesis: what it changed and why. */
+  hypothesis: string;
+  /** How it was made. */
+  origin: 'start' | 'refine' | 'initial' | 'mutation' | 'crossover';
+  /** The direction it was asked to take (a failure group to attack first, a rewriting style...). */
+  direction?: string;
+  /** Candidate ids of its parents (two for a crossover). */
+  parents: string[];
+}
+
+/** Scores of one prompt on one split. */
+export interface SplitScore {
+  split: SplitName;
+  passed: number;
+  total: number;
+  score: number;
+  /** Failed cases per category (a case may count in several). */
+  categories: Partial<Record<FailureCategory, number>>;
+  /** Ids of cases that passed, for fixed/broken bookkeeping. */
+  passedIds: string[];
+}
+
+export type CandidateStatus =
+  | 'accepted'
+  | 'rejected' // scored, not better
+  | 'invalid' // dropped or invented a template variable, or an unparseable response
+  | 'breaks_train' // validation phase: regressed a train case
+  | 'not_significant'; // --accept significant: no paired-test evidence
+
+export interface CandidateRecord {
+  candidate: Candidate;
+  status: CandidateStatus;
+  reason: string;
+  train?: SplitScore;
+  validation?: SplitScore;
+  /** Train case ids this candidate fixed / broke relative to the current prompt. */
+  fixed: string[];
+  broken: string[];
+}
+
+export interface IterationRecord {
+  iteration: number;
+  phase: Phase;
+  candidates: CandidateRecord[];
+  acceptedId?: string;
+  /** Score of the current prompt on the phase's split before and after this iteration. */
+  scoreBefore: number;
+  scoreAfter: number;
+  /** Lateral move: accepted with an equal score. */
+  lateral: boolean;
+  costUsd: number;
+}
+
+/** One-line lessons (✓ helped, ✗ regressed), deduped and bounded, plus the last iterations. */
+export interface OptimizationMemory {
+  lessons: string[];
+  recent: IterationSummary[];
+}
+
+export interface IterationSummary {
+  iteration: number;
+  phase: Phase;
+  accepted: boolean;
+  change: string;
+  targetIssues: string;
+  scoreBefore: number;
+  scoreAfter: number;
+  fixed: number;
+  broken: number;
+}
+
+/** A train case that passed before and broke with a validation-phase candidate. */
+export interface TrainConstraint {
+  caseId: string;
+  input: string;
+  expected: string;
+  actual: string;
+}
+
+export interface CurrentPrompt {
+  candidateId: string;
+  prompt: string;
+  version: number;
+  train: SplitScore;
+  validation?: SplitScore;
+}
+
+/** Everything needed to continue a run; written after every iteration. */
+export interface RunState {
+  schemaVersion: 1;
+  runId: string;
+  specFile: string;
+  /** Hash of the spec and its cases: --resume refuses a changed task. */
+  specHash: string;
+  strategy: OptimizerStrategyName;
+  seed: number;
+  startedAt: string;
+  phase: Phase;
+  /** Iterations completed in the current phase. */
+  iteration: number;
+  /** Iterations without improvement in the current phase. */
+  stale: number;
+  start: CurrentPrompt;
+  current: CurrentPrompt;
+  memory: OptimizationMemory;
+  constraints: TrainConstraint[];
+  iterations: IterationRecord[];
+  /** Strategy-specific state (population, hybrid phase switch...). */
+  strategyState?: unknown;
+  test?: SplitScore;
+  stopReason?: StopReason;
+  finishedAt?: string;
+  spend: SpendLine[];
+  wallTimeMs: number;
+}
+
+export type OptimizerEvent =
+  | { type: 'run_started'; runId: string; strategy: OptimizerStrategyName; resumed: boolean }
+  | { type: 'phase_started'; phase: Phase }
+  | { type: 'iteration_started'; phase: Phase; iteration: number }
+  | { type: 'candidates_proposed'; iteration: number; count: number; invalid: number }
+  | { type: 'candidate_scored'; iteration: number; record: CandidateRecord }
+  | { type: 'iteration_finished'; record: IterationRecord; current: CurrentPrompt }
+  | { type: 'version_written'; version: number; file: string }
+  | { type: 'budget_warning'; spentUsd: number; maxUsd: number }
+  | { type: 'test_scored'; score: SplitScore }
+  | { type: 'stopped'; reason: StopReason }
+  | { type: 'run_finished'; state: RunState };
