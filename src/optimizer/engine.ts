@@ -118,6 +118,7 @@ async function runBaseline(context: LoopContext): Promise<void> {
   });
   state.start = { candidateId: 'start', prompt: state.start.prompt, version, train: trainScore, validation: validationScore };
   state.current = state.start;
+  hooks.emit({ type: 'baseline_scored', version, train: trainScore, validation: validationScore });
   state.phase = 'train';
   state.iteration = 0;
   state.stale = 0;

@@ -134,6 +134,7 @@ export interface RunState {
 export type OptimizerEvent =
   | { type: 'run_started'; runId: string; strategy: OptimizerStrategyName; resumed: boolean }
   | { type: 'phase_started'; phase: Phase }
+  | { type: 'baseline_scored'; version: number; train: SplitScore; validation?: SplitScore }
   | { type: 'iteration_started'; phase: Phase; iteration: number }
   | { type: 'candidates_proposed'; iteration: number; count: number; invalid: number }
   | { type: 'candidate_scored'; iteration: number; record: CandidateRecord }

@@ -58,7 +58,12 @@ export class ModelCaller {
   private warned = false;
   private exhausted = false;
 
-  constructor(private readonly options: ModelCallerOptions = {}) {}
+  constructor(private options: ModelCallerOptions = {}) {}
+
+  /** Sets options known only after the caller was made (a run's id, a budget from a flag, hooks). */
+  configure(options: Omit<ModelCallerOptions, 'cache'>): void {
+    this.options = { ...this.options, ...options };
+  }
 
   get budgetExhausted(): boolean {
     return this.exhausted;

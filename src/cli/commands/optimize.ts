@@ -1,0 +1,174 @@
+/**
+ * `promptopt optimize <task.yaml>`: runs the optimizer loop and writes versions, a trace, checkpoints
+ * and reports. Exit 0 when the run completes (a budget stop included), 1 with --fail-under when the
+ * final held-out test score is below it, 2 for bad input, 3 for provider failure, 130 on Ctrl-C.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import chalk from 'chalk';
+import { EXIT, PromptoptError } from '../../errors.js';
+import { assertSplitsNonEmpty } from '../../dataset/select-split.js';
+import { createModel } from '../../providers/create-model.js';
+import { createLoopContext } from '../../optimizer/loop-context.js';
+import { initialState, runOptimization, specFingerprint } from '../../optimizer/engine.js';
+import { taskContext } from '../../optimizer/meta-prompt.js';
+import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
+import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
+import { buildReportData, findRun, readCheckpoint, runFile, traceEntryFromCall, TraceWriter, writeReports } from '../../report/index.js';
+import { readVersion } from '../../store/index.js';
+import { openTaskSession } from '../task-session.js';
+import { parseUnit } from './eval.js';
+import type { Io } from '../terminal.js';
+import { loopSettings, parseMaxCost, type OptimizeFlags } from '../optimize/settings.js';
+import { runHooks } from '../optimize/run-hooks.js';
+import { createLiveView } from '../optimize/live-view.js';
+import { summaryJson, summaryText } from '../optimize/summary.js';
+import { formatProjection, projectionJson, projectOptimize } from '../optimize/dry-run.js';
+
+export interface OptimizeOptions extends OptimizeFlags {
+  resume?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  cache: boolean;
+}
+
+export async function optimizeCommand(file: string, options: OptimizeOptions, io: Io, signal: AbortSignal): Promise<number> {
+  const warn = (message: string) => io.err(chalk.yellow(message));
+  const failUnder = options.failUnder === undefined ? undefined : parseUnit('--fail-under', options.failUnder);
+  const maxCostFlag = parseMaxCost(options.maxCost);
+  let trace: TraceWriter | undefined;
+  const session = await openTaskSession(file, {
+    noCache: !options.cache,
+    warn,
+    caller: { onCall: (event) => trace?.write(traceEntryFromCall(event)) },
+  });
+  const { spec, caller } = session;
+  const settings = loopSettings(spec, options);
+  const required: ('train' | 'validation' | 'test')[] = ['train', 'test'];
+  if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
+  assertSplitsNonEmpty(spec, session.cases, required);
+  const optimizer = createModel(spec.optimizer, { role: 'optimizer', warn, ledger: session.keyLedger });
+  const maxCostUsd = maxCostFlag ?? spec.budget?.maxCostUsd;
+
+  if (options.dryRun) {
+    const projection = projectOptimize(spec, session.cases, settings);
+    if (options.json) io.out(JSON.stringify(projectionJson(spec.name, projection, maxCostUsd)));
+    else io.out(formatProjection(projection, maxCostUsd));
+    return EXIT.ok;
+  }
+
+  const resumed = options.resume ? await loadResumable(spec.runsDir, options.resume, specFingerprint({ spec, cases: session.cases })) : undefined;
+  const runId = resumed?.state.runId ?? newRunId();
+  const runDir = resumed?.runDir ?? join(spec.runsDir, runId);
+  await mkdir(runDir, { recursive: true });
+  trace = new TraceWriter(runFile(runDir, 'trace'));
+  caller.configure({ namespaces: { optimizer: runId }, maxCostUsd });
+  if (resumed) caller.ledger.restore(resumed.state.spend);
+
+  const view = createLiveView({
+    tty: io.isTTY && !options.json,
+    quiet: Boolean(options.quiet) || Boolean(options.json),
+    caller,
+    maxCostUsd,
+    maxIterations: settings.maxIterations,
+    write: (line) => io.err(line),
+  });
+  const events: OptimizerEvent[] = [];
+  const emit = (event: OptimizerEvent) => {
+    events.push(event);
+    view.onEvent(event);
+  };
+  caller.configure({ onBudgetWarning: (spentUsd, maxUsd) => emit({ type: 'budget_warning', spentUsd, maxUsd }) });
+  const targetModel = `${spec.target.provider}:${spec.target.model}`;
+  const strategy = resolveStrategy(settings.strategy, settings.candidates, settings.seed);
+  const context = createLoopContext({
+    spec,
+    cases: session.cases,
+    task: taskContext(spec),
+    target: session.target,
+    judge: session.judge,
+    optimizer,
+    caller,
+    strategy,
+    settings,
+    hooks: runHooks({ spec, runId, runDir, targetModel, caller, emit }),
+    signal,
+    state: resumed?.state ?? initialState({ spec, cases: session.cases, settings }, runId, settings.strategy),
+  });
+
+  let state: RunState;
+  try {
+    state = await runOptimization(context);
+  } finally {
+    view.stop();
+    await trace.close();
+  }
+  const written = await writeRunReports({ state, spec, session, optimizer, runDir });
+  const exitCode = failUnder !== undefined && (state.test?.score ?? 0) < failUnder ? EXIT.belowThreshold : EXIT.ok;
+  const outcome = {
+    data: written.data,
+    iterations: state.iterations.length,
+    reportPaths: written.paths,
+    finalFile: written.data.finalVersion.file,
+    exitCode,
+  };
+  if (options.json) io.out(JSON.stringify(summaryJson(outcome)));
+  else io.out(summaryText(outcome));
+  if (exitCode === EXIT.belowThreshold && !options.json) {
+    io.err(chalk.red(`held-out test score ${((state.test?.score ?? 0) * 100).toFixed(1)}% is below --fail-under ${(failUnder! * 100).toFixed(1)}%`));
+  }
+  return exitCode;
+}
+
+async function writeRunReports(input: {
+  state: RunState;
+  spec: import('../../spec/types.js').Spec;
+  session: import('../task-session.js').TaskSession;
+  optimizer: import('../../providers/types.js').ChatModel;
+  runDir: string;
+}) {
+  const { state, spec, session, optimizer, runDir } = input;
+  const spend = state.spend;
+  const callsMade = spend.reduce((n, line) => n + line.calls, 0);
+  const cacheHits = spend.reduce((n, line) => n + line.cacheHits, 0);
+  const versionFile = join(spec.versionsDir, (await readVersion(spec.versionsDir, state.current.version)).meta.promptFile);
+  const data = buildReportData({
+    state,
+    task: { name: spec.name, description: spec.description, specFile: spec.file },
+    target: { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated },
+    optimizerModel: { provider: optimizer.provider, model: optimizer.modelId, simulated: optimizer.simulated },
+    startPrompt: state.start.prompt,
+    finalPrompt: state.current.prompt,
+    finalVersion: { version: state.current.version, file: versionFile },
+    startVersion: state.start.version,
+    versionsDir: spec.versionsDir,
+    runDir,
+    callsMade,
+    cacheHits,
+  });
+  await writeReports(runDir, data);
+  return { data, paths: { markdown: runFile(runDir, 'markdown'), json: runFile(runDir, 'json') } };
+}
+
+async function loadResumable(runsDir: string, idOrPath: string, fingerprint: string): Promise<{ state: RunState; runDir: string }> {
+  const runDir = await findRun(runsDir, idOrPath);
+  const state = await readCheckpoint(runDir);
+  if (state.specHash !== fingerprint) {
+    throw new PromptoptError('RESUME_SPEC_CHANGED', `cannot resume ${state.runId}: the task (prompt, target or cases) changed since the run started`, {
+      hint: 'start a new run; the cache still serves every call that did not change',
+    });
+  }
+  if (state.finishedAt) {
+    throw new PromptoptError('RESUME_FINISHED', `run ${state.runId} already finished (${state.stopReason ?? 'done'})`, {
+      hint: `see its report: ${runFile(runDir, 'markdown')}`,
+    });
+  }
+  return { state, runDir };
+}
+
+function newRunId(): string {
+  const now = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${now}-${randomBytes(2).toString('hex')}`;
+}

@@ -1,0 +1,56 @@
+/**
+ * How a run persists itself: accepted prompts become versions (reused when the same text already is
+ * one, so a resumed run never duplicates a version), checkpoints after every iteration, and the
+ * held-out test score added to the final version's metadata.
+ */
+import { extname } from 'node:path';
+import { findVersionByText, updateVersionScores, writeVersion } from '../../store/index.js';
+import { writeCheckpoint } from '../../report/index.js';
+import type { LoopHooks } from '../../optimizer/loop-context.js';
+import type { OptimizerEvent } from '../../optimizer/types.js';
+import type { ModelCaller } from '../../runner/model-caller.js';
+import type { Spec } from '../../spec/types.js';
+
+export function runHooks(input: {
+  spec: Spec;
+  runId: string;
+  runDir: string;
+  targetModel: string;
+  caller: ModelCaller;
+  emit: (event: OptimizerEvent) => void;
+}): LoopHooks {
+  const { spec, runId, runDir, caller, emit } = input;
+  const dir = spec.versionsDir;
+  const ext = spec.prompt.file ? extname(spec.prompt.file) || '.txt' : '.txt';
+  let spentAtLastVersion = 0;
+  return {
+    emit,
+    checkpoint: (state) => writeCheckpoint(runDir, state),
+    async writeVersion({ prompt, parent, hypothesis, train, validation }) {
+      const existing = await findVersionByText(dir, prompt);
+      if (existing && (parent === 0 || existing.parent === parent || existing.source === 'start')) {
+        emit({ type: 'version_written', version: existing.version, file: `${dir}/${existing.promptFile}` });
+        return existing.version;
+      }
+      const spent = caller.ledger.totalCostUsd;
+      const written = await writeVersion(dir, {
+        text: prompt,
+        ...(parent > 0 ? { parent } : {}),
+        runId,
+        task: spec.name,
+        targetModel: input.targetModel,
+        scores: { train: train.score, ...(validation ? { validation: validation.score } : {}) },
+        costUsd: spent - spentAtLastVersion,
+        hypothesis,
+        ext,
+        source: parent > 0 ? 'optimize' : 'start',
+      });
+      spentAtLastVersion = spent;
+      emit({ type: 'version_written', version: written.version, file: written.file });
+      return written.version;
+    },
+    async recordTestScore(version, test) {
+      await updateVersionScores(dir, version, { test: test.score });
+    },
+  };
+}

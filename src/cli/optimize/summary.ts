@@ -1,0 +1,60 @@
+/** The closing summary of an optimize run: a few lines for people, one JSON document for machines. */
+import chalk from 'chalk';
+import type { ReportData } from '../../report/types.js';
+import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
+import { formatPercent, formatUsd } from '../terminal.js';
+
+export interface RunOutcome {
+  data: ReportData;
+  iterations: number;
+  reportPaths: { markdown: string; json: string };
+  finalFile: string;
+  exitCode: number;
+}
+
+export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
+  const { data } = outcome;
+  const cell = (c?: { score: number; passed: number; total: number }) => (c ? { score: c.score, passed: c.passed, total: c.total } : null);
+  return {
+    schema_version: JSON_SCHEMA_VERSION,
+    run_id: data.runId,
+    task: data.task.name,
+    strategy: data.strategy,
+    simulated: data.simulated,
+    iterations: outcome.iterations,
+    stop_reason: data.stopReason ?? null,
+    start_version: data.startVersion,
+    best_version: data.finalVersion.version,
+    best_version_file: outcome.finalFile,
+    scores: {
+      start: { train: cell(data.baseline.train), validation: cell(data.baseline.validation) },
+      final: { train: cell(data.final.train), validation: cell(data.final.validation), test: cell(data.final.test) },
+    },
+    cost_usd: data.totals.costUsd,
+    cost_incomplete: data.totals.unknownCostCalls > 0,
+    calls_made: data.calls.made,
+    cache_hits: data.calls.cacheHits,
+    cache_hit_rate: data.calls.hitRate,
+    wall_time_ms: Math.round(data.wallTimeMs),
+    run_dir: data.runDir,
+    reports: { markdown: outcome.reportPaths.markdown, json: outcome.reportPaths.json },
+    exit_code: outcome.exitCode,
+  };
+}
+
+export function summaryText(outcome: RunOutcome): string {
+  const { data } = outcome;
+  const pct = (c?: { score: number; passed: number; total: number }) => (c ? `${formatPercent(c.score)} (${c.passed}/${c.total})` : '–');
+  const lines = [
+    '',
+    chalk.bold(`promptopt optimize · ${data.task.name} · run ${data.runId}`) + (data.simulated ? chalk.yellow('  [SIMULATED models: offline demo, not real LLM results]') : ''),
+    `  stopped: ${data.stopReason ?? 'unknown'} after ${outcome.iterations} iteration(s)`,
+    `  train       ${pct(data.baseline.train)} → ${pct(data.final.train)}`,
+    `  validation  ${pct(data.baseline.validation)} → ${pct(data.final.validation)}`,
+    `  test        ${pct(data.final.test)}  (held out; never shown to the optimizer)`,
+    `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} · calls ${data.calls.made} made, ${data.calls.cacheHits} from cache (${formatPercent(data.calls.hitRate)}) · ${(data.wallTimeMs / 1000).toFixed(1)} s`,
+    `  best prompt: v${data.finalVersion.version} → ${outcome.finalFile}`,
+    `  report:      ${outcome.reportPaths.markdown}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+/** Small pure formatters shared by the report renderers. */
+
+/** `0.875` -> `87.5%`; `—` for an unknown score. */
+export function percent(score: number | undefined): string {
+  return score === undefined ? '—' : `${(score * 100).toFixed(1)}%`;
+}
+
+/** Difference in percentage points: `+12.5 pts`, `-3.0 pts`, `±0 pts`. */
+export function deltaPoints(before: number | undefined, after: number | undefined): string {
+  if (before === undefined || after === undefined) return '';
+  const points = (after - before) * 100;
+  if (Math.abs(points) < 0.05) return '±0 pts';
+  return `${points > 0 ? '+' : ''}${points.toFixed(1)} pts`;
+}
+
+export function usd(amount: number): string {
+  if (amount === 0) return '$0.00';
+  return Math.abs(amount) < 1 ? `$${amount.toFixed(4)}` : `$${amount.toFixed(2)}`;
+}
+
+export function integer(n: number): string {
+  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `83s` -> `1m 23s`; under a second in ms. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = Math.round(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  return m > 0 ? `${m}m ${s}s` : `${s}s`;
+}
+
+/** Text on one line, whitespace collapsed, cut at `max` characters with an ellipsis. */
+export function oneLine(text: string, max = 240): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** Safe inside a markdown table cell: one line, pipes escaped. */
+export function cell(text: string, max?: number): string {
+  return oneLine(text, max).replace(/\|/g, '\\|');
+}
+
+/** Text inside inline code: backticks cannot close the span early. */
+export function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${text}${pad}${ticks}`;
+}
+
+/** A fenced block whose fence is longer than any backtick run inside the content. */
+export function fenced(content: string, lang = ''): string {
+  const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  const body = content.endsWith('\n') ? content : `${content}\n`;
+  return `${fence}${lang}\n${body}${fence}`;
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}

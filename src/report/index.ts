@@ -1,0 +1,11 @@
+/** The report stage: run traces, checkpoints, and reports rendered by pure functions. */
+export { REDACTED, redact, redactSecrets, redactWith, createRedactor, secretsFromEnv } from './redact.js';
+export { traceEntryFromCall, type TraceEntry } from './trace-entry.js';
+export { TraceWriter, type TraceWriterOptions } from './trace-writer.js';
+export { findRun, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+export { RUN_FILES, runFile } from './run-files.js';
+export { buildReportData } from './report-data.js';
+export { renderMarkdown } from './render-markdown.js';
+export { renderJson, REPORT_JSON_SCHEMA } from './render-json.js';
+export { writeReports } from './write-reports.js';
+export type * from './types.js';

@@ -1,0 +1,165 @@
+/** ReportData -> report.md. Pure. */
+import type { CandidateStatus, StopReason } from '../optimizer/types.js';
+import { cell, code, deltaPoints, duration, fenced, integer, oneLine, percent, table, usd } from './format.js';
+import type { ModelRef, ReportData, ScoreCell, TrajectoryRow } from './types.js';
+
+const STOP_REASONS: Record<StopReason, string> = {
+  converged: 'converged',
+  max_iterations: 'reached the maximum number of iterations',
+  patience: 'no improvement within the patience limit',
+  budget: 'the cost budget was exhausted',
+  interrupted: 'interrupted (the checkpoint allows resuming)',
+};
+
+const STATUS_MARKS: Record<CandidateStatus, string> = {
+  accepted: '✓',
+  rejected: '✗',
+  invalid: '⚠',
+  breaks_train: '✗',
+  not_significant: '~',
+};
+
+export function renderMarkdown(data: ReportData): string {
+  const sections = [
+    header(data),
+    summary(data),
+    trajectory(data),
+    candidates(data),
+    categories(data),
+    lessons(data),
+    cost(data),
+    finalPrompt(data),
+    diff(data),
+  ];
+  return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
+}
+
+function header(data: ReportData): string {
+  const lines = [`# promptopt report: ${oneLine(data.task.name)}`, ''];
+  if (data.task.description.trim() !== '') lines.push(oneLine(data.task.description, 1000), '');
+  lines.push(
+    `Run ${code(data.runId)} · strategy ${code(data.strategy)} · seed ${data.seed} · started ${data.startedAt}` +
+      (data.finishedAt ? ` · finished ${data.finishedAt}` : ''),
+    '',
+    `Target ${modelName(data.target)} · optimizer ${modelName(data.optimizerModel)} · spec ${code(data.task.specFile)}`,
+  );
+  if (data.simulated) {
+    const who = [data.target.simulated && 'target', data.optimizerModel.simulated && 'optimizer'].filter(Boolean).join(' and ');
+    lines.push(
+      '',
+      `> **⚠ SIMULATED** — the ${who} ran on the offline simulator: these scores and costs say nothing about a real model.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function modelName(model: ModelRef): string {
+  return `${code(`${model.provider}:${model.model}`)}${model.simulated ? ' (simulated)' : ''}`;
+}
+
+function summary(data: ReportData): string {
+  const rows = data.summary.map((row) => [
+    row.split === 'test' ? 'test (held out)' : row.split,
+    scoreCell(row.start),
+    row.final ? scoreCell(row.final) : row.split === 'test' ? 'not scored' : '—',
+    deltaPoints(row.start?.score, row.final?.score),
+  ]);
+  const stop = data.stopReason ? `${code(data.stopReason)}: ${STOP_REASONS[data.stopReason]}` : 'not stopped (run in progress)';
+  return [
+    '## Summary',
+    '',
+    table(['Split', 'Start', 'Final', 'Change'], rows),
+    '',
+    `- **Stop reason:** ${stop}`,
+    `- **Prompt versions:** start v${data.startVersion} → final v${data.finalVersion.version} (${code(data.finalVersion.file)})`,
+    `- **Iterations:** ${data.trajectory.length} · **wall time:** ${duration(data.wallTimeMs)} · **cost:** ${totalCost(data)}`,
+  ].join('\n');
+}
+
+function scoreCell(score: ScoreCell | undefined): string {
+  return score ? `${percent(score.score)} (${score.passed}/${score.total})` : '—';
+}
+
+function trajectory(data: ReportData): string {
+  if (data.trajectory.length === 0) return '## Trajectory\n\nNo iterations ran.';
+  const rows = data.trajectory.map((row) => [
+    String(row.iteration),
+    row.phase,
+    percent(row.train),
+    percent(row.validation),
+    row.accepted ? code(row.accepted) : '—',
+    row.lateral ? 'yes' : '',
+    usd(row.costUsd),
+  ]);
+  return ['## Trajectory', '', table(['Iteration', 'Phase', 'Train', 'Validation', 'Accepted', 'Lateral', 'Cost'], rows)].join('\n');
+}
+
+function candidates(data: ReportData): string {
+  const blocks = data.trajectory
+    .filter((row) => row.candidates.length > 0)
+    .map((row) => [`### Iteration ${row.iteration} (${row.phase})`, '', ...row.candidates.map((c) => candidateLine(row, c))].join('\n'));
+  return blocks.length === 0 ? '' : ['## Candidates', '', blocks.join('\n\n')].join('\n');
+}
+
+function candidateLine(row: TrajectoryRow, c: TrajectoryRow['candidates'][number]): string {
+  const parts = [`${STATUS_MARKS[c.status]} ${code(c.id)} **${c.status}**`, percent(c.score)];
+  if (c.fixed > 0 || c.broken > 0) parts.push(`fixed ${c.fixed}, broke ${c.broken}`);
+  parts.push(oneLine(c.hypothesis || '(no hypothesis)', 200));
+  const reason = c.status !== 'accepted' && c.reason.trim() !== '' ? ` — ${oneLine(c.reason, 160)}` : '';
+  const lateral = c.status === 'accepted' && row.lateral ? ' (lateral move)' : '';
+  return `- ${parts.join(' · ')}${reason}${lateral}`;
+}
+
+function categories(data: ReportData): string {
+  if (data.categories.length === 0) return '';
+  const rows = data.categories.map((row) => [row.category, String(row.before), String(row.after)]);
+  return ['## Failure categories (train)', '', table(['Category', 'Start', 'Final'], rows)].join('\n');
+}
+
+function lessons(data: ReportData): string {
+  if (data.lessons.length === 0) return '';
+  return ['## Lessons', '', ...data.lessons.map((lesson) => `- ${oneLine(lesson, 400)}`)].join('\n');
+}
+
+function cost(data: ReportData): string {
+  const rows = data.spend.map((line) => [
+    line.role,
+    cell(code(line.model)),
+    integer(line.calls),
+    integer(line.cacheHits),
+    integer(line.inputTokens),
+    integer(line.outputTokens),
+    usd(line.costUsd) + (line.unknownCostCalls > 0 ? ` (+${line.unknownCostCalls} unpriced)` : ''),
+  ]);
+  const { totals, calls } = data;
+  rows.push([
+    '**total**',
+    '',
+    integer(calls.made),
+    integer(calls.cacheHits),
+    integer(totals.inputTokens),
+    integer(totals.outputTokens),
+    `**${totalCost(data)}**`,
+  ]);
+  return [
+    '## Cost and tokens',
+    '',
+    table(['Role', 'Model', 'Calls', 'Cache hits', 'Input tokens', 'Output tokens', 'Cost'], rows),
+    '',
+    `Calls: ${integer(calls.made)} made, ${integer(calls.cacheHits)} served from cache (${percent(calls.hitRate)} hit rate).`,
+  ].join('\n');
+}
+
+function totalCost(data: ReportData): string {
+  const lowerBound = data.totals.unknownCostCalls > 0 ? ' or more (some prices unknown)' : '';
+  return `${usd(data.totals.costUsd)}${lowerBound}`;
+}
+
+function finalPrompt(data: ReportData): string {
+  return [`## Final prompt (v${data.finalVersion.version})`, '', fenced(data.finalPrompt, 'text')].join('\n');
+}
+
+function diff(data: ReportData): string {
+  const body = data.changed ? fenced(data.diffFromStart, 'diff') : 'No change from the start prompt.';
+  return [`## Diff from start (v${data.startVersion} → v${data.finalVersion.version})`, '', body].join('\n');
+}

@@ -1,0 +1,139 @@
+/** RunState + context -> the data every report renders. Pure. */
+import { extname } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { FailureCategory } from '../assertions/types.js';
+import type { CandidateRecord, IterationRecord, Phase, SplitScore } from '../optimizer/types.js';
+import type { CallRole, SpendLine } from '../runner/spend-ledger.js';
+import type { CandidateRow, CategoryRow, ReportData, ReportInput, ScoreCell, SummaryRow, TrajectoryRow } from './types.js';
+
+export function buildReportData(input: ReportInput): ReportData {
+  const { state } = input;
+  const baseline = { train: cell(state.start.train), validation: optionalCell(state.start.validation) };
+  const final = {
+    train: cell(state.current.train),
+    validation: optionalCell(state.current.validation),
+    test: optionalCell(state.test),
+  };
+  const summary: SummaryRow[] = [
+    { split: 'train', start: baseline.train, final: final.train },
+    { split: 'validation', start: baseline.validation, final: final.validation },
+    { split: 'test', final: final.test },
+  ];
+  const spend = sortSpend(state.spend);
+  const total = input.callsMade + input.cacheHits;
+  const ext = extname(input.finalVersion.file) || '.txt';
+  return {
+    runId: state.runId,
+    task: { ...input.task },
+    target: { ...input.target },
+    optimizerModel: { ...input.optimizerModel },
+    simulated: input.target.simulated || input.optimizerModel.simulated,
+    strategy: state.strategy,
+    seed: state.seed,
+    startedAt: state.startedAt,
+    finishedAt: state.finishedAt,
+    wallTimeMs: state.wallTimeMs,
+    stopReason: state.stopReason,
+    startVersion: input.startVersion,
+    finalVersion: { ...input.finalVersion },
+    versionsDir: input.versionsDir,
+    runDir: input.runDir,
+    baseline,
+    final,
+    summary,
+    trajectory: buildTrajectory(state.iterations, state.start.train.score, state.start.validation?.score),
+    categories: compareCategories(state.start.train, state.current.train),
+    lessons: [...state.memory.lessons],
+    spend,
+    totals: {
+      costUsd: sum(spend, (l) => l.costUsd),
+      inputTokens: sum(spend, (l) => l.inputTokens),
+      outputTokens: sum(spend, (l) => l.outputTokens),
+      unknownCostCalls: sum(spend, (l) => l.unknownCostCalls),
+    },
+    calls: { made: input.callsMade, cacheHits: input.cacheHits, hitRate: total === 0 ? 0 : input.cacheHits / total },
+    startPrompt: input.startPrompt,
+    finalPrompt: input.finalPrompt,
+    changed: input.startPrompt !== input.finalPrompt,
+    diffFromStart: createTwoFilesPatch(
+      `v${input.startVersion}${ext}`,
+      `v${input.finalVersion.version}${ext}`,
+      input.startPrompt,
+      input.finalPrompt,
+    ),
+  };
+}
+
+function cell(score: SplitScore): ScoreCell {
+  return { score: score.score, passed: score.passed, total: score.total };
+}
+
+function optionalCell(score: SplitScore | undefined): ScoreCell | undefined {
+  return score ? cell(score) : undefined;
+}
+
+/**
+ * One row per iteration, following the current prompt's train and validation scores: an accepted
+ * candidate brings its own scores; a split it was not scored on becomes unknown, except the
+ * phase's split, whose score after the iteration the engine records.
+ */
+function buildTrajectory(iterations: IterationRecord[], startTrain: number, startValidation: number | undefined): TrajectoryRow[] {
+  let train: number | undefined = startTrain;
+  let validation = startValidation;
+  return iterations.map((it) => {
+    const accepted = it.acceptedId === undefined ? undefined : it.candidates.find((c) => c.candidate.id === it.acceptedId);
+    if (accepted) {
+      train = accepted.train?.score;
+      validation = accepted.validation?.score;
+    }
+    if (it.phase === 'train') train = it.scoreAfter;
+    if (it.phase === 'validation') validation = it.scoreAfter;
+    return {
+      iteration: it.iteration,
+      phase: it.phase,
+      scoreBefore: it.scoreBefore,
+      scoreAfter: it.scoreAfter,
+      train,
+      validation,
+      accepted: it.acceptedId,
+      lateral: it.lateral,
+      costUsd: it.costUsd,
+      candidates: it.candidates.map((c) => candidateRow(c, it.phase)),
+    };
+  });
+}
+
+function candidateRow(record: CandidateRecord, phase: Phase): CandidateRow {
+  const split = phase === 'validation' ? record.validation : record.train;
+  return {
+    id: record.candidate.id,
+    status: record.status,
+    reason: record.reason,
+    origin: record.candidate.origin,
+    score: split?.score,
+    train: record.train?.score,
+    validation: record.validation?.score,
+    hypothesis: record.candidate.hypothesis,
+    fixed: record.fixed.length,
+    broken: record.broken.length,
+  };
+}
+
+/** Every category failing at the start or the end, most failures at the start first. */
+function compareCategories(start: SplitScore, final: SplitScore): CategoryRow[] {
+  const names = new Set([...Object.keys(start.categories), ...Object.keys(final.categories)]) as Set<FailureCategory>;
+  return [...names]
+    .map((category) => ({ category, before: start.categories[category] ?? 0, after: final.categories[category] ?? 0 }))
+    .filter((row) => row.before > 0 || row.after > 0)
+    .sort((a, b) => b.before - a.before || b.after - a.after || a.category.localeCompare(b.category));
+}
+
+const ROLE_ORDER: Record<CallRole, number> = { optimizer: 0, target: 1, judge: 2 };
+
+function sortSpend(lines: SpendLine[]): SpendLine[] {
+  return lines.map((l) => ({ ...l })).sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.model.localeCompare(b.model));
+}
+
+function sum<T>(items: T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}

@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+
+/** The files of one run folder (`<runsDir>/<runId>/`). */
+export const RUN_FILES = {
+  trace: 'trace.jsonl',
+  checkpoint: 'checkpoint.json',
+  markdown: 'report.md',
+  json: 'report.json',
+} as const;
+
+export function runFile(runDir: string, name: keyof typeof RUN_FILES): string {
+  return join(runDir, RUN_FILES[name]);
+}

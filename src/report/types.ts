@@ -1,0 +1,114 @@
+/** What the report writers read: the run as the CLI hands it over, and the data they render. */
+import type { FailureCategory } from '../assertions/types.js';
+import type { Candidate, CandidateStatus, Phase, RunState, StopReason } from '../optimizer/types.js';
+import type { SpendLine } from '../runner/spend-ledger.js';
+import type { OptimizerStrategyName, SplitName } from '../spec/types.js';
+
+export interface ModelRef {
+  provider: string;
+  model: string;
+  simulated: boolean;
+}
+
+export interface ReportInput {
+  state: RunState;
+  task: { name: string; description: string; specFile: string };
+  target: ModelRef;
+  optimizerModel: ModelRef;
+  startPrompt: string;
+  finalPrompt: string;
+  finalVersion: { version: number; file: string };
+  startVersion: number;
+  versionsDir: string;
+  runDir: string;
+  /** Model calls actually made (cache hits excluded). */
+  callsMade: number;
+  /** Calls served from the response cache. */
+  cacheHits: number;
+}
+
+export interface ScoreCell {
+  score: number;
+  passed: number;
+  total: number;
+}
+
+/** One row of the summary table: a split, scored with the start prompt and the final prompt. */
+export interface SummaryRow {
+  split: SplitName;
+  start?: ScoreCell;
+  final?: ScoreCell;
+}
+
+export interface CandidateRow {
+  id: string;
+  status: CandidateStatus;
+  reason: string;
+  origin: Candidate['origin'];
+  /** Score on the iteration's split (train in the train phase, validation in the validation phase). */
+  score?: number;
+  train?: number;
+  validation?: number;
+  hypothesis: string;
+  /** Train cases fixed / broken relative to the prompt current at the time. */
+  fixed: number;
+  broken: number;
+}
+
+export interface TrajectoryRow {
+  iteration: number;
+  phase: Phase;
+  /** The current prompt's score on the phase's split before and after the iteration. */
+  scoreBefore: number;
+  scoreAfter: number;
+  /** The current prompt's train / validation score after the iteration (absent when not measured). */
+  train?: number;
+  validation?: number;
+  /** Id of the accepted candidate; absent when none was. */
+  accepted?: string;
+  lateral: boolean;
+  costUsd: number;
+  candidates: CandidateRow[];
+}
+
+/** Failed train cases per category, with the start prompt and with the final prompt. */
+export interface CategoryRow {
+  category: FailureCategory;
+  before: number;
+  after: number;
+}
+
+export interface ReportData {
+  runId: string;
+  task: { name: string; description: string; specFile: string };
+  target: ModelRef;
+  optimizerModel: ModelRef;
+  /** True when the target or the optimizer is the offline simulator. */
+  simulated: boolean;
+  strategy: OptimizerStrategyName;
+  seed: number;
+  startedAt: string;
+  finishedAt?: string;
+  wallTimeMs: number;
+  /** Absent when the run has not stopped (a report of a run in progress). */
+  stopReason?: StopReason;
+  startVersion: number;
+  finalVersion: { version: number; file: string };
+  versionsDir: string;
+  runDir: string;
+  baseline: { train: ScoreCell; validation?: ScoreCell };
+  final: { train: ScoreCell; validation?: ScoreCell; test?: ScoreCell };
+  summary: SummaryRow[];
+  trajectory: TrajectoryRow[];
+  categories: CategoryRow[];
+  lessons: string[];
+  /** By role and model. */
+  spend: SpendLine[];
+  totals: { costUsd: number; inputTokens: number; outputTokens: number; unknownCostCalls: number };
+  calls: { made: number; cacheHits: number; /** cacheHits / (made + cacheHits), 0 with no calls. */ hitRate: number };
+  startPrompt: string;
+  finalPrompt: string;
+  changed: boolean;
+  /** Unified diff start -> final; headers only when unchanged. */
+  diffFromStart: string;
+}

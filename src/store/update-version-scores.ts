@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { readMetaJson } from './list-versions.js';
+import { VersionNotFoundError } from './version-error.js';
+import { definedScores, isRecord, metaFileName, parseVersionMeta, type VersionMeta, type VersionScores } from './version-meta.js';
+
+/**
+ * Merges `scores` into `vN.json` (e.g. the held-out test score, which arrives after the version is
+ * written) and rewrites it atomically. Fields this version of promptopt does not know are kept.
+ */
+export async function updateVersionScores(dir: string, n: number, scores: VersionScores): Promise<VersionMeta> {
+  const raw = await readMetaJson(dir, n);
+  const current = parseVersionMeta(raw, n);
+  if (!current || !isRecord(raw)) throw new VersionNotFoundError(dir, n);
+  const merged = { ...current.scores, ...definedScores(scores) };
+  await writeFileAtomic(join(dir, metaFileName(n)), `${JSON.stringify({ ...raw, scores: merged }, null, 2)}\n`);
+  return { ...current, scores: merged };
+}
