@@ -9,6 +9,7 @@ import { runCommand } from './run-command.js';
 import { configureColor, processIo } from './terminal.js';
 import { evalCommand, type EvalOptions } from './commands/eval.js';
 import { optimizeCommand, type OptimizeOptions } from './commands/optimize.js';
+import { initCommand } from './commands/init.js';
 import { cacheClearCommand, cacheStatsCommand, type CacheOptions } from './commands/cache.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -71,6 +72,15 @@ program
     process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () =>
       optimizeCommand(file, options, processIo, controller.signal),
     );
+  });
+
+program
+  .command('init')
+  .description('scaffold a working task (spec, prompt, cases, a custom assertion) that runs offline')
+  .argument('[dir]', 'folder to create it in', '.')
+  .option('--force', 'overwrite existing files')
+  .action(async (dir: string, options: { force?: boolean }) => {
+    process.exitCode = await runCommand({ json: false, io: processIo }, () => initCommand(dir, options, processIo));
   });
 
 const cache = program.command('cache').description('inspect or clear the response cache');

@@ -1,0 +1,96 @@
+/**
+ * The files `promptopt init` writes: a small support-ticket classification task (invented cases,
+ * no third-party data) that runs offline on the simulator as written.
+ */
+const TICKETS: [string, string][] = [
+  ['I was charged twice for my subscription this month', 'billing_issue'],
+  ['Why is there an extra fee on my invoice?', 'billing_issue'],
+  ['My invoice shows the wrong amount', 'billing_issue'],
+  ['The payment failed but my card is fine', 'billing_issue'],
+  ['Can you explain the charge from last week?', 'billing_issue'],
+  ['I was billed after I cancelled', 'billing_issue'],
+  ['I want my money back for the annual plan', 'refund_request'],
+  ['Please refund the order I returned', 'refund_request'],
+  ['How do I get a refund for a broken item?', 'refund_request'],
+  ['I would like a refund, the product never arrived', 'refund_request'],
+  ['Refund me for the duplicate purchase please', 'refund_request'],
+  ['Can I return this and get my money back?', 'refund_request'],
+  ['The app crashes when I open settings', 'technical_problem'],
+  ['Export to PDF gives an error message', 'technical_problem'],
+  ['The page keeps loading forever', 'technical_problem'],
+  ['Sync stopped working after the update', 'technical_problem'],
+  ['I get error 500 when I upload a file', 'technical_problem'],
+  ['Notifications do not show up on my phone', 'technical_problem'],
+  ['I cannot log in to my account', 'account_access'],
+  ['The password reset email never arrives', 'account_access'],
+  ['My account is locked after too many attempts', 'account_access'],
+  ['How do I change the email I sign in with?', 'account_access'],
+  ['Two-factor code is not accepted', 'account_access'],
+  ['I forgot my username', 'account_access'],
+];
+
+/** Six tickets per label: three for train, one for validation, two held out for test. */
+const SPLIT_BY_POSITION = ['train', 'train', 'train', 'validation', 'test', 'test'] as const;
+
+export function casesJsonl(): string {
+  const rows = TICKETS.map(([input, expected], i) => JSON.stringify({ input, expected, split: SPLIT_BY_POSITION[i % 6] }));
+  return `${rows.join('\n')}\n`;
+}
+
+export const PROMPT_MD = `Read the customer message and say what it is about.
+
+Message: {{input}}
+`;
+
+export const TASK_YAML = `# A promptopt task. Every key is described in the promptopt README, "Spec reference".
+name: ticket-triage
+description: Classify a customer support message as billing_issue, refund_request, technical_problem or account_access.
+
+# The prompt to optimize: a template with {{variables}} filled from each case.
+prompt: file://prompt.md
+
+# The built-in offline simulator: no API key needed. Switch to a real model with, for example:
+#   target: { provider: openai, model: gpt-4o-mini }        (needs OPENAI_API_KEY)
+#   target: { provider: anthropic, model: claude-haiku-4-5 } (needs ANTHROPIC_API_KEY)
+target:
+  provider: sim
+  model: sim-classifier
+optimizer:
+  provider: sim
+  model: sim-optimizer
+  max_iterations: 6
+  candidates: 3
+
+cases: cases.jsonl
+
+defaults:
+  assert:
+    - type: equals
+      value: "{{expected}}"
+    - type: javascript
+      value: file://check-label.js:isKnownLabel
+
+# Each case in cases.jsonl names its split; cases without one are assigned by a seeded hash
+# of their id with these ratios (adding a case never moves another).
+splits: { train: 0.5, validation: 0.25, test: 0.25, seed: 1 }
+threshold: 0.8
+`;
+
+export const CHECK_LABEL_JS = `// A custom assertion: promptopt calls it with the model output and the case.
+// Return a boolean, a score from 0 to 1, or { pass, score, reason }.
+const LABELS = ['billing_issue', 'refund_request', 'technical_problem', 'account_access'];
+
+export function isKnownLabel(output, context) {
+  const answer = output.trim();
+  if (LABELS.includes(answer)) return { pass: true, score: 1, reason: 'a known label' };
+  return { pass: false, score: 0, reason: \`"\${answer.slice(0, 60)}" is not one of \${LABELS.join(', ')}\` };
+}
+`;
+
+export const README_MD = `# ticket-triage (made by \`promptopt init\`)
+
+    npx promptopt eval task.yaml       # score the prompt (offline simulator)
+    npx promptopt optimize task.yaml   # improve it; versions land in prompt-versions/
+
+The cases are invented examples. Replace them with your own, and the simulator with a real model.
+`;
