@@ -10,7 +10,7 @@ import { KeyLedger } from '../providers/middleware/with-key-rotation.js';
 import { parseAssertionType } from '../assertions/names.js';
 import { ResponseCache } from '../runner/response-cache.js';
 import { ModelCaller, type ModelCallerOptions } from '../runner/model-caller.js';
-import type { ChatModel } from '../providers/types.js';
+import type { ChatModel, ModelConfig } from '../providers/types.js';
 import type { Spec, SplitCase } from '../spec/types.js';
 
 export interface TaskSession {
@@ -28,6 +28,8 @@ export interface OpenSessionOptions {
   warn: (message: string) => void;
   env?: NodeJS.ProcessEnv;
   caller?: Omit<ModelCallerOptions, 'cache'>;
+  /** Workers for this command (-j); also the per-provider cap unless the spec sets one. */
+  concurrency?: number;
 }
 
 export async function openTaskSession(file: string, options: OpenSessionOptions): Promise<TaskSession> {
@@ -35,11 +37,22 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
   const spec = await loadSpec(file, { env });
   const cases = splitCases(spec.cases, spec.splits);
   const keyLedger = new KeyLedger();
-  const target = createModel(spec.target, { role: 'target', env, warn: options.warn, ledger: keyLedger });
-  const judge = usesJudge(spec) ? createModel(spec.judge, { role: 'judge', env, warn: options.warn, ledger: keyLedger }) : undefined;
+  const workers = options.concurrency ?? spec.concurrency;
+  const target = createModel(withWorkerCap(spec.target, workers), { role: 'target', env, warn: options.warn, ledger: keyLedger });
+  const judge = usesJudge(spec)
+    ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env, warn: options.warn, ledger: keyLedger })
+    : undefined;
   const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
   return { spec, cases, target, judge, cache, caller, keyLedger };
+}
+
+/**
+ * Without a `concurrency` of its own, a model may have as many requests in flight as the command has
+ * workers: the provider's rate limiter still halves that when 429s arrive.
+ */
+export function withWorkerCap<T extends ModelConfig>(config: T, workers: number): T {
+  return config.concurrency === undefined ? { ...config, concurrency: workers } : config;
 }
 
 /** True when any assertion (default or per case) is an llm-rubric, negated or not. */

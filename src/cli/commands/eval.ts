@@ -43,7 +43,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
   const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency);
   const warn = (message: string) => io.err(chalk.yellow(message));
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn });
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;

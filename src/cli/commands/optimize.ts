@@ -17,8 +17,8 @@ import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js'
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
 import { buildReportData, findRun, readCheckpoint, runFile, traceEntryFromCall, TraceWriter, writeReports } from '../../report/index.js';
 import { readVersion } from '../../store/index.js';
-import { openTaskSession } from '../task-session.js';
-import { parseUnit } from './eval.js';
+import { openTaskSession, withWorkerCap } from '../task-session.js';
+import { parsePositiveInt, parseUnit } from './eval.js';
 import type { Io } from '../terminal.js';
 import { loopSettings, parseMaxCost, type OptimizeFlags } from '../optimize/settings.js';
 import { runHooks } from '../optimize/run-hooks.js';
@@ -42,6 +42,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
   const session = await openTaskSession(file, {
     noCache: !options.cache,
     warn,
+    concurrency: options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency),
     caller: { onCall: (event) => trace?.write(traceEntryFromCall(event)) },
   });
   const { spec, caller } = session;
@@ -49,7 +50,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
   const required: ('train' | 'validation' | 'test')[] = ['train', 'test'];
   if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
   assertSplitsNonEmpty(spec, session.cases, required);
-  const optimizer = createModel(spec.optimizer, { role: 'optimizer', warn, ledger: session.keyLedger });
+  const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', warn, ledger: session.keyLedger });
   const maxCostUsd = maxCostFlag ?? spec.budget?.maxCostUsd;
 
   if (options.dryRun) {
