@@ -26,9 +26,12 @@ export function candidateDirections(
     const base = `Attack the "${g.category}" failures first (${g.count} case${g.count === 1 ? '' : 's'}).`;
     return options.descriptive ? base : `${base} Suggested fix from the data: ${g.suggestedFix}`;
   });
-  const pool = [...focused.slice(0, 2), ...STYLES];
-  const offset = iteration > 0 && pool.length > count ? (iteration - 1) % pool.length : 0;
-  return Array.from({ length: count }, (_, i) => pool[(i + (i < focused.length ? 0 : offset)) % pool.length]!);
+  const top = focused.slice(0, 2);
+  // Vary the styles from one iteration to the next; rotate the styles only, so no slot wraps onto
+  // another candidate's direction (distinct whenever count <= the pool).
+  const offset = iteration > 0 && top.length + STYLES.length > count ? (iteration - 1) % STYLES.length : 0;
+  const pool = [...top, ...STYLES.slice(offset), ...STYLES.slice(0, offset)];
+  return Array.from({ length: count }, (_, i) => pool[i % pool.length]!);
 }
 
 /** Styles for an initial, diverse population (hybrid and evolutionary strategies). */

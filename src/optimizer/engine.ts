@@ -66,6 +66,8 @@ export async function runOptimization(context: LoopContext): Promise<RunState> {
   // Phases checkpoint through the context; every checkpoint carries the spend and wall time so far.
   context.hooks = { ...hooks, checkpoint: save };
   context.strategy.restore(state.strategyState ?? null);
+  // A resumed run is no longer interrupted: the phase it continues sets the stop reason again.
+  if (state.stopReason === 'interrupted') delete state.stopReason;
   hooks.emit({ type: 'run_started', runId: state.runId, strategy: state.strategy, resumed: state.phase !== 'baseline' });
 
   try {
@@ -84,8 +86,20 @@ export async function runOptimization(context: LoopContext): Promise<RunState> {
     const cause = error instanceof IncompleteEvalError ? error.cause : error;
     if (cause instanceof BudgetExhaustedError) {
       state.stopReason = 'budget';
+      // Spent during the baseline: the start prompt is still the run's (unscored) best version.
+      if (state.start.version === 0) {
+        const version = await hooks.writeVersion({
+          prompt: state.start.prompt,
+          parent: 0,
+          hypothesis: 'starting prompt (not scored: the budget ran out during the baseline)',
+          train: state.start.train,
+        });
+        state.start = { ...state.start, version };
+        state.current = state.start;
+      }
     } else if (cause instanceof InterruptedError) {
-      state.stopReason = 'interrupted';
+      // Keep the training phase's reason when it already stopped (interrupted in validation or test).
+      state.stopReason ??= 'interrupted';
       await save();
       throw cause;
     } else {

@@ -5,6 +5,7 @@
  */
 import { ProviderError } from '../errors.js';
 import { analyzeFailures } from '../feedback/analyze-failures.js';
+import type { FailureAnalysis } from '../feedback/types.js';
 import { compareCandidates, decideAcceptance } from './acceptance.js';
 import { generateCandidates } from './generate-candidates.js';
 import type { LoopContext } from './loop-context.js';
@@ -51,7 +52,8 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
     candidates: settings.candidates,
     current,
     results: currentResult,
-    analysis: analyzeFailures(currentResult.cases),
+    // --no-feedback: the directions must not carry failure details (groups, suggested fixes) either.
+    analysis: withheldUnlessFeedback(analyzeFailures(currentResult.cases), settings.feedback),
     feedback,
     memory: state.memory,
     feedbackFor: (id) => context.feedbackById.get(id),
@@ -134,3 +136,8 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
 }
 
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+/** The analysis as the optimizer may see it: only counts under --no-feedback. */
+export function withheldUnlessFeedback(analysis: FailureAnalysis, feedback: boolean): FailureAnalysis {
+  return feedback ? analysis : { ...analysis, groups: [], labels: [] };
+}

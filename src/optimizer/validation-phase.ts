@@ -16,6 +16,7 @@ import { feedbackBudgetChars } from './meta-prompt.js';
 import { rememberIteration } from './memory.js';
 import { scoreCandidates } from './score-candidates.js';
 import { scoreSplit } from './score-split.js';
+import { withheldUnlessFeedback } from './training-phase.js';
 import type { CandidateRecord, IterationRecord, TrainConstraint } from './types.js';
 
 const MAX_CONSTRAINTS = 10;
@@ -49,11 +50,13 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   const current = state.current;
   const validationResult = await context.evaluate(current.prompt, 'validation', { iteration, phase: 'validation' });
   const currentValidation = scoreSplit('validation', validationResult.cases);
-  const analysis = analyzeFailures(validationResult.cases);
+  const analysis = withheldUnlessFeedback(analyzeFailures(validationResult.cases), settings.feedback);
   const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, current.prompt.length);
-  const patterns = settings.showValidationCases
-    ? formatTrainFeedback(analysis, validationResult.cases, { budgetChars, seed: settings.seed, title: 'Validation results' })
-    : formatDescriptiveFeedback(analysis, { budgetChars, title: 'Validation patterns' });
+  const patterns = !settings.feedback
+    ? `Validation results: ${analysis.passed}/${analysis.total} passed (${pct(analysis.score)}). (Failure details withheld: --no-feedback.)`
+    : settings.showValidationCases
+      ? formatTrainFeedback(analysis, validationResult.cases, { budgetChars, seed: settings.seed, title: 'Validation results' })
+      : formatDescriptiveFeedback(analysis, { budgetChars, title: 'Validation patterns' });
   const feedback = [
     `Training: ${current.train.passed}/${current.train.total} passed (${pct(current.train.score)}). Every training case that passes now must keep passing.`,
     patterns,

@@ -39,7 +39,7 @@ export function runHooks(input: {
         runId,
         task: spec.name,
         targetModel: input.targetModel,
-        scores: { train: train.score, ...(validation ? { validation: validation.score } : {}) },
+        scores: { ...(train.total > 0 ? { train: train.score } : {}), ...(validation ? { validation: validation.score } : {}) },
         costUsd: spent - spentAtLastVersion,
         hypothesis,
         ext,

@@ -1,0 +1,191 @@
+/**
+ * Runs the BUILT CLI (`node bin/promptopt.js`, i.e. dist/) as a child process, the way a user or a
+ * CI job would: a clean environment (PATH, HOME, CI=true, NO_COLOR=1, plus what the test sets), a
+ * temp working folder, stdout and stderr captured. `npm test` builds first; running vitest alone
+ * against a missing dist/ fails with a message saying so.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const CLI_BIN = join(REPO_ROOT, 'bin', 'promptopt.js');
+export const CLI_ENTRY = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+/** Throws when dist/ was never built; warns (once) when src/ has changed since the last build. */
+export function assertBuilt(): void {
+  if (!existsSync(CLI_ENTRY)) {
+    throw new Error(
+      `e2e tests run the built CLI, but ${relative(REPO_ROOT, CLI_ENTRY)} is missing. ` +
+        'Run `npm test` (which builds first) or `npm run build && npx vitest run test/e2e`.',
+    );
+  }
+  if (!warnedStale && newestMtime(join(REPO_ROOT, 'src')) > statSync(CLI_ENTRY).mtimeMs) {
+    warnedStale = true;
+    console.warn('[e2e] src/ is newer than dist/: these tests run dist/. Run `npm run build` to test your changes.');
+  }
+}
+let warnedStale = false;
+
+/** Synchronous on purpose: it runs once per test file, before any child is spawned. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time of the child, ms. */
+  ms: number;
+}
+
+export interface RunCliOptions {
+  cwd: string;
+  /** Added to the clean base environment (PATH, HOME, CI, NO_COLOR). `undefined` values are dropped. */
+  env?: Record<string, string | undefined>;
+  /** HOME for the child; the working folder by default, so anything written there is seen by the test. */
+  home?: string;
+  /** Extra node flags (e.g. `--import preload.mjs`). */
+  nodeArgs?: string[];
+  timeoutMs?: number;
+  /**
+   * Play a slow reader: stop reading stdout (the pipe fills at 64 KiB) until stderr matches
+   * `untilStderr`, then keep not reading for `thenMs` more.
+   */
+  holdStdout?: { untilStderr: RegExp; thenMs: number };
+}
+
+/** The clean environment a child gets: nothing from this process but PATH. */
+export function cleanEnv(options: Pick<RunCliOptions, 'cwd' | 'env' | 'home'>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home ?? options.cwd, CI: 'true', NO_COLOR: '1' };
+  for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
+  return env;
+}
+
+export function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
+  assertBuilt();
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
+      cwd: options.cwd,
+      env: cleanEnv(options),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const hold = options.holdStdout;
+    if (hold) {
+      child.stdout.pause();
+      const check = () => {
+        if (!hold.untilStderr.test(Buffer.concat(err).toString('utf8'))) return;
+        child.stderr.off('data', check);
+        setTimeout(() => child.stdout.resume(), hold.thenMs);
+      };
+      child.stderr.on('data', check);
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: performance.now() - started,
+      });
+    });
+  });
+}
+
+/** stdout parsed as the one JSON document `--json` promises; the error message shows what came out instead. */
+export function parseJsonOut(result: CliResult): Record<string, any> {
+  try {
+    return JSON.parse(result.stdout) as Record<string, any>;
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${result.code}).\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temp folders and specs
+
+export async function makeTempDir(prefix = 'promptopt-e2e-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Writes `task.yaml` (or `name`) into `dir`: an object is serialized as YAML, a string is written as
+ * is (for tests that assert a line and column). `files` are written beside it (relative paths).
+ */
+export async function writeSpec(
+  dir: string,
+  spec: Record<string, unknown> | string,
+  options: { name?: string; files?: Record<string, string> } = {},
+): Promise<string> {
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    const path = join(dir, name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  }
+  const path = join(dir, options.name ?? 'task.yaml');
+  await writeFile(path, typeof spec === 'string' ? spec : stringify(spec));
+  return path;
+}
+
+/** Every file under `dir`, as paths relative to it, sorted. Empty for a missing folder. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (folder: string) => {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else found.push(relative(dir, path));
+    }
+  };
+  await walk(dir);
+  return found.sort();
+}
+
+/** Contents of every file under `dir` (binary-safe: read as latin1, which keeps ASCII keys findable). */
+export async function readAllFiles(dir: string): Promise<{ path: string; text: string }[]> {
+  const files = await listFiles(dir);
+  return Promise.all(files.map(async (path) => ({ path, text: (await readFile(join(dir, path))).toString('latin1') })));
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
