@@ -130,12 +130,17 @@ describe('sim modes seam', () => {
   let unregister: (() => void) | undefined;
   afterEach(() => unregister?.());
 
-  it('the optimizer marker without a handler returns a clear error text', async () => {
+  it('the optimizer marker is answered by the built-in sim optimizer', async () => {
     const text = await answer(`${SIM_MARKERS.optimizer} improve this prompt`, 'prompt: x');
-    expect(text).toMatch(/no simulated optimizer is registered/);
+    expect(text).toMatch(/\[sim optimizer\] error: the request has no <current_prompt>/);
+    const edited = await answer(
+      `${SIM_MARKERS.optimizer} improve`,
+      '# Current prompt\n<current_prompt>\nClassify: a_b, c_d.\n\nText: {{text}}\n</current_prompt>\n\n# Evaluation feedback\nTraining results: 0/2 passed (0.0%). (Failure details withheld: --no-feedback.)',
+    );
+    expect(edited).toMatch(/^<hypothesis>[^<]*withheld[^<]*<\/hypothesis>\n<prompt>\n[\s\S]*Text: \{\{text\}\}\n<\/prompt>$/);
   });
 
-  it('registerSimMode routes requests with the marker to the handler', async () => {
+  it('registerSimMode routes requests with the marker to the handler, and unregistering restores the previous one', async () => {
     const seen: string[] = [];
     unregister = registerSimMode(SIM_MARKERS.optimizer, (request, context) => {
       seen.push(context.modelId);
@@ -144,6 +149,10 @@ describe('sim modes seam', () => {
     expect(await answer(`${SIM_MARKERS.optimizer} go`, 'old prompt')).toBe('improved: old prompt');
     expect(seen).toEqual(['sim-classifier']);
     unregister();
-    expect(await answer(`${SIM_MARKERS.optimizer} go`, 'old prompt')).toMatch(/no simulated optimizer/);
+    expect(await answer(`${SIM_MARKERS.optimizer} go`, 'old prompt')).toMatch(/\[sim optimizer\] error/);
+    const off = registerSimMode('[custom-marker]', () => 'custom');
+    expect(await answer('[custom-marker] x', 'y')).toBe('custom');
+    off();
+    expect(await answer('[custom-marker] x', 'Text: y')).not.toBe('custom');
   });
 });

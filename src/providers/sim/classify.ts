@@ -2,10 +2,13 @@
  * The simulator's default mode: a crude instruction follower whose answer depends on the prompt.
  * Label: first matching rule → nearest few-shot example (token Jaccard ≥ 0.5) → the label whose
  * name shares most (stemmed) words with the input → a deterministic pick from a hash of the input.
+ * Unless a rule decided, about 5% of inputs (hash of the input, see noise.ts) get a confusable label
+ * instead: only rules make those right.
  * Format: JSON if the prompt mentions JSON, the bare label if it asks for only the label, else a
  * verbose sentence; lowercase/uppercase if asked.
  */
 import type { ChatRequest } from '../types.js';
+import { confusableLabel, isNoisy } from './noise.js';
 import { readPrompt, type OutputFormat, type ReadPrompt } from './read-prompt.js';
 import { jaccard, pickByHash, stem, stems, words } from './text.js';
 
@@ -24,6 +27,14 @@ export function decideLabel(prompt: ReadPrompt): string | undefined {
   for (const rule of prompt.rules) {
     if (rule.phrases.some((p) => lowerInput.includes(p.toLowerCase()))) return rule.label;
   }
+  const label = unruledLabel(prompt);
+  if (label === undefined || prompt.labels.length < 2 || !isNoisy(input)) return label;
+  return confusableLabel(label, prompt.labels, input);
+}
+
+/** The label without rules: nearest example, else most shared words, else a hash pick. */
+function unruledLabel(prompt: ReadPrompt): string | undefined {
+  const input = prompt.input;
 
   const inputStems = stems(input);
   let best: { output: string; score: number } | undefined;

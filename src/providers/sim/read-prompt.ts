@@ -30,7 +30,8 @@ export interface ReadPrompt {
 const INPUT_LINE = /^\s*(?:input|text|query|question|verse|message|sentence)\s*:/i;
 const ANSWER_LINE = /^\s*(?:output|label|answer)\s*:\s*(.*)$/i;
 const TOKEN = /^[a-z0-9]+(?:[_-][a-z0-9]+)*$/;
-const ANY_CASE_TOKEN = /^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*$/;
+/** A label; one joined with `_` may end in `?` (BANKING77 has `reverted_card_payment?`). */
+const ANY_CASE_TOKEN = /^[A-Za-z][A-Za-z0-9]*(?:(?:[_-][A-Za-z0-9]+)+\??)?$/;
 const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+(.*)$/;
 /** Words between an introducer and its list: "one of THE FOLLOWING LABELS: a, b". */
 const FILLER =
@@ -38,6 +39,17 @@ const FILLER =
 
 export function readPrompt(request: ChatRequest): ReadPrompt {
   const { input, instructions } = splitInput(request);
+  return { input, instructions, ...readInstructions(instructions) };
+}
+
+type Instructions = Omit<ReadPrompt, 'input' | 'instructions'>;
+/** Every case of an eval shares the instructions: read them once (a small cache, oldest out first). */
+const instructionCache = new Map<string, Instructions>();
+const INSTRUCTION_CACHE_SIZE = 32;
+
+function readInstructions(instructions: string): Instructions {
+  const cached = instructionCache.get(instructions);
+  if (cached) return cached;
   const rules = readRules(instructions);
   const examples = readExamples(instructions);
   const labels = dedupe([
@@ -45,7 +57,10 @@ export function readPrompt(request: ChatRequest): ReadPrompt {
     ...rules.map((r) => r.label),
     ...examples.map((e) => e.output).filter((o) => ANY_CASE_TOKEN.test(o)),
   ]);
-  return { input, instructions, labels, rules, examples, format: readFormat(instructions) };
+  const read = { labels, rules, examples, format: readFormat(instructions) };
+  if (instructionCache.size >= INSTRUCTION_CACHE_SIZE) instructionCache.delete(instructionCache.keys().next().value!);
+  instructionCache.set(instructions, read);
+  return read;
 }
 
 /**
@@ -121,14 +136,16 @@ export function readLabels(text: string): string[] {
 }
 
 function cleanItem(raw: string): string {
-  return raw.trim().replace(/^["'`*_(]+|["'`*_).:;!?]+$/g, '').trim();
+  const item = raw.trim().replace(/^["'`*_(]+|["'`*_).:;!?]+$/g, '').trim();
+  // Keep the `?` that ends a joined label such as `reverted_card_payment?`.
+  return /[_-][A-Za-z0-9]+\?["'`*_).:;!]*$/.test(raw.trim()) ? `${item}?` : item;
 }
 
 /** `"phrase" -> label`, `"a", "b" -> label`, `phrase => label` (optionally bulleted). */
 export function readRules(text: string): Rule[] {
   const rules: Rule[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\s*(?:[-*•]\s+)?(.+?)\s*(?:->|=>|→)\s*["'`]?([A-Za-z0-9][A-Za-z0-9_-]*)["'`]?\s*[.;,]?\s*$/.exec(line);
+    const m = /^\s*(?:[-*•]\s+)?(.+?)\s*(?:->|=>|→)\s*["'`]?([A-Za-z0-9][A-Za-z0-9_-]*(?:[_-][A-Za-z0-9]+\?)?)["'`]?\s*[.;,]?\s*$/.exec(line);
     if (!m) continue;
     const left = m[1]!;
     const quoted = [...left.matchAll(/"([^"]+)"|“([^”]+)”|'([^']+)'/g)].map((q) => (q[1] ?? q[2] ?? q[3])!.trim());

@@ -1,11 +1,14 @@
 /**
  * Dispatches a request to the simulator's mode by the marker in its system prompt: a registered
- * mode (e.g. the optimizer's, added by whoever builds it), the built-in judge, or the default
- * classifier. Registered modes are checked first, in registration order.
+ * mode (the built-in optimizer, registered by index.ts, or a test's), the built-in judge, or the
+ * target: extraction (extract.ts) when the prompt asks for an intent and slots, else the classifier.
+ * Registered modes are checked first, in registration order.
  */
 import type { ChatRequest } from '../types.js';
 import { classify } from './classify.js';
+import { extract, isExtractionPrompt } from './extract.js';
 import { judge } from './judge.js';
+import { readPrompt } from './read-prompt.js';
 
 export const SIM_MARKERS = {
   judge: '[promptopt:judge]',
@@ -23,13 +26,17 @@ const modes = new Map<string, SimModeHandler>();
 
 /**
  * Registers the handler for requests whose system prompt contains `marker`. Replaces any handler
- * already registered for that marker. Returns a function that unregisters it.
+ * already registered for that marker. Returns a function that unregisters it, putting back the
+ * handler it replaced (if any).
  */
 export function registerSimMode(marker: string, handler: SimModeHandler): () => void {
   if (!marker) throw new Error('registerSimMode: marker must be a non-empty string');
+  const previous = modes.get(marker);
   modes.set(marker, handler);
   return () => {
-    if (modes.get(marker) === handler) modes.delete(marker);
+    if (modes.get(marker) !== handler) return;
+    if (previous) modes.set(marker, previous);
+    else modes.delete(marker);
   };
 }
 
@@ -45,5 +52,7 @@ export async function respond(request: ChatRequest, context: SimContext): Promis
       `call registerSimMode('${SIM_MARKERS.optimizer}', handler) or use a real optimizer model`
     );
   }
+  const prompt = readPrompt(request);
+  if (isExtractionPrompt(prompt.instructions)) return extract(prompt);
   return classify(request);
 }
