@@ -138,7 +138,9 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   }
   const scoreAfter = state.current.validation?.score ?? currentValidation.score;
   state.stale = scoreAfter > currentValidation.score ? 0 : state.stale + 1;
-  state.constraints = newConstraints.slice(0, MAX_CONSTRAINTS);
+  // One entry per broken case (several candidates may break the same one).
+  const byCase = new Map(newConstraints.map((c) => [c.caseId, c]));
+  state.constraints = [...byCase.values()].slice(0, MAX_CONSTRAINTS);
   const record: IterationRecord = {
     iteration,
     phase: 'validation',
