@@ -105,6 +105,7 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
   if (best && acceptedId) {
     const validationResult = await context.evaluate(best.record.candidate.prompt, 'validation', { iteration, phase: 'train' });
     const validation = validationResult.cases.length ? scoreSplit('validation', validationResult.cases) : undefined;
+    if (validation) best.record.validation = validation; // reported in the trajectory, never used to select
     const version = await hooks.writeVersion({
       prompt: best.record.candidate.prompt,
       parent: current.version,
