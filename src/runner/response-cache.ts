@@ -1,15 +1,21 @@
 /**
- * The on-disk response cache. Built on cacache (npm's own cache): content-addressed, integrity-checked
- * entries written to a temp file and moved into place, so concurrent writers and a process killed
- * mid-write never leave a corrupt entry (a torn index line fails its checksum and reads as a miss).
+ * The on-disk response cache, an LMDB database (the `lmdb` package) in the cache folder. LMDB is
+ * transactional and copy-on-write: concurrent processes can read and write the same cache, and a
+ * process killed mid-write leaves the last committed state, never a corrupt entry. A put resolves
+ * once its transaction is committed, so a call the runner counts as done is on disk. Reads are
+ * memory-mapped: 2,000 cached results load in milliseconds.
+ *
+ * The database is opened on first use, so a command that fails validation, or runs with --no-cache,
+ * never creates the folder.
  */
-import cacache from 'cacache';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RootDatabase } from 'lmdb';
 import type { ChatResponse } from '../providers/types.js';
 
-/** What is stored per entry: the response as the model returned it. */
+/** What is stored per entry: the response as the model returned it, and the key it answers. */
 interface StoredResponse {
+  key: string;
   text: string;
   usage: ChatResponse['usage'];
   latencyMs: number;
@@ -24,56 +30,93 @@ export interface CacheStats {
   bytes: number;
 }
 
+const DATABASE_FOLDER = 'responses-v1';
+
 export class ResponseCache {
+  #db: Promise<RootDatabase<string, string>> | undefined;
+  /** Whether the database existed when first asked (checked once; a put opens it anyway). */
+  #existed: Promise<boolean> | undefined;
+
   constructor(readonly dir: string) {}
 
   async get(key: string): Promise<ChatResponse | undefined> {
-    let data: Buffer;
-    try {
-      ({ data } = await cacache.get(this.dir, key));
-    } catch (error) {
-      if (isMiss(error)) return undefined;
-      throw error;
-    }
-    try {
-      const stored = JSON.parse(data.toString('utf8')) as StoredResponse;
-      return { ...stored, cached: true };
-    } catch {
-      return undefined; // unreadable entry: treat as a miss, it is overwritten on the next put
-    }
+    if (!(await this.#exists())) return undefined; // reading never creates the database
+    const raw = (await this.#open()).get(key);
+    if (raw === undefined) return undefined;
+    const stored = parse(raw, key);
+    if (!stored) return undefined;
+    const { key: _key, ...response } = stored;
+    return { ...response, cached: true };
   }
 
   async has(key: string): Promise<boolean> {
-    return (await cacache.get.info(this.dir, key)) != null;
+    return (await this.get(key)) !== undefined;
   }
 
   async put(key: string, response: ChatResponse): Promise<void> {
     const stored: StoredResponse = {
+      key,
       text: response.text,
       usage: response.usage,
       latencyMs: response.latencyMs,
       costUsd: response.costUsd,
       model: response.model,
-      finishReason: response.finishReason,
+      ...(response.finishReason !== undefined ? { finishReason: response.finishReason } : {}),
     };
-    await cacache.put(this.dir, key, JSON.stringify(stored));
+    await (await this.#open()).put(key, JSON.stringify(stored));
+  }
+
+  /** Every key with an entry. */
+  async keys(): Promise<string[]> {
+    if (!(await this.#exists())) return [];
+    return [...(await this.#open()).getKeys()];
   }
 
   async stats(): Promise<CacheStats> {
-    const entries = Object.keys(await cacache.ls(this.dir).catch(() => ({}))).length;
+    const entries = (await this.#exists()) ? (await this.#open()).getCount() : 0;
     return { dir: this.dir, entries, bytes: await folderSize(this.dir) };
   }
 
+  /** Removes every entry; returns how many there were. */
   async clear(): Promise<number> {
-    const { entries } = await this.stats();
-    await cacache.rm.all(this.dir);
+    if (!(await this.#exists())) return 0;
+    const db = await this.#open();
+    const entries = db.getCount();
+    await db.clearAsync();
     return entries;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db) return;
+    await (await this.#db).close();
+    this.#db = undefined;
+    this.#existed = Promise.resolve(true);
+  }
+
+  #open(): Promise<RootDatabase<string, string>> {
+    this.#db ??= import('lmdb').then(({ open }) =>
+      open<string, string>({ path: join(this.dir, DATABASE_FOLDER), encoding: 'string', compression: false }),
+    );
+    return this.#db;
+  }
+
+  async #exists(): Promise<boolean> {
+    if (this.#db) return true;
+    this.#existed ??= readdir(this.dir).then(
+      (names) => names.includes(DATABASE_FOLDER),
+      () => false,
+    );
+    return this.#existed;
   }
 }
 
-function isMiss(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === 'ENOENT' || code === 'ENOTCACHED' || code === 'EINTEGRITY';
+function parse(raw: string, key: string): StoredResponse | undefined {
+  try {
+    const stored = JSON.parse(raw) as StoredResponse;
+    return typeof stored.text === 'string' && stored.key === key ? stored : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function folderSize(dir: string): Promise<number> {
