@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { canonicalJson } from '../util/hash.js';
 import { errorMessage } from './text.js';
@@ -33,8 +33,16 @@ function ajvFor(draft: Draft): AnyAjv {
   if (!ajv) {
     // strict: false so annotations such as `example` do not make a schema unusable.
     const options = { allErrors: true, strict: false, logger: false } as const;
-    ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : new Ajv(options);
-    addFormatsModule.default(ajv);
+    // ajv is loaded on first use (it is CommonJS, so synchronously): runs without a schema never pay for it.
+    const require = createRequire(import.meta.url);
+    const Draft =
+      draft === '2020-12'
+        ? (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020
+        : draft === '2019-09'
+          ? (require('ajv/dist/2019.js') as { Ajv2019: typeof Ajv2019 }).Ajv2019
+          : (require('ajv') as { Ajv: typeof Ajv }).Ajv;
+    ajv = new Draft(options);
+    (require('ajv-formats') as { default: (ajv: AnyAjv) => void }).default(ajv);
     ajvByDraft.set(draft, ajv);
   }
   return ajv;

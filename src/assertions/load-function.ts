@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createJiti } from 'jiti';
+import type { createJiti } from 'jiti';
 import { errorMessage } from './text.js';
 
 export type UserFunction = (...args: unknown[]) => unknown;
@@ -31,8 +31,11 @@ export function parseFunctionReference(value: string, baseDir: string): Function
 function importModule(file: string): Promise<Record<string, unknown>> {
   let loading = modules.get(file);
   if (!loading) {
-    jiti ??= createJiti(import.meta.url, { fsCache: false });
-    loading = jiti.import<Record<string, unknown>>(file);
+    // jiti is loaded on first use: runs without a custom assertion file never pay for it.
+    loading = import('jiti').then(({ createJiti }) => {
+      jiti ??= createJiti(import.meta.url, { fsCache: false });
+      return jiti.import<Record<string, unknown>>(file);
+    });
     modules.set(file, loading);
   }
   return loading;

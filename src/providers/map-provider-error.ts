@@ -5,8 +5,6 @@
  * `status`, `headers`, `error` (the parsed body). We read that shape, not the classes, except for
  * the connection and timeout classes, which carry no status.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
 import { ProviderError, type ProviderErrorKind } from '../errors.js';
 
 /** Body codes/types that mean "out of credit" rather than "slow down". */
@@ -79,10 +77,10 @@ export function mapProviderError(provider: string, error: unknown, options: MapE
   if (error instanceof ProviderError) return error;
   const scrub = (text: string) => redactSecrets(text, options.secrets ?? []);
 
-  if (error instanceof Anthropic.APIConnectionTimeoutError || error instanceof OpenAI.APIConnectionTimeoutError) {
+  if (isInstanceOfNamed(error, 'APIConnectionTimeoutError')) {
     return new ProviderError(provider, 'timeout', 'request timed out', { cause: error });
   }
-  if (error instanceof Anthropic.APIConnectionError || error instanceof OpenAI.APIConnectionError) {
+  if (isInstanceOfNamed(error, 'APIConnectionError')) {
     const cause = (error as { cause?: unknown }).cause;
     const detail = cause instanceof Error && cause.message ? `: ${scrub(cause.message)}` : '';
     return new ProviderError(provider, 'connection', `connection failed${detail}`, { cause: error });
@@ -110,6 +108,17 @@ export function mapProviderError(provider: string, error: unknown, options: MapE
   // Anything else (an SDK precondition, a bug in a compatible server's shape, ...) is not worth retrying.
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError(provider, 'bad_request', scrub(message), { cause: error });
+}
+
+/**
+ * True when `error` is an instance of a class with this name, in either SDK. Checked by name along the
+ * prototype chain so this module does not load the SDKs: a run loads only the SDK it uses.
+ */
+function isInstanceOfNamed(error: unknown, name: string): boolean {
+  for (let proto = error === null || typeof error !== 'object' ? null : Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === name) return true;
+  }
+  return false;
 }
 
 /**

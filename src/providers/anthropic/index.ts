@@ -4,7 +4,7 @@
  * (createModel warns once when the spec sets a temperature). Only `text` blocks make the answer;
  * `thinking` and other blocks are ignored.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { malformedResponse, mapProviderError } from '../map-provider-error.js';
 import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../types.js';
 
@@ -21,12 +21,18 @@ export function anthropicTemperatureIssue(): string {
 }
 
 export function createAnthropicModel(config: ModelConfig, options: AnthropicAdapterOptions): ChatModel {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseUrl,
-    maxRetries: 0, // withRetry owns retries
-    timeout: config.timeoutMs,
-  });
+  // The SDK is loaded on the first call, so a run that uses another provider never loads it.
+  let client: Promise<Anthropic> | undefined;
+  const getClient = () =>
+    (client ??= import('@anthropic-ai/sdk').then(
+      ({ default: AnthropicClient }) =>
+        new AnthropicClient({
+          apiKey: options.apiKey,
+          baseURL: options.baseUrl,
+          maxRetries: 0, // withRetry owns retries
+          timeout: config.timeoutMs,
+        }),
+    ));
   const secrets = [options.apiKey];
 
   return {
@@ -37,7 +43,7 @@ export function createAnthropicModel(config: ModelConfig, options: AnthropicAdap
       const started = performance.now();
       let message: unknown;
       try {
-        message = await client.messages.create(
+        message = await (await getClient()).messages.create(
           {
             model: config.model,
             max_tokens: request.maxTokens,

@@ -3,7 +3,7 @@
  * OpenRouter and any OpenAI-compatible server (same wire API, another base URL).
  * Temperature is sent only when set and accepted: reasoning models (o1, o3, gpt-5, ...) reject it.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { malformedResponse, mapProviderError } from '../map-provider-error.js';
 import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../types.js';
 
@@ -31,14 +31,20 @@ export function openaiTemperatureIssue(model: string): string | undefined {
 
 export function createOpenAIModel(config: ModelConfig, options: OpenAIAdapterOptions): ChatModel {
   const { provider } = options;
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseUrl,
-    organization: null, // never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID behind the spec's back
-    project: null,
-    maxRetries: 0, // withRetry owns retries
-    timeout: config.timeoutMs,
-  });
+  // The SDK is loaded on the first call, so a run that uses another provider never loads it.
+  let client: Promise<OpenAI> | undefined;
+  const getClient = () =>
+    (client ??= import('openai').then(
+      ({ default: OpenAIClient }) =>
+        new OpenAIClient({
+          apiKey: options.apiKey,
+          baseURL: options.baseUrl,
+          organization: null, // never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID behind the spec's back
+          project: null,
+          maxRetries: 0, // withRetry owns retries
+          timeout: config.timeoutMs,
+        }),
+    ));
   const secrets = [options.apiKey];
   const acceptsTemperature = openaiTemperatureIssue(config.model) === undefined;
   // OpenAI itself wants max_completion_tokens (max_tokens is rejected by reasoning models);
@@ -58,7 +64,7 @@ export function createOpenAIModel(config: ModelConfig, options: OpenAIAdapterOpt
       const started = performance.now();
       let completion: unknown;
       try {
-        completion = await client.chat.completions.create(
+        completion = await (await getClient()).chat.completions.create(
           {
             model: config.model,
             messages,
