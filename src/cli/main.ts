@@ -7,10 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { configureColor, processIo } from './terminal.js';
-import { evalCommand, type EvalOptions } from './commands/eval.js';
-import { optimizeCommand, type OptimizeOptions } from './commands/optimize.js';
-import { initCommand } from './commands/init.js';
-import { cacheClearCommand, cacheStatsCommand, type CacheOptions } from './commands/cache.js';
+// Commands are imported when they run: each pulls in its own dependency tree (eval does not need
+// the optimizer, reports or versions store), and module loading is most of a short run's time.
+import type { EvalOptions } from './commands/eval.js';
+import type { OptimizeOptions } from './commands/optimize.js';
+import type { CacheOptions } from './commands/cache.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -45,9 +46,10 @@ program
   .option('--quiet', 'no progress output')
   .option('--dry-run', 'print how many calls would be made and their estimated cost; make none')
   .action(async (file: string, options: EvalOptions) => {
-    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () =>
-      evalCommand(file, options, processIo, controller.signal),
-    );
+    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, async () => {
+      const { evalCommand } = await import('./commands/eval.js');
+      return evalCommand(file, options, processIo, controller.signal);
+    });
   });
 
 program
@@ -69,9 +71,10 @@ program
   .option('--json', 'print one JSON summary on stdout and nothing else there')
   .option('--quiet', 'no live view; only the closing summary')
   .action(async (file: string, options: OptimizeOptions) => {
-    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () =>
-      optimizeCommand(file, options, processIo, controller.signal),
-    );
+    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, async () => {
+      const { optimizeCommand } = await import('./commands/optimize.js');
+      return optimizeCommand(file, options, processIo, controller.signal);
+    });
   });
 
 program
@@ -80,7 +83,10 @@ program
   .argument('[dir]', 'folder to create it in', '.')
   .option('--force', 'overwrite existing files')
   .action(async (dir: string, options: { force?: boolean }) => {
-    process.exitCode = await runCommand({ json: false, io: processIo }, () => initCommand(dir, options, processIo));
+    process.exitCode = await runCommand({ json: false, io: processIo }, async () => {
+      const { initCommand } = await import('./commands/init.js');
+      return initCommand(dir, options, processIo);
+    });
   });
 
 const cache = program.command('cache').description('inspect or clear the response cache');
@@ -90,7 +96,10 @@ cache
   .option('--dir <folder>', 'cache folder (default: the spec\'s, or .promptopt/cache)')
   .option('--json', 'JSON output')
   .action(async (file: string | undefined, options: CacheOptions) => {
-    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () => cacheStatsCommand(file, options, processIo));
+    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, async () => {
+      const { cacheStatsCommand } = await import('./commands/cache.js');
+      return cacheStatsCommand(file, options, processIo);
+    });
   });
 cache
   .command('clear')
@@ -98,7 +107,10 @@ cache
   .option('--dir <folder>', 'cache folder (default: the spec\'s, or .promptopt/cache)')
   .option('--json', 'JSON output')
   .action(async (file: string | undefined, options: CacheOptions) => {
-    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, () => cacheClearCommand(file, options, processIo));
+    process.exitCode = await runCommand({ json: Boolean(options.json), io: processIo }, async () => {
+      const { cacheClearCommand } = await import('./commands/cache.js');
+      return cacheClearCommand(file, options, processIo);
+    });
   });
 
 try {
@@ -111,6 +123,16 @@ try {
     throw error;
   }
 }
-// SDK keep-alive sockets must not hold the process open once the command is done. Writes to
-// stdout/stderr are synchronous for files and pipes on POSIX, so nothing printed is lost.
+// SDK keep-alive sockets must not hold the process open once the command is done, hence exit().
+// But writes to a PIPE are asynchronous on POSIX: once the pipe buffer (64 KiB) is full the rest
+// waits in memory, and exit() would drop it (a truncated `eval --json | jq`, with exit 0). So wait
+// until everything written so far has been handed to the OS first.
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
 process.exit(process.exitCode ?? 0);
+
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableLength === 0) resolve();
+    else stream.write('', () => resolve()); // called once the writes queued before it are done (or failed)
+  });
+}

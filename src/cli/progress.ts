@@ -2,7 +2,7 @@
  * Progress for long runs: an ora spinner line on a terminal (done/total, pass rate, cost), plain
  * lines every 10% when stderr is not a TTY, nothing with --quiet.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { EvalProgress } from '../runner/types.js';
 import { formatPercent, formatUsd } from './terminal.js';
 
@@ -16,13 +16,24 @@ export function createProgressView(label: string, mode: { tty: boolean; quiet: b
   const text = (p: EvalProgress) =>
     `${label} ${p.done}/${p.total} · pass ${p.done ? formatPercent(p.passed / p.done) : '–'} · cost ${formatUsd(p.costUsd)} · cache hits ${p.cacheHits}`;
   if (mode.tty) {
+    // ora is loaded on the first update (a terminal only), not with the CLI.
     let spinner: Ora | undefined;
+    let latest: EvalProgress | undefined;
+    let loading = false;
+    let stopped = false;
     return {
       update(p) {
-        spinner ??= ora({ text: text(p), stream: process.stderr }).start();
-        spinner.text = text(p);
+        latest = p;
+        if (spinner) spinner.text = text(p);
+        else if (!loading) {
+          loading = true;
+          void import('ora').then(({ default: ora }) => {
+            if (!stopped && latest) spinner = ora({ text: text(latest), stream: process.stderr }).start();
+          }, () => {}); // no spinner is no reason to fail a run
+        }
       },
       stop() {
+        stopped = true;
         spinner?.stop();
       },
     };

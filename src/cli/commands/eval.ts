@@ -113,7 +113,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
   );
 
   if (options.output) await writeFileAtomic(resolve(options.output), `${JSON.stringify(document, null, 2)}\n`);
-  if (options.junit) await writeFileAtomic(resolve(options.junit), junitXml(spec.name, result));
+  if (options.junit) await writeFileAtomic(resolve(options.junit), await junitXml(spec.name, result));
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) {
     await appendFile(
