@@ -1,0 +1,32 @@
+import { Option, type Command } from 'commander';
+import { runCommand } from '../run-command.js';
+import type { CommandEnv } from './command-env.js';
+import type { OptimizeOptions } from '../commands/optimize.js';
+
+/** `promptopt optimize`. */
+export function defineOptimize(program: Command, env: CommandEnv): void {
+  program
+    .command('optimize')
+    .description('optimize the prompt of a task: versions, trace, checkpoints and a report per run')
+    .argument('<task.yaml>', 'task spec')
+    .addOption(new Option('--strategy <name>', 'search strategy (default: the spec\'s, iterative)').choices(['iterative', 'evolutionary', 'hybrid']))
+    .option('--max-iterations <n>', 'training iterations at most')
+    .option('--candidates <n>', 'candidates per iteration, 1 to 10')
+    .option('--seed <n>', 'seed for sampling and strategies')
+    .option('--max-cost <usd>', 'budget over optimizer, target and judge calls (default: budget.max_cost_usd)')
+    .addOption(new Option('--accept <rule>', 'acceptance: score, or significant (paired McNemar test)').choices(['score', 'significant']))
+    .option('--resume <run>', 'continue a run from its last checkpoint (a run id, a run folder, or "latest")')
+    .option('--fail-under <score>', 'exit 1 when the final held-out test score is below this (0 to 1)')
+    .option('-j, --concurrency <n>', 'requests in flight (default: the spec\'s concurrency, 50)')
+    .option('--no-cache', 'ignore the response cache')
+    .option('--no-feedback', 'ablation: show the optimizer only pass counts, no failure details')
+    .option('--dry-run', 'print the projected calls and cost; make none')
+    .option('--json', 'print one JSON summary on stdout and nothing else there')
+    .option('--quiet', 'no live view; only the closing summary')
+    .action(async (file: string, options: OptimizeOptions) => {
+      process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
+        const { optimizeCommand } = await import('../commands/optimize.js');
+        return optimizeCommand(file, options, env.io, env.signal);
+      });
+    });
+}
