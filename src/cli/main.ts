@@ -12,6 +12,7 @@ import { defineEval } from './program/define-eval.js';
 import { defineOptimize } from './program/define-optimize.js';
 import { defineInit } from './program/define-init.js';
 import { defineCache } from './program/define-cache.js';
+import { defineVersions } from './program/define-versions.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -36,6 +37,7 @@ defineEval(program, env);
 defineOptimize(program, env);
 defineInit(program, env);
 defineCache(program, env);
+defineVersions(program, env);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,27 @@
+/** What the version commands need from a task spec: its versions folder and where its prompt lives. */
+import { extname } from 'node:path';
+import { loadSpec } from '../../spec/load-spec.js';
+import type { Spec } from '../../spec/types.js';
+import type { PromptLocation } from '../../store/promote.js';
+
+export interface TaskVersions {
+  spec: Spec;
+  dir: string;
+  location: PromptLocation;
+  /** Extension for new versions: the prompt file's, `.txt` for an inline prompt (as optimize does). */
+  ext: string;
+  /** `provider:model` of the spec's target. */
+  targetModel: string;
+}
+
+export async function openTaskVersions(file: string): Promise<TaskVersions> {
+  const spec = await loadSpec(file);
+  const promptFile = spec.prompt.file;
+  return {
+    spec,
+    dir: spec.versionsDir,
+    location: promptFile ? { file: promptFile, inline: false } : { file: spec.file, inline: true },
+    ext: promptFile ? extname(promptFile) || '.txt' : '.txt',
+    targetModel: `${spec.target.provider}:${spec.target.model}`,
+  };
+}
