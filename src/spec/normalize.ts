@@ -9,8 +9,9 @@ import type { AssertionSpec } from '../assertions/types.js';
 import type { IssueAt, Locator } from './issues.js';
 import { definedOnly, normalizeJudge, normalizeOptimizerModel, normalizeTarget } from './model-config.js';
 import { readTemplate } from './read-template.js';
-import type { RawOptimizer, RawSpec } from './schema.js';
-import { SPLIT_NAMES, type OptimizerConfig, type Origin, type Spec, type SplitConfig, type TestCase } from './types.js';
+import { NOTIFY_EVENTS } from '../notify/types.js';
+import type { RawNotify, RawOptimizer, RawSpec } from './schema.js';
+import { SPLIT_NAMES, type NotifyConfig, type OptimizerConfig, type Origin, type Spec, type SplitConfig, type TestCase } from './types.js';
 
 export const DEFAULT_SPLITS: SplitConfig = { train: 0.6, validation: 0.2, test: 0.2, seed: 0, stratify: true };
 export const DEFAULT_INPUT_VAR = 'input';
@@ -64,6 +65,7 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     versionsDir: resolve(dir, raw.versions_dir ?? DEFAULT_VERSIONS_DIR),
     runsDir: resolve(dir, raw.runs_dir ?? DEFAULT_RUNS_DIR),
     inputVar: raw.input_var ?? DEFAULT_INPUT_VAR,
+    ...(raw.notify ? { notify: normalizeNotify(raw.notify) } : {}),
     origins: collectOrigins(raw, context),
   };
   return { spec, issues };
@@ -106,6 +108,16 @@ function normalizeSplits(raw: RawSpec['splits'], issueAt: IssueAt, issues: SpecI
     );
   }
   return { ...ratios, seed, stratify };
+}
+
+/** One webhook or a list, events default to all (listed once each, in the contract's order). */
+function normalizeNotify(raw: RawNotify): NotifyConfig {
+  const events = raw.events === undefined ? [...NOTIFY_EVENTS] : [raw.events].flat();
+  return {
+    webhooks: [...new Set([raw.webhooks].flat())],
+    events: NOTIFY_EVENTS.filter((event) => events.includes(event)),
+    headers: { ...raw.headers_env },
+  };
 }
 
 function normalizeCache(raw: RawSpec['cache'], dir: string): Spec['cache'] {

@@ -8,6 +8,8 @@ import { allAssertionTypeNames, parseAssertionType } from '../assertions/names.j
 import { SPLIT_NAMES } from './types.js';
 import { didYouMean, withSuggestion } from './did-you-mean.js';
 import { LITERAL_KEY_HINT, isEnvVarName, looksLikeSecret } from './secrets.js';
+import { NOTIFY_EVENTS } from '../notify/types.js';
+import { isHttpUrl, secretInUrl } from '../notify/url.js';
 
 const positiveInt = z.number().int().min(1);
 const ratio = z.number().min(0).max(1);
@@ -97,6 +99,58 @@ const optimizerSchema = z.strictObject({
 });
 export type RawOptimizer = z.infer<typeof optimizerSchema>;
 
+const webhookUrl = z.string().superRefine((value, ctx) => {
+  if (!isHttpUrl(value)) {
+    ctx.addIssue({ code: 'custom', message: 'a webhook must be an http:// or https:// URL', params: { hint: 'e.g. https://hooks.example.com/promptopt' } });
+    return;
+  }
+  const secret = secretInUrl(value);
+  if (secret) {
+    ctx.addIssue({
+      code: 'custom',
+      message: secret,
+      params: { hint: 'send the token in a header with headers_env, or pass the URL with --notify from a CI secret' },
+    });
+  }
+});
+
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** A header's value comes from an environment variable: the entry is the variable's name, never the token. */
+const headerEnvEntry = z.string().superRefine((value, ctx) => {
+  if (looksLikeSecret(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'this looks like a token, not an environment variable name',
+      params: { hint: 'put the header value in an environment variable and give its name here (e.g. Authorization: WEBHOOK_AUTH)' },
+    });
+  } else if (!isEnvVarName(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'not a valid environment variable name',
+      params: { hint: 'use letters, digits and _ only, not starting with a digit (e.g. WEBHOOK_TOKEN)' },
+    });
+  }
+});
+
+const notifySchema = z.strictObject({
+  webhooks: z.union([webhookUrl, z.array(webhookUrl).min(1)]),
+  // The list first: a wrong value inside a list is then reported at its item, with did-you-mean.
+  events: z.union([z.array(z.enum(NOTIFY_EVENTS)).min(1), z.enum(NOTIFY_EVENTS)]).optional(),
+  headers_env: z
+    .record(z.string(), headerEnvEntry)
+    .superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers)) {
+        if (!HEADER_NAME.test(name)) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a valid HTTP header name`, params: { hint: 'e.g. Authorization or X-Webhook-Token' } });
+        }
+      }
+    })
+    .optional(),
+});
+export type RawNotify = z.infer<typeof notifySchema>;
+
 export const specSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1),
@@ -126,5 +180,6 @@ export const specSchema = z.strictObject({
   repeat: positiveInt.optional(),
   versions_dir: z.string().min(1).optional(),
   runs_dir: z.string().min(1).optional(),
+  notify: notifySchema.optional(),
 });
 export type RawSpec = z.infer<typeof specSchema>;

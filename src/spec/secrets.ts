@@ -67,6 +67,8 @@ function walk(value: unknown, path: PathSegment[], issueAt: IssueAt, scan: Liter
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const childPath = [...path, key];
     if (DATA_KEYS.has(key)) continue;
+    // `headers_env: { Authorization: WEBHOOK_AUTH }`: names of variables, checked by the schema.
+    if (key === 'headers_env') continue;
     if (isSecretKeyName(key) && (typeof child === 'string' || typeof child === 'number')) {
       scan.issues.push(issueAt(childPath, LITERAL_KEY_MESSAGE, { hint: LITERAL_KEY_HINT, key: true }));
       scan.paths.add(formatPath(childPath));

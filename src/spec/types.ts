@@ -4,6 +4,7 @@
  */
 import type { ModelConfig } from '../providers/types.js';
 import type { AssertionSpec } from '../assertions/types.js';
+import type { NotifyEventType } from '../notify/types.js';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -106,9 +107,19 @@ export interface Spec {
   runsDir: string;
   /** The variable the `input` shorthand of a case fills (default `input`). */
   inputVar?: string;
+  /** Webhooks to notify (`notify:`); absent when the spec has none. */
+  notify?: NotifyConfig;
   /**
    * Where each top-level field and its direct children are in the YAML, keyed by YAML path
    * (`splits`, `budget.max_cost_usd`, `target.model`), for errors raised after loading.
    */
   origins?: Record<string, Origin>;
+}
+
+export interface NotifyConfig {
+  webhooks: string[];
+  /** Event types sent (default: all of them). */
+  events: NotifyEventType[];
+  /** Header name -> name of the environment variable holding its value (read when a message is sent). */
+  headers: Record<string, string>;
 }

@@ -21,6 +21,8 @@ import { evalTable, failingCasesText } from '../output/eval-table.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
 import { describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
+import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
+import { degradationEvent } from '../notify/eval-events.js';
 
 export interface EvalOptions {
   prompt?: string;
@@ -33,6 +35,8 @@ export interface EvalOptions {
   cache: boolean;
   quiet?: boolean;
   dryRun?: boolean;
+  /** Extra webhook URLs (--notify, repeatable), added to the spec's `notify.webhooks`. */
+  notify?: string[];
 }
 
 const SPLITS = ['train', 'validation', 'test', 'all'] as const;
@@ -42,6 +46,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
   const threshold = options.threshold === undefined ? undefined : parseUnit('--threshold', options.threshold);
   const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency);
   const warn = (message: string) => io.err(chalk.yellow(message));
+  const notifyUrls = parseNotifyUrls(options.notify);
 
   const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency });
   const { spec, caller } = session;
@@ -122,6 +127,13 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
     );
   }
 
+  // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
+  const notifier = commandNotifier(spec, notifyUrls, { warn, signal });
+  if (providerErrors === 0 && !passed) {
+    const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
+    void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));
+  }
+
   if (options.json) {
     io.out(JSON.stringify(document));
   } else {
@@ -137,6 +149,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
       io.out(`${verdict}: score ${formatPercent(overall.score)} ${cmp} threshold ${formatPercent(effectiveThreshold)} · ${targetLabel}`);
     }
   }
+  await notifier.flush();
   return exitCode;
 }
 

@@ -19,6 +19,7 @@ export function defineEval(program: Command, env: CommandEnv): void {
     .option('--no-cache', 'ignore the response cache (neither read nor written)')
     .option('--quiet', 'no progress output')
     .option('--dry-run', 'print how many calls would be made and their estimated cost; make none')
+    .option('--notify <url>', 'also post notifications to this webhook (repeatable; added to the spec\'s notify.webhooks)', (url: string, urls: string[] = []) => [...urls, url])
     .action(async (file: string, options: EvalOptions) => {
       process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
         const { evalCommand } = await import('../commands/eval.js');

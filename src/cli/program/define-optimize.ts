@@ -23,6 +23,7 @@ export function defineOptimize(program: Command, env: CommandEnv): void {
     .option('--dry-run', 'print the projected calls and cost; make none')
     .option('--json', 'print one JSON summary on stdout and nothing else there')
     .option('--quiet', 'no live view; only the closing summary')
+    .option('--notify <url>', 'also post notifications to this webhook (repeatable; added to the spec\'s notify.webhooks)', (url: string, urls: string[] = []) => [...urls, url])
     .action(async (file: string, options: OptimizeOptions) => {
       process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
         const { optimizeCommand } = await import('../commands/optimize.js');
