@@ -1,0 +1,60 @@
+/** The terminal view of a comparison: the side-by-side table, each pair against the baseline, per model. */
+import chalk from 'chalk';
+import { idList, interval, ms, pct, points, pValue, testName, usdPerCase } from './format.js';
+import type { Comparison, PairComparison, Verdict } from './types.js';
+
+export function renderCompareText(comparison: Comparison): string {
+  const { settings } = comparison;
+  const showScore = settings.repeat > 1;
+  const header = ['pair', 'pass rate', `${Math.round(comparison.confidence * 100)}% CI`, ...(showScore ? ['score'] : []), 'cost/case', 'latency', 'tokens in/out', 'errors'];
+  const rows = comparison.pairs.map((p) => [
+    `${p.id}${p.id === comparison.baseline ? ' (baseline)' : ''}${p.simulated ? ' (SIMULATED)' : ''}`,
+    `${pct(p.passRate)} (${p.passed}/${p.cases})`,
+    interval(p.passRateInterval),
+    ...(showScore ? [pct(p.score)] : []),
+    usdPerCase(p.costPerCaseUsd),
+    ms(p.meanLatencyMs),
+    `${p.inputTokens}/${p.outputTokens}`,
+    String(p.providerErrors),
+  ]);
+  const lines = [table(header, rows), ''];
+
+  lines.push(chalk.bold(`Against the baseline ${comparison.baseline} (alpha ${settings.alpha}, ${settings.minCases} cases at least):`));
+  for (const c of comparison.comparisons) lines.push(...comparisonLines(c, c.candidate));
+
+  lines.push('', chalk.bold('Per model (each version against the baseline version on the same model):'));
+  for (const m of comparison.perModel) {
+    // On the baseline's own model these are the comparisons above: not printed twice.
+    const same = m.comparisons.some((c) => c.baseline === comparison.baseline);
+    lines.push(`  ${m.model}: best ${m.bestVersion} · ranking ${m.ranking.join(' > ')}${same && m.comparisons.length > 0 ? ' (against the baseline: above)' : ''}`);
+    if (same) continue;
+    for (const c of m.comparisons) lines.push(...comparisonLines(c, `${versionOf(c.candidate, m.model)} vs ${versionOf(c.baseline, m.model)}`, '    '));
+  }
+  return lines.join('\n');
+}
+
+function comparisonLines(c: PairComparison, label: string, indent = '  '): string[] {
+  const stats = `${points(c.passRateDifference)} · fixed ${c.fixed.length} · broken ${c.broken.length} · n ${c.n} · ${testName(c.test)} p=${pValue(c.pValue)}`;
+  const lines = [`${indent}${label}: ${colour(c.verdict, c.verdictText)} (${stats})`];
+  if (c.fixed.length > 0) lines.push(`${indent}  fixed: ${idList(c.fixed)}`);
+  if (c.broken.length > 0) lines.push(`${indent}  broken: ${idList(c.broken)}`);
+  if (c.excluded.length > 0) lines.push(`${indent}  left out (provider errors): ${idList(c.excluded)}`);
+  return lines;
+}
+
+/** `v3` from `v3@openai:gpt-4o-mini`, knowing the model (version labels may hold any character). */
+export function versionOf(pairId: string, model: string): string {
+  return pairId.slice(0, pairId.length - model.length - 1);
+}
+
+function colour(verdict: Verdict, text: string): string {
+  if (verdict === 'better') return chalk.green(text);
+  if (verdict === 'worse') return chalk.red(text);
+  return verdict === 'too_few_cases' ? chalk.dim(text) : text;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [chalk.bold(line(header)), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,4 @@
+/** Small statistics used to compare prompts and models honestly: intervals and paired tests. */
+export { wilsonInterval, Z_95, type Interval } from './wilson.js';
+export { mcnemarExact, pairOutcomes, type PairedOutcome } from './mcnemar.js';
+export { pairedBootstrap, DEFAULT_RESAMPLES, type PairedBootstrapOptions, type PairedBootstrapResult } from './paired-bootstrap.js';
