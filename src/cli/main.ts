@@ -13,6 +13,8 @@ import { defineOptimize } from './program/define-optimize.js';
 import { defineInit } from './program/define-init.js';
 import { defineCache } from './program/define-cache.js';
 import { defineVersions } from './program/define-versions.js';
+import { defineReport } from './program/define-report.js';
+import { defineCompare } from './program/define-compare.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,6 +40,8 @@ defineOptimize(program, env);
 defineInit(program, env);
 defineCache(program, env);
 defineVersions(program, env);
+defineReport(program, env);
+defineCompare(program, env);
 
 try {
   await program.parseAsync(process.argv);

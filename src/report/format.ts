@@ -1,4 +1,14 @@
 /** Small pure formatters shared by the report renderers. */
+import type { StopReason } from '../optimizer/types.js';
+
+/** Why a run stopped, in words. */
+export const STOP_REASONS: Record<StopReason, string> = {
+  converged: 'converged',
+  max_iterations: 'reached the maximum number of iterations',
+  patience: 'no improvement within the patience limit',
+  budget: 'the cost budget was exhausted',
+  interrupted: 'interrupted (the checkpoint allows resuming)',
+};
 
 /** `0.875` -> `87.5%`; `—` for an unknown score. */
 export function percent(score: number | undefined): string {

@@ -7,5 +7,7 @@ export { RUN_FILES, runFile } from './run-files.js';
 export { buildReportData } from './report-data.js';
 export { renderMarkdown } from './render-markdown.js';
 export { renderJson, REPORT_JSON_SCHEMA } from './render-json.js';
-export { writeReports } from './write-reports.js';
+export { renderHtml } from './html/render-html.js';
+export { toCaseRecord, readCaseRecords, writeCaseRecords } from './case-records.js';
+export { writeReports, type ReportPaths } from './write-reports.js';
 export type * from './types.js';

@@ -1,10 +1,14 @@
-/** ReportData -> report.json: snake_case keys, `schema_version: 1` first. Pure. */
+/**
+ * ReportData -> report.json: snake_case keys, `schema_version: 1` first. Pure. The case results stay
+ * out: `cases.json` holds them, and their `vars` keys are the user's, not ours to rename.
+ */
 import type { ReportData } from './types.js';
 
 export const REPORT_JSON_SCHEMA = 1;
 
 export function renderJson(data: ReportData): string {
-  return `${JSON.stringify({ schema_version: REPORT_JSON_SCHEMA, ...(snakeKeys(data) as object) }, null, 2)}\n`;
+  const { cases: _cases, ...rest } = data;
+  return `${JSON.stringify({ schema_version: REPORT_JSON_SCHEMA, ...(snakeKeys(rest) as object) }, null, 2)}\n`;
 }
 
 /** camelCase keys -> snake_case, deeply (keys already in snake_case, like failure categories, are kept). */

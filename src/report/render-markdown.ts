@@ -1,15 +1,7 @@
 /** ReportData -> report.md. Pure. */
-import type { CandidateStatus, StopReason } from '../optimizer/types.js';
-import { cell, code, deltaPoints, duration, fenced, integer, oneLine, percent, table, usd } from './format.js';
+import type { CandidateStatus } from '../optimizer/types.js';
+import { cell, code, deltaPoints, duration, fenced, integer, oneLine, percent, STOP_REASONS, table, usd } from './format.js';
 import type { ModelRef, ReportData, ScoreCell, TrajectoryRow } from './types.js';
-
-const STOP_REASONS: Record<StopReason, string> = {
-  converged: 'converged',
-  max_iterations: 'reached the maximum number of iterations',
-  patience: 'no improvement within the patience limit',
-  budget: 'the cost budget was exhausted',
-  interrupted: 'interrupted (the checkpoint allows resuming)',
-};
 
 const STATUS_MARKS: Record<CandidateStatus, string> = {
   accepted: '✓',

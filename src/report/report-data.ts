@@ -4,7 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FailureCategory } from '../assertions/types.js';
 import type { CandidateRecord, IterationRecord, Phase, SplitScore } from '../optimizer/types.js';
 import type { CallRole, SpendLine } from '../runner/spend-ledger.js';
-import type { CandidateRow, CategoryRow, ReportData, ReportInput, ScoreCell, SummaryRow, TrajectoryRow } from './types.js';
+import type { CandidateRow, CaseRecord, CategoryRow, ReportData, ReportInput, ScoreCell, SummaryRow, TrajectoryRow } from './types.js';
 
 export function buildReportData(input: ReportInput): ReportData {
   const { state } = input;
@@ -61,7 +61,18 @@ export function buildReportData(input: ReportInput): ReportData {
       input.startPrompt,
       input.finalPrompt,
     ),
+    ...(input.cases ? { cases: sortCases(input.cases) } : {}),
   };
+}
+
+const SPLIT_ORDER: Record<CaseRecord['split'], number> = { train: 0, validation: 1, test: 2 };
+
+/** Train, then validation, then test; the saved order within a split. */
+function sortCases(cases: CaseRecord[]): CaseRecord[] {
+  return cases
+    .map((c, index) => ({ c, index }))
+    .sort((a, b) => SPLIT_ORDER[a.c.split] - SPLIT_ORDER[b.c.split] || a.index - b.index)
+    .map(({ c }) => ({ ...c, failures: c.failures.map((f) => ({ ...f })) }));
 }
 
 function cell(score: SplitScore): ScoreCell {

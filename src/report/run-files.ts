@@ -6,6 +6,9 @@ export const RUN_FILES = {
   checkpoint: 'checkpoint.json',
   markdown: 'report.md',
   json: 'report.json',
+  html: 'report.html',
+  /** The final prompt's case results, for re-rendering the reports without a model call. */
+  cases: 'cases.json',
 } as const;
 
 export function runFile(runDir: string, name: keyof typeof RUN_FILES): string {

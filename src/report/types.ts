@@ -25,6 +25,20 @@ export interface ReportInput {
   callsMade: number;
   /** Calls served from the response cache. */
   cacheHits: number;
+  /** The final prompt's case results (from `cases.json`); absent when none were saved. */
+  cases?: CaseRecord[];
+}
+
+/** One case scored with the final prompt, as `cases.json` keeps it and the HTML report shows it. */
+export interface CaseRecord {
+  caseId: string;
+  split: SplitName;
+  vars: Record<string, unknown>;
+  expected?: unknown;
+  output: string;
+  pass: boolean;
+  /** One per failed assertion. */
+  failures: { type: string; category: FailureCategory; reason: string }[];
 }
 
 export interface ScoreCell {
@@ -111,4 +125,6 @@ export interface ReportData {
   changed: boolean;
   /** Unified diff start -> final; headers only when unchanged. */
   diffFromStart: string;
+  /** The final prompt's case results, train then validation then test; absent when none were saved. */
+  cases?: CaseRecord[];
 }

@@ -1,15 +1,25 @@
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { renderHtml } from './html/render-html.js';
 import { redact } from './redact.js';
 import { renderJson } from './render-json.js';
 import { renderMarkdown } from './render-markdown.js';
 import { runFile } from './run-files.js';
 import type { ReportData } from './types.js';
 
-/** Writes report.md and report.json into the run folder, atomically, every string redacted. Returns their paths. */
-export async function writeReports(runDir: string, data: ReportData): Promise<{ markdown: string; json: string }> {
+export interface ReportPaths {
+  markdown: string;
+  json: string;
+  html: string;
+}
+
+/** Writes report.md, report.json and report.html into the run folder, atomically, every string redacted. Returns their paths. */
+export async function writeReports(runDir: string, data: ReportData): Promise<ReportPaths> {
   const safe = redact(data);
-  const markdown = runFile(runDir, 'markdown');
-  const json = runFile(runDir, 'json');
-  await Promise.all([writeFileAtomic(markdown, renderMarkdown(safe)), writeFileAtomic(json, renderJson(safe))]);
-  return { markdown, json };
+  const paths: ReportPaths = { markdown: runFile(runDir, 'markdown'), json: runFile(runDir, 'json'), html: runFile(runDir, 'html') };
+  await Promise.all([
+    writeFileAtomic(paths.markdown, renderMarkdown(safe)),
+    writeFileAtomic(paths.json, renderJson(safe)),
+    writeFileAtomic(paths.html, renderHtml(safe)),
+  ]);
+  return paths;
 }

@@ -115,13 +115,13 @@ describe('writeReports', () => {
     delete process.env.FAKE_REPORT_API_KEY;
   });
 
-  it('writes both reports with secrets redacted', async () => {
+  it('writes the three reports with secrets redacted', async () => {
     dir = await mkdtemp(join(tmpdir(), 'promptopt-report-'));
     process.env.FAKE_REPORT_API_KEY = 'report-secret-value-123';
     const state = makeRunState({ memory: { lessons: ['✗ leaked report-secret-value-123 and sk-ant-api03-AbCdEf0123456789xyz'], recent: [] } });
     const paths = await writeReports(dir, buildReportData(makeReportInput({ state })));
-    expect(paths).toEqual({ markdown: join(dir, 'report.md'), json: join(dir, 'report.json') });
-    for (const file of [paths.markdown, paths.json]) {
+    expect(paths).toEqual({ markdown: join(dir, 'report.md'), json: join(dir, 'report.json'), html: join(dir, 'report.html') });
+    for (const file of [paths.markdown, paths.json, paths.html]) {
       const text = await readFile(file, 'utf8');
       expect(text).not.toContain('report-secret-value-123');
       expect(text).not.toContain('sk-ant-api03');

@@ -15,8 +15,7 @@ import { initialState, runOptimization, specFingerprint } from '../../optimizer/
 import { taskContext } from '../../optimizer/meta-prompt.js';
 import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
-import { buildReportData, findRun, readCheckpoint, runFile, traceEntryFromCall, TraceWriter, writeReports } from '../../report/index.js';
-import { readVersion } from '../../store/index.js';
+import { findRun, readCheckpoint, runFile, traceEntryFromCall, TraceWriter } from '../../report/index.js';
 import { openTaskSession, withWorkerCap } from '../task-session.js';
 import { parsePositiveInt, parseUnit } from './eval.js';
 import type { Io } from '../terminal.js';
@@ -25,6 +24,10 @@ import { runHooks } from '../optimize/run-hooks.js';
 import { createLiveView } from '../optimize/live-view.js';
 import { summaryJson, summaryText } from '../optimize/summary.js';
 import { formatProjection, projectionJson, projectOptimize } from '../optimize/dry-run.js';
+import { rememberTestResult, saveFinalCases } from '../optimize/final-cases.js';
+import { writeRunReports as writeReportsOfRun } from '../run-reports.js';
+import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
+import { optimizeNotifications } from '../notify/optimize-events.js';
 
 export interface OptimizeOptions extends OptimizeFlags {
   resume?: string;
@@ -32,12 +35,15 @@ export interface OptimizeOptions extends OptimizeFlags {
   json?: boolean;
   quiet?: boolean;
   cache: boolean;
+  /** Extra webhook URLs (--notify, repeatable), added to the spec's `notify.webhooks`. */
+  notify?: string[];
 }
 
 export async function optimizeCommand(file: string, options: OptimizeOptions, io: Io, signal: AbortSignal): Promise<number> {
   const warn = (message: string) => io.err(chalk.yellow(message));
   const failUnder = options.failUnder === undefined ? undefined : parseUnit('--fail-under', options.failUnder);
   const maxCostFlag = parseMaxCost(options.maxCost);
+  const notifyUrls = parseNotifyUrls(options.notify);
   let trace: TraceWriter | undefined;
   const session = await openTaskSession(file, {
     noCache: !options.cache,
@@ -76,10 +82,19 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
     maxIterations: settings.maxIterations,
     write: (line) => io.err(line),
   });
+  const notifications = optimizeNotifications({
+    notifier: commandNotifier(spec, notifyUrls, { warn, signal }),
+    spec,
+    runId,
+    report: runFile(runDir, 'markdown'),
+    maxCostUsd,
+    resumed: resumed?.state,
+  });
   const events: OptimizerEvent[] = [];
   const emit = (event: OptimizerEvent) => {
     events.push(event);
     view.onEvent(event);
+    notifications.onEvent(event);
   };
   caller.configure({ onBudgetWarning: (spentUsd, maxUsd) => emit({ type: 'budget_warning', spentUsd, maxUsd }) });
   const targetModel = `${spec.target.provider}:${spec.target.model}`;
@@ -99,15 +114,22 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
     state: resumed?.state ?? initialState({ spec, cases: session.cases, settings }, runId, settings.strategy),
   });
 
+  const testResult = rememberTestResult(context);
+
   let state: RunState;
   try {
     state = await runOptimization(context);
+  } catch (error) {
+    await notifications.flush(); // a budget warning already on its way
+    throw error;
   } finally {
     view.stop();
     await trace.close();
   }
-  const written = await writeRunReports({ state, spec, session, optimizer, runDir });
+  const cases = await saveFinalCases(runDir, { context, cache: session.cache, test: testResult(), warn });
+  const written = await writeRunReports({ state, spec, session, optimizer, runDir, cases });
   const exitCode = failUnder !== undefined && (state.test?.score ?? 0) < failUnder ? EXIT.belowThreshold : EXIT.ok;
+  notifications.finish(state, { versionFile: written.data.finalVersion.file, spentUsd: caller.ledger.totalCostUsd });
   const outcome = {
     data: written.data,
     iterations: state.iterations.length,
@@ -120,6 +142,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
   if (exitCode === EXIT.belowThreshold && !options.json) {
     io.err(chalk.red(`held-out test score ${((state.test?.score ?? 0) * 100).toFixed(1)}% is below --fail-under ${(failUnder! * 100).toFixed(1)}%`));
   }
+  await notifications.flush();
   return exitCode;
 }
 
@@ -129,28 +152,14 @@ async function writeRunReports(input: {
   session: import('../task-session.js').TaskSession;
   optimizer: import('../../providers/types.js').ChatModel;
   runDir: string;
+  cases: import('../../report/types.js').CaseRecord[];
 }) {
-  const { state, spec, session, optimizer, runDir } = input;
-  const spend = state.spend;
-  const callsMade = spend.reduce((n, line) => n + line.calls, 0);
-  const cacheHits = spend.reduce((n, line) => n + line.cacheHits, 0);
-  const versionFile = join(spec.versionsDir, (await readVersion(spec.versionsDir, state.current.version)).meta.promptFile);
-  const data = buildReportData({
-    state,
-    task: { name: spec.name, description: spec.description, specFile: spec.file },
+  const { session, optimizer } = input;
+  return writeReportsOfRun({
+    ...input,
     target: { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated },
     optimizerModel: { provider: optimizer.provider, model: optimizer.modelId, simulated: optimizer.simulated },
-    startPrompt: state.start.prompt,
-    finalPrompt: state.current.prompt,
-    finalVersion: { version: state.current.version, file: versionFile },
-    startVersion: state.start.version,
-    versionsDir: spec.versionsDir,
-    runDir,
-    callsMade,
-    cacheHits,
   });
-  await writeReports(runDir, data);
-  return { data, paths: { markdown: runFile(runDir, 'markdown'), json: runFile(runDir, 'json') } };
 }
 
 async function loadResumable(runsDir: string, idOrPath: string, fingerprint: string): Promise<{ state: RunState; runDir: string }> {

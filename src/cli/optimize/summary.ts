@@ -7,7 +7,7 @@ import { formatPercent, formatUsd } from '../terminal.js';
 export interface RunOutcome {
   data: ReportData;
   iterations: number;
-  reportPaths: { markdown: string; json: string };
+  reportPaths: { markdown: string; json: string; html: string };
   finalFile: string;
   exitCode: number;
 }
@@ -37,7 +37,7 @@ export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
     cache_hit_rate: data.calls.hitRate,
     wall_time_ms: Math.round(data.wallTimeMs),
     run_dir: data.runDir,
-    reports: { markdown: outcome.reportPaths.markdown, json: outcome.reportPaths.json },
+    reports: { markdown: outcome.reportPaths.markdown, json: outcome.reportPaths.json, html: outcome.reportPaths.html },
     exit_code: outcome.exitCode,
   };
 }
@@ -55,6 +55,7 @@ export function summaryText(outcome: RunOutcome): string {
     `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} · calls ${data.calls.made} made, ${data.calls.cacheHits} from cache (${formatPercent(data.calls.hitRate)}) · ${(data.wallTimeMs / 1000).toFixed(1)} s`,
     `  best prompt: v${data.finalVersion.version} → ${outcome.finalFile}`,
     `  report:      ${outcome.reportPaths.markdown}`,
+    `  html:        ${outcome.reportPaths.html}`,
   ];
   return lines.join('\n');
 }

@@ -1,0 +1,72 @@
+/**
+ * `promptopt report <run|latest> [task.yaml] [--open]`: re-renders a run's reports (report.md,
+ * report.json, report.html) from its checkpoint and its saved case results (`cases.json`), without
+ * a model call. With a spec the run is looked up in the spec's runs folder; without one the argument
+ * is a run folder (or an id / `latest` under ./.promptopt/runs), and the spec the run recorded
+ * supplies the task's name and models. `--open` prints only the HTML file's path.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import chalk from 'chalk';
+import { EXIT, PromptoptError } from '../../errors.js';
+import { splitCases } from '../../dataset/split-cases.js';
+import { specFingerprint } from '../../optimizer/engine.js';
+import { findRun, readCaseRecords, readCheckpoint } from '../../report/index.js';
+import { loadSpec } from '../../spec/load-spec.js';
+import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
+import type { Spec } from '../../spec/types.js';
+import { modelRefOf, writeRunReports } from '../run-reports.js';
+import type { Io } from '../terminal.js';
+
+export interface ReportOptions {
+  open?: boolean;
+}
+
+export async function reportCommand(run: string, file: string | undefined, options: ReportOptions, io: Io): Promise<number> {
+  const given = file ? await loadSpec(file, { env: offlineEnv() }) : undefined;
+  const runDir = await findRun(given?.runsDir ?? resolve(DEFAULT_RUNS_DIR), run);
+  const state = await readCheckpoint(runDir);
+  const spec = given ?? (await loadRunSpec(state.specFile, run));
+  if (specFingerprint({ spec, cases: splitCases(spec.cases, spec.splits) }) !== state.specHash) {
+    io.err(chalk.yellow(`warning: the task in ${spec.file} changed since run ${state.runId}; the reports name its current task and models`));
+  }
+  const cases = await readCaseRecords(runDir);
+  const { paths } = await writeRunReports({
+    state,
+    spec,
+    target: modelRefOf(spec.target),
+    optimizerModel: modelRefOf(spec.optimizer),
+    runDir,
+    ...(cases ? { cases } : {}),
+  });
+  if (options.open) {
+    io.out(paths.html);
+  } else {
+    io.out(`re-rendered the reports of run ${state.runId}${cases ? '' : ' (no cases.json: without the case table)'}`);
+    io.out(`  markdown: ${paths.markdown}\n  json:     ${paths.json}\n  html:     ${paths.html}`);
+  }
+  return EXIT.ok;
+}
+
+/** The spec the run was started with; a clear error when it is gone. */
+async function loadRunSpec(specFile: string, run: string): Promise<Spec> {
+  const found = await stat(specFile).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!found) {
+    throw new PromptoptError('RUN_SPEC_NOT_FOUND', `the spec of this run (${specFile}) is gone`, {
+      exitCode: EXIT.badInput,
+      hint: `pass the task spec: promptopt report ${run} <task.yaml>`,
+    });
+  }
+  return loadSpec(specFile, { env: offlineEnv() });
+}
+
+/**
+ * The environment to validate the spec in: re-rendering calls no model, so an endpoint the spec
+ * would need to run (OPENAI_BASE_URL for `openai-compatible`) need not be set.
+ */
+function offlineEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, OPENAI_BASE_URL: process.env.OPENAI_BASE_URL || 'unused-by-report' };
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { runCommand } from '../run-command.js';
+import type { CommandEnv } from './command-env.js';
+import type { ReportOptions } from '../commands/report.js';
+
+/** `promptopt report`. */
+export function defineReport(program: Command, env: CommandEnv): void {
+  program
+    .command('report')
+    .description("re-render a run's reports (markdown, json, html) from its checkpoint and saved case results; no model call")
+    .argument('<run>', 'a run id, a path to a run folder, or "latest"')
+    .argument('[task.yaml]', "find the run in this spec's runs folder (default: ./.promptopt/runs; the run's own spec names the task)")
+    .option('--open', 'print only the path of report.html (to open it: xdg-open / open "$(promptopt report latest --open)")')
+    .action(async (run: string, file: string | undefined, options: ReportOptions) => {
+      process.exitCode = await runCommand({ json: false, io: env.io }, async () => {
+        const { reportCommand } = await import('../commands/report.js');
+        return reportCommand(run, file, options, env.io);
+      });
+    });
+}

@@ -1,0 +1,161 @@
+/** The body sections of the HTML report, each a pure ReportData -> markup function. */
+import { deltaPoints, duration, integer, percent, STOP_REASONS, usd } from '../format.js';
+import type { ReportData, ScoreCell, TrajectoryRow } from '../types.js';
+import { caseTable } from './case-table.js';
+import { diffView } from './diff-view.js';
+import { html, type SafeHtml } from './html.js';
+import { COLORS } from './styles.js';
+import { costChart, scoreChart } from './svg-chart.js';
+
+export function summarySection(data: ReportData): SafeHtml {
+  const stop = data.stopReason ? STOP_REASONS[data.stopReason] : 'not stopped (run in progress)';
+  return html`<section id="summary">
+<h2>Summary</h2>
+<div class="cards">
+${data.summary.map((row) => scoreCard(row.split === 'test' ? 'test (held out)' : row.split, row.start, row.final, row.split === 'test'))}
+<div class="card"><div class="label">cost</div><div class="value">${totalCost(data)}</div><div class="sub">${integer(data.calls.made)} calls made · ${integer(data.calls.cacheHits)} from cache (${percent(data.calls.hitRate)})</div></div>
+<div class="card"><div class="label">iterations</div><div class="value">${data.trajectory.length}</div><div class="sub">${duration(data.wallTimeMs)} wall time</div></div>
+</div>
+<p class="meta">Stopped: <strong>${stop}</strong>${data.stopReason ? html` (<code>${data.stopReason}</code>)` : ''} · prompt v${data.startVersion} → v${data.finalVersion.version} (<code>${data.finalVersion.file}</code>)</p>
+</section>`;
+}
+
+function scoreCard(label: string, start: ScoreCell | undefined, final: ScoreCell | undefined, heldOut: boolean): SafeHtml {
+  const change = deltaPoints(start?.score, final?.score);
+  const direction = start && final ? (final.score > start.score ? 'up' : final.score < start.score ? 'down' : '') : '';
+  const sub = start
+    ? html`start ${percent(start.score)} (${start.passed}/${start.total})${change ? html` · <span class="${direction}">${change}</span>` : ''}`
+    : heldOut
+      ? html`scored once, at the end`
+      : html`not scored`;
+  return html`<div class="card"><div class="label">${label}</div><div class="value">${final ? percent(final.score) : '—'}${final ? html` <span class="sub">${final.passed}/${final.total}</span>` : ''}</div><div class="sub">${sub}</div></div>`;
+}
+
+export function totalCost(data: ReportData): string {
+  return `${usd(data.totals.costUsd)}${data.totals.unknownCostCalls > 0 ? ' or more' : ''}`;
+}
+
+export function trajectorySection(data: ReportData): SafeHtml {
+  if (data.trajectory.length === 0) {
+    return html`<section id="trajectory"><h2>Score trajectory</h2><p class="empty">No iterations ran.</p></section>`;
+  }
+  const iterationCost = data.trajectory.reduce((sum, r) => sum + r.costUsd, 0);
+  const other = Math.max(0, data.totals.costUsd - iterationCost);
+  return html`<section id="trajectory">
+<h2>Score trajectory</h2>
+<div class="charts">
+<figure style="margin:0">
+${scoreChart(data)}
+<figcaption class="legend">
+${legendLine(COLORS.train, 'train (current prompt)')}${data.baseline.validation || data.trajectory.some((r) => r.validation !== undefined) ? legendLine(COLORS.validation, 'validation (current prompt)') : ''}
+${legendDot(true, 'accepted candidate')}${legendDot(false, 'rejected candidate')}
+<span>invalid candidates (no score) are listed below, not plotted</span>
+</figcaption>
+</figure>
+<figure style="margin:0">
+<h3>Cost</h3>
+${iterationCost > 0
+  ? html`${costChart(data.trajectory)}
+<figcaption class="legend">
+${legendLine(COLORS.cost, 'accumulated over the iterations')}<span><svg width="14" height="12"><rect width="14" height="12" fill="${COLORS.costBar}"/></svg>per iteration</span>
+<span>iterations ${usd(iterationCost)} + baseline and test evaluation ${usd(other)} = ${totalCost(data)} in all</span>
+</figcaption>`
+  : html`<p class="empty">No cost recorded for the iterations (${totalCost(data)} in all): simulated or unpriced models, or every call served from the cache.</p>`}
+</figure>
+</div>
+${candidatesTable(data.trajectory)}
+</section>`;
+}
+
+function legendLine(color: string, label: string): SafeHtml {
+  return html`<span><svg width="22" height="10"><line x1="0" x2="22" y1="5" y2="5" stroke="${color}" stroke-width="3"/></svg>${label}</span>`;
+}
+
+function legendDot(filled: boolean, label: string): SafeHtml {
+  return html`<span><svg width="14" height="14"><circle cx="7" cy="7" r="5" fill="${filled ? COLORS.train : '#ffffff'}" stroke="${COLORS.train}" stroke-width="2"/></svg>${label}</span>`;
+}
+
+function candidatesTable(rows: TrajectoryRow[]): SafeHtml {
+  const total = rows.reduce((n, r) => n + r.candidates.length, 0);
+  return html`<details class="candidates-detail"${total <= 12 ? html` open` : ''}>
+<summary>Candidates (${total})</summary>
+<table class="cand">
+<thead><tr><th class="num">Iter.</th><th>Phase</th><th>Candidate</th><th>Status</th><th class="num">Train</th><th class="num">Validation</th><th class="num">Fixed / broke</th><th>Hypothesis and reason</th></tr></thead>
+<tbody>
+${rows.flatMap((row) =>
+  row.candidates.map(
+    (c) => html`<tr>
+<td class="num">${row.iteration}</td><td>${row.phase}</td><td class="mono">${c.id}</td>
+<td><span class="badge ${c.status}">${c.status.replace('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}</td>
+<td class="num">${percent(c.train)}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
+<td>${c.hypothesis || html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${c.reason}</span>` : ''}</td>
+</tr>`,
+  ),
+)}
+</tbody>
+</table>
+</details>`;
+}
+
+export function categoriesSection(data: ReportData): SafeHtml {
+  const rows = data.categories;
+  const max = Math.max(1, ...rows.map((r) => Math.max(r.before, r.after)));
+  const bar = (n: number, kind: string) => html`<span class="bar ${kind}" style="width:${Math.round((n / max) * 160)}px"></span>`;
+  const body =
+    rows.length === 0
+      ? html`<p class="empty">No failing train cases, at the start or at the end.</p>`
+      : html`<table class="categories">
+<thead><tr><th>Category</th><th class="num">Start</th><th class="num">Final</th><th class="num">Change</th><th><span class="bar before" style="width:12px"></span> start <span class="bar after" style="width:12px"></span> final</th></tr></thead>
+<tbody>
+${rows.map(
+  (r) => html`<tr><td><code>${r.category}</code></td><td class="num">${r.before}</td><td class="num">${r.after}</td><td class="num ${r.after < r.before ? 'up' : r.after > r.before ? 'down' : ''}">${signed(r.after - r.before)}</td><td>${bar(r.before, 'before')}<br>${bar(r.after, 'after')}</td></tr>`,
+)}
+</tbody>
+</table>`;
+  return html`<section id="categories"><h2>Failure categories (train)</h2><p class="muted">Failed train cases per category with the start prompt and the final prompt (a case may count in several).</p>${body}</section>`;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : n === 0 ? '±0' : String(n);
+}
+
+export function lessonsSection(data: ReportData): SafeHtml {
+  const body =
+    data.lessons.length === 0
+      ? html`<p class="empty">No lessons recorded.</p>`
+      : html`<ul class="lessons">${data.lessons.map((l) => html`<li>${l}</li>`)}</ul>`;
+  return html`<section id="lessons"><h2>Lessons learned</h2>${body}</section>`;
+}
+
+export function promptSection(data: ReportData): SafeHtml {
+  return html`<section id="prompt">
+<h2>Final prompt (v${data.finalVersion.version})</h2>
+<pre class="block final-prompt">${data.finalPrompt}</pre>
+<h3>Diff from the start (v${data.startVersion} → v${data.finalVersion.version})</h3>
+${data.changed ? diffView(data.diffFromStart) : html`<p class="empty">No change from the start prompt.</p>`}
+</section>`;
+}
+
+export function spendSection(data: ReportData): SafeHtml {
+  return html`<section id="spend">
+<h2>Cost and tokens</h2>
+<table>
+<thead><tr><th>Role</th><th>Model</th><th class="num">Calls</th><th class="num">Cache hits</th><th class="num">Input tokens</th><th class="num">Output tokens</th><th class="num">Cost</th></tr></thead>
+<tbody>
+${data.spend.map(
+  (l) => html`<tr><td>${l.role}</td><td><code>${l.model}</code></td><td class="num">${integer(l.calls)}</td><td class="num">${integer(l.cacheHits)}</td><td class="num">${integer(l.inputTokens)}</td><td class="num">${integer(l.outputTokens)}</td><td class="num">${usd(l.costUsd)}${l.unknownCostCalls > 0 ? ` (+${l.unknownCostCalls} unpriced)` : ''}</td></tr>`,
+)}
+<tr><th>total</th><td></td><td class="num">${integer(data.calls.made)}</td><td class="num">${integer(data.calls.cacheHits)}</td><td class="num">${integer(data.totals.inputTokens)}</td><td class="num">${integer(data.totals.outputTokens)}</td><td class="num"><strong>${totalCost(data)}</strong></td></tr>
+</tbody>
+</table>
+</section>`;
+}
+
+export function casesSection(data: ReportData): SafeHtml {
+  const body = data.cases
+    ? data.cases.length === 0
+      ? html`<p class="empty">No case results were saved.</p>`
+      : caseTable(data.cases)
+    : html`<p class="empty">No case results were saved for this run (no cases.json): the run stopped before its reports were written, or predates them.</p>`;
+  return html`<section id="cases"><h2>Cases (final prompt v${data.finalVersion.version})</h2>${body}</section>`;
+}

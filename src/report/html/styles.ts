@@ -1,0 +1,102 @@
+/** The report's inline stylesheet: no web fonts, no external resources. A constant, never data. */
+
+/** Series colours, shared by the charts, their legends and the tables. */
+export const COLORS = {
+  train: '#2563eb',
+  validation: '#d97706',
+  cost: '#7c3aed',
+  costBar: '#c4b5fd',
+  grid: '#e5e7eb',
+  axis: '#6b7280',
+} as const;
+
+export const STYLES = `
+:root {
+  --fg: #111827; --muted: #6b7280; --line: #e5e7eb; --bg: #f9fafb; --card: #ffffff;
+  --pass: #047857; --pass-bg: #d1fae5; --fail: #b91c1c; --fail-bg: #fee2e2;
+  --warn: #92400e; --warn-bg: #fef3c7; --accent: ${COLORS.train};
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 64px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 0 0 12px; }
+h3 { font-size: 14px; margin: 16px 0 8px; }
+p { margin: 0 0 8px; }
+code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+.muted { color: var(--muted); }
+.meta { color: var(--muted); margin: 4px 0 0; }
+.meta code { color: var(--fg); }
+section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 18px 0; }
+.banner { margin: 16px 0 0; padding: 12px 16px; border-radius: 8px; background: var(--warn-bg); color: var(--warn); border: 2px solid #f59e0b; font-weight: 600; }
+.banner strong { letter-spacing: 0.08em; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
+.card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
+.card .value { font-size: 20px; font-weight: 600; }
+.card .sub { color: var(--muted); font-size: 12px; }
+.up { color: var(--pass); } .down { color: var(--fail); }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+th { font-size: 12px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: 0.03em; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; white-space: nowrap; }
+.badge.pass, .badge.accepted { background: var(--pass-bg); color: var(--pass); }
+.badge.fail, .badge.rejected, .badge.breaks_train { background: var(--fail-bg); color: var(--fail); }
+.badge.invalid, .badge.not_significant { background: var(--warn-bg); color: var(--warn); }
+.badge.split { background: #eef2ff; color: #3730a3; }
+.chart { width: 100%; height: auto; display: block; }
+.chart text { font-family: system-ui, sans-serif; }
+.legend { display: flex; flex-wrap: wrap; gap: 16px; margin: 6px 0 0; color: var(--muted); font-size: 12px; }
+.legend svg { vertical-align: middle; margin-right: 4px; }
+.charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
+.bar { display: inline-block; height: 10px; border-radius: 3px; vertical-align: middle; }
+.bar.before { background: #fca5a5; } .bar.after { background: #86efac; }
+ul.lessons { margin: 0; padding-left: 20px; }
+ul.lessons li { margin: 3px 0; }
+pre.block { margin: 0; padding: 12px 14px; background: #f3f4f6; border: 1px solid var(--line); border-radius: 6px; white-space: pre-wrap; word-break: break-word; overflow-x: auto; }
+pre.diff { padding: 8px 0; }
+pre.diff span { display: block; padding: 0 14px; }
+.d-add { background: #dcfce7; color: #14532d; }
+.d-del { background: #fee2e2; color: #7f1d1d; }
+.d-hunk { color: #1d4ed8; background: #eff6ff; }
+.d-head { color: var(--muted); font-weight: 600; }
+.d-note { color: var(--muted); font-style: italic; }
+details > summary { cursor: pointer; color: var(--accent); margin: 4px 0; }
+.cand td { font-size: 13px; }
+.filters { display: flex; flex-wrap: wrap; gap: 18px; align-items: center; margin: 0 0 10px; }
+.filters .group { display: flex; gap: 4px; align-items: center; }
+.filters .group > span { color: var(--muted); font-size: 12px; margin-right: 4px; text-transform: uppercase; }
+.filters label { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; cursor: pointer; user-select: none; font-size: 13px; }
+.filters label:hover { border-color: var(--accent); }
+.filter-input { position: absolute; opacity: 0; pointer-events: none; }
+table.cases { table-layout: fixed; }
+table.cases col.c-id { width: 11%; } table.cases col.c-split { width: 8%; } table.cases col.c-result { width: 6%; }
+table.cases col.c-input { width: 23%; } table.cases col.c-expected { width: 14%; } table.cases col.c-output { width: 18%; }
+table.cases col.c-failures { width: 20%; }
+table.cases th { white-space: normal; }
+table.cases td { font-size: 13px; overflow-wrap: anywhere; }
+table.cases pre { margin: 0; white-space: pre-wrap; word-break: break-word; max-height: 160px; overflow: auto; }
+table.cases tr.fail td:first-child { box-shadow: inset 3px 0 0 var(--fail); }
+table.cases tr.pass td:first-child { box-shadow: inset 3px 0 0 var(--pass); }
+.var-name { color: var(--muted); }
+ul.failures { margin: 0; padding-left: 16px; }
+.empty { color: var(--muted); font-style: italic; }
+footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 24px; }
+`;
+
+/**
+ * The case-table filters, CSS only (no script): a checked radio hides the rows that do not match it.
+ * The `~` combinator needs the radios to come before the filter labels and the table.
+ */
+const SPLITS = ['train', 'validation', 'test'] as const;
+const RESULTS = ['pass', 'fail'] as const;
+
+export const FILTER_STYLES = [
+  ...SPLITS.map((s) => `#f-split-${s}:checked ~ .table-wrap tbody tr:not(.split-${s}) { display: none; }`),
+  ...RESULTS.map((r) => `#f-result-${r}:checked ~ .table-wrap tbody tr:not(.${r}) { display: none; }`),
+  [
+    ...['all', ...SPLITS].map((s) => `#f-split-${s}:checked ~ .filters label[for="f-split-${s}"]`),
+    ...['all', ...RESULTS].map((r) => `#f-result-${r}:checked ~ .filters label[for="f-result-${r}"]`),
+  ].join(',\n') + ' { background: var(--accent); border-color: var(--accent); color: #fff; }',
+].join('\n');
