@@ -3,8 +3,9 @@
  * to a handler (`satisfies Record<AssertionType, AssertionHandler>`, so the compiler checks coverage);
  * any type can be negated with a `not-` prefix.
  */
-export const ASSERTION_TYPES = [
-  'equals',
+
+/** The types that look for text in the output: negated, they forbid it (see negate.ts). */
+export const TEXT_SEARCH_TYPES = [
   'contains',
   'icontains',
   'contains-any',
@@ -13,6 +14,11 @@ export const ASSERTION_TYPES = [
   'icontains-all',
   'starts-with',
   'regex',
+] as const;
+
+export const ASSERTION_TYPES = [
+  'equals',
+  ...TEXT_SEARCH_TYPES,
   'is-json',
   'contains-json',
   'json-schema',

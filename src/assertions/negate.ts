@@ -1,18 +1,9 @@
 /** `not-<type>`: the one place negation happens, for every assertion type. */
-import type { AssertionType } from './names.js';
+import { TEXT_SEARCH_TYPES, type AssertionType } from './names.js';
 import type { AssertionOutcome } from './types.js';
 
 /** Types whose negation forbids text in the output; other negations fail as format violations. */
-const FORBIDS_CONTENT: ReadonlySet<AssertionType> = new Set<AssertionType>([
-  'contains',
-  'icontains',
-  'contains-any',
-  'icontains-any',
-  'contains-all',
-  'icontains-all',
-  'starts-with',
-  'regex',
-]);
+const FORBIDS_CONTENT: ReadonlySet<AssertionType> = new Set<AssertionType>(TEXT_SEARCH_TYPES);
 
 /**
  * Flips pass and score. An assertion that could not be evaluated (assertion_error, provider_error)

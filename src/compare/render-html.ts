@@ -3,9 +3,9 @@
  * forbids both) with the side-by-side table, the verdicts against the baseline with the flipped
  * cases, results per model, and the per-case grid. Every piece of data goes through `html`.
  */
+import { html, trustedConstant, type SafeHtml } from '../report/html/html.js';
 import { stringifyValue } from '../spec/template.js';
 import { idList, interval, ms, pct, points, pointsInterval, pValue, testName, usdPerCase } from './format.js';
-import { html, trusted, type Markup } from './html.js';
 import { versionOf } from './render-text.js';
 import type { CaseRow, Comparison, PairComparison, PairSummary } from './types.js';
 
@@ -22,7 +22,7 @@ export function renderCompareHtml(comparison: Comparison, generatedAt: Date): st
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>promptopt compare · ${c.task}</title>
-<style>${trusted(STYLES)}</style>
+<style>${trustedConstant(STYLES)}</style>
 </head>
 <body>
 <h1>Compare · ${c.task}</h1>
@@ -48,7 +48,7 @@ ${casesTable(c)}
   return page.value;
 }
 
-function pairsTable(c: Comparison): Markup {
+function pairsTable(c: Comparison): SafeHtml {
   const rows = c.pairs.map((p) => html`<tr class="${p.id === c.baseline ? 'baseline' : 'pair'}">
 <td>${p.version}</td><td>${p.model}${p.simulated ? ' (SIMULATED)' : ''}${p.id === c.baseline ? ' · baseline' : ''}</td>
 <td class="num">${pct(p.passRate)} <span class="dim">(${p.passed}/${p.cases})</span></td>
@@ -66,14 +66,14 @@ function pairsTable(c: Comparison): Markup {
 }
 
 /** The interval as a bar on a 0–100% track, with a tick at the pass rate (CSS only). */
-function ciBar(p: PairSummary): Markup {
+function ciBar(p: PairSummary): SafeHtml {
   const left = (p.passRateInterval.lower * 100).toFixed(2);
   const width = ((p.passRateInterval.upper - p.passRateInterval.lower) * 100).toFixed(2);
   const tick = (p.passRate * 100).toFixed(2);
   return html`<span class="track"><span class="ci" style="left:${left}%;width:${width}%"></span><span class="tick" style="left:${tick}%"></span></span>`;
 }
 
-function comparisonsTable(comparisons: PairComparison[], label: (id: string) => string): Markup {
+function comparisonsTable(comparisons: PairComparison[], label: (id: string) => string): SafeHtml {
   if (comparisons.length === 0) return html`<p class="dim">Nothing to compare.</p>`;
   const rows = comparisons.map((x) => html`<tr>
 <td>${label(x.candidate)}</td>
@@ -94,7 +94,7 @@ function comparisonsTable(comparisons: PairComparison[], label: (id: string) => 
 </table>`;
 }
 
-function casesTable(c: Comparison): Markup {
+function casesTable(c: Comparison): SafeHtml {
   const head = c.pairs.map((p) => html`<th>${p.id}</th>`);
   const rows = c.cases.map((row) => caseRow(row, c.baseline));
   return html`<table class="cases">
@@ -103,7 +103,7 @@ function casesTable(c: Comparison): Markup {
 </table>`;
 }
 
-function caseRow(row: CaseRow, baseline: string): Markup {
+function caseRow(row: CaseRow, baseline: string): SafeHtml {
   const base = row.cells.find((cell) => cell.pair === baseline);
   const cells = row.cells.map((cell) => {
     const flip = base && cell.pair !== baseline && cell.pass !== base.pass ? (cell.pass ? 'fixed' : 'broken') : '';

@@ -3,6 +3,7 @@
  * schema_version, like `eval --json`. Outputs and case data are carried as they are.
  */
 import type { SpendLine } from '../runner/spend-ledger.js';
+import { spendLineJson, usageCountsJson } from '../runner/usage-json.js';
 import type { Interval } from '../stats/wilson.js';
 import type { CaseRow, Comparison, ModelResults, PairComparison, PairSummary } from './types.js';
 
@@ -39,16 +40,7 @@ export function compareJson(comparison: Comparison, extras: CompareJsonExtras): 
     report_html: extras.files.html,
     compare_json: extras.files.json,
     wall_time_ms: Math.round(extras.wallTimeMs),
-    spend: extras.spend.map((l) => ({
-      role: l.role,
-      model: l.model,
-      calls: l.calls,
-      cache_hits: l.cacheHits,
-      input_tokens: l.inputTokens,
-      output_tokens: l.outputTokens,
-      cost_usd: l.costUsd,
-      unknown_cost_calls: l.unknownCostCalls,
-    })),
+    spend: extras.spend.map(spendLineJson),
     cases: comparison.cases.map(caseJson),
   };
 }
@@ -71,11 +63,7 @@ function pairJson(p: PairSummary): Record<string, unknown> {
     cost_per_case_usd: p.costPerCaseUsd,
     total_cost_usd: p.totalCostUsd,
     mean_latency_ms: p.meanLatencyMs,
-    input_tokens: p.inputTokens,
-    output_tokens: p.outputTokens,
-    cache_hits: p.cacheHits,
-    calls: p.calls,
-    provider_errors: p.providerErrors,
+    ...usageCountsJson(p),
   };
 }
 

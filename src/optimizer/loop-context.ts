@@ -15,7 +15,7 @@ import type { Spec, SplitCase, SplitName } from '../spec/types.js';
 import type { TaskContext } from './meta-prompt.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
 import type { Strategy } from './strategies/types.js';
-import type { OptimizerEvent, RunState, SplitScore } from './types.js';
+import type { OptimizerEvent, Phase, RunState, SplitScore } from './types.js';
 
 export interface LoopSettings {
   maxIterations: number;
@@ -60,6 +60,15 @@ export interface LoopContext {
   /** Train feedback text for a scored prompt, remembered by candidate id (evolutionary parents). */
   feedbackById: Map<string, string>;
   trainFeedback(result: EvalResult): string;
+}
+
+/** Starts `phase` unless the run is already in it (a resumed run): counters reset, the start announced. */
+export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
+  if (state.phase === phase) return;
+  state.phase = phase;
+  state.iteration = 0;
+  state.stale = 0;
+  hooks.emit({ type: 'phase_started', phase });
 }
 
 export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback'>): LoopContext {

@@ -8,7 +8,7 @@ import { analyzeFailures } from '../feedback/analyze-failures.js';
 import type { FailureAnalysis } from '../feedback/types.js';
 import { compareCandidates, decideAcceptance } from './acceptance.js';
 import { generateCandidates } from './generate-candidates.js';
-import type { LoopContext } from './loop-context.js';
+import { enterPhase, type LoopContext } from './loop-context.js';
 import { rememberIteration } from './memory.js';
 import { pairOutcomes } from './paired-test.js';
 import { sampleOutcomes, scoreSplit } from './score-split.js';
@@ -16,13 +16,8 @@ import { scoreCandidates } from './score-candidates.js';
 import type { IterationRecord, StopReason } from './types.js';
 
 export async function runTrainingPhase(context: LoopContext): Promise<StopReason> {
-  const { state, settings, hooks } = context;
-  if (state.phase !== 'train') {
-    state.phase = 'train';
-    state.iteration = 0;
-    state.stale = 0;
-    hooks.emit({ type: 'phase_started', phase: 'train' });
-  }
+  const { state } = context;
+  enterPhase(context, 'train');
   for (;;) {
     const stop = trainingStop(context);
     if (stop) return stop;

@@ -11,7 +11,7 @@ import type { CaseResult } from '../runner/types.js';
 import { compareCandidates, decideAcceptance } from './acceptance.js';
 import { candidateDirections } from './directions.js';
 import { generateCandidates } from './generate-candidates.js';
-import type { LoopContext } from './loop-context.js';
+import { enterPhase, type LoopContext } from './loop-context.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
 import { rememberIteration } from './memory.js';
 import { scoreCandidates } from './score-candidates.js';
@@ -22,13 +22,8 @@ import type { CandidateRecord, IterationRecord, TrainConstraint } from './types.
 const MAX_CONSTRAINTS = 10;
 
 export async function runValidationPhase(context: LoopContext): Promise<void> {
-  const { state, settings, hooks } = context;
-  if (state.phase !== 'validation') {
-    state.phase = 'validation';
-    state.iteration = 0;
-    state.stale = 0;
-    hooks.emit({ type: 'phase_started', phase: 'validation' });
-  }
+  const { state, settings } = context;
+  enterPhase(context, 'validation');
   if (!state.current.validation) {
     const result = await context.evaluate(state.current.prompt, 'validation', { phase: 'validation' });
     if (result.cases.length === 0) return;

@@ -3,6 +3,7 @@
  * vars. `{{expected}}` is the answer and belongs in assertions, never in what the model sees.
  */
 import { readFileSync } from 'node:fs';
+import { escapeRegExp } from '../assertions/text.js';
 import type { SpecIssue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { displayPath, positionOfOffset, type IssueAt } from './issues.js';
@@ -85,7 +86,7 @@ function locateVariable(
   const file = resolveSpecPath(dir, rawValue);
   try {
     const text = readFileSync(file, 'utf8');
-    const match = new RegExp(`\\{\\{\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`).exec(text);
+    const match = new RegExp(`\\{\\{\\s*${escapeRegExp(name)}\\s*\\}\\}`).exec(text);
     const position = positionOfOffset(text, match?.index ?? 0);
     return { ...issue, file: displayPath(file), line: position.line, column: position.column };
   } catch {

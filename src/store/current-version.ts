@@ -80,12 +80,6 @@ export async function versionOnDisk(dir: string, text: string, prefer?: number):
   return null;
 }
 
-/** The current version: the pointer when the prompt on disk is its text, else whichever version the disk holds. */
-export async function currentVersion(dir: string, textOnDisk: string): Promise<{ current: number | null; chain: number[] }> {
-  const chain = await readCurrentChain(dir);
-  return { current: await versionOnDisk(dir, textOnDisk, chain.at(-1)), chain };
-}
-
 function versionNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }

@@ -1,6 +1,7 @@
 /** The `eval --json` / `--output` document: snake_case keys like the spec, with a schema_version. */
 import type { CaseResult, EvalResult, SplitSummary } from '../../runner/types.js';
 import type { SpendLine } from '../../runner/spend-ledger.js';
+import { spendLineJson, usageCountsJson } from '../../runner/usage-json.js';
 import { JSON_SCHEMA_VERSION } from './json-schema-version.js';
 
 export interface EvalReportInfo {
@@ -31,16 +32,7 @@ export function evalJson(info: EvalReportInfo, result: EvalResult): Record<strin
     exit_code: info.exitCode,
     wall_time_ms: Math.round(result.wallTimeMs),
     summary: result.summaries.map(summaryJson),
-    spend: info.spend.map((l) => ({
-      role: l.role,
-      model: l.model,
-      calls: l.calls,
-      cache_hits: l.cacheHits,
-      input_tokens: l.inputTokens,
-      output_tokens: l.outputTokens,
-      cost_usd: l.costUsd,
-      unknown_cost_calls: l.unknownCostCalls,
-    })),
+    spend: info.spend.map(spendLineJson),
     keys: info.keys,
     cases: result.cases.map(caseJson),
   };
@@ -54,11 +46,7 @@ export function summaryJson(s: SplitSummary): Record<string, unknown> {
     score: s.score,
     cost_usd: s.costUsd,
     cost_incomplete: s.costIncomplete,
-    input_tokens: s.inputTokens,
-    output_tokens: s.outputTokens,
-    cache_hits: s.cacheHits,
-    calls: s.calls,
-    provider_errors: s.providerErrors,
+    ...usageCountsJson(s),
   };
 }
 

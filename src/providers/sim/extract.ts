@@ -31,9 +31,10 @@
  *   noise   about 5% of inputs get a confusable intent unless an intent rule decided, and about 5%
  *           lose their first guessed (not rule-made) slot (hash of the input, see noise.ts).
  */
+import { escapeRegExp } from '../../assertions/text.js';
 import { confusableLabel, isNoisy, labelWords } from './noise.js';
 import { readLabels, readRules, type ReadPrompt, type Rule } from './read-prompt.js';
-import { pickByHash, stem, stems, STOPWORDS, words } from './text.js';
+import { dedupe, pickByHash, stem, stems, STOPWORDS, words } from './text.js';
 import { unitHash } from '../../util/hash.js';
 
 export type SlotRule =
@@ -366,18 +367,4 @@ function capitalSpans(input: string, tokens: Token[]): string[] {
     i = b + 1;
   }
   return spans;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function dedupe(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

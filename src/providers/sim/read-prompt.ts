@@ -4,6 +4,7 @@
  * (`Input: ...` / `Output: ...`) and format instructions. Everything but the input is "the prompt".
  */
 import type { ChatRequest } from '../types.js';
+import { dedupe } from './text.js';
 
 export interface Rule {
   phrases: string[];
@@ -199,14 +200,4 @@ export function readFormat(text: string): OutputFormat {
     /\bno (?:explanation|other text|extra text|additional text)\b/i,
   ];
   return { shape: bare.some((re) => re.test(text)) ? 'bare' : 'verbose', letterCase };
-}
-
-function dedupe(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

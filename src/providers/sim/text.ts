@@ -1,4 +1,4 @@
-/** Small text helpers for the simulator: words, light stemming, overlap, deterministic picks. */
+/** Small text helpers for the simulator: words, light stemming, overlap, deterministic picks, de-duplication. */
 import { unitHash } from '../../util/hash.js';
 
 export function words(text: string): string[] {
@@ -27,6 +27,22 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
 /** The same key always picks the same item. */
 export function pickByHash<T>(key: string, items: readonly T[]): T {
   return items[Math.floor(unitHash('promptopt-sim', key) * items.length)]!;
+}
+
+/** The first of each item by `key`, in order. */
+export function dedupeBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The first spelling of each string, ignoring case. */
+export function dedupe(items: readonly string[]): string[] {
+  return dedupeBy(items, (item) => item.toLowerCase());
 }
 
 export function estimateTokens(text: string): number {

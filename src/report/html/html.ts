@@ -1,7 +1,8 @@
 /**
- * The one way the HTML report builds markup: the `html` tag escapes every interpolated value with
- * `escape-html` unless it is markup this module made (SafeHtml). There is no raw interpolation, so
- * text from cases, model outputs or prompts can never become tags, attributes or script.
+ * The one way the HTML reports (optimize runs and compare) build markup: the `html` tag escapes
+ * every interpolated value with `escape-html` unless it is markup this module made (SafeHtml). There
+ * is no raw interpolation, so text from cases, model outputs or prompts can never become tags,
+ * attributes or script.
  */
 import escapeHtml from 'escape-html';
 

@@ -9,9 +9,10 @@
  *    a frequent confusion (its root, so "arrival" matches "arrived" too).
  * At most MAX_RULES rules; the oldest go first.
  */
+import { escapeRegExp } from '../../../assertions/text.js';
 import { labelWords } from '../noise.js';
 import { readFormat, readLabels, readRules, type Rule } from '../read-prompt.js';
-import { STOPWORDS } from '../text.js';
+import { dedupe, dedupeBy, STOPWORDS } from '../text.js';
 import type { Evidence, ShownCase } from './evidence.js';
 import { EXTRA_LABELS_PREFIX, LABEL_FORMAT_LINE, RULES_HEADER, insertBlock, stripManaged } from './layout.js';
 import type { OptimizerRequest } from './parse-request.js';
@@ -73,8 +74,9 @@ export function editClassification(prompt: string, request: OptimizerRequest, ev
   const added = new Set<Rule>();
   if (!(variant.smallest && (addFormat || addLabels))) {
     rules = pruneRules(rules, labeled, variant, changes);
-    if (labeled.length > 0) rules = addCaseRules(rules, labeled, evidence, allLabels, variant, canonical, added, changes);
-    else if (evidence.descriptive) rules = addPatternRules(rules, evidence, allLabels, variant, canonical, added, changes);
+    const edit: RuleEdit = { evidence, labels: allLabels, variant, canonical, added, changes };
+    if (labeled.length > 0) rules = addCaseRules(rules, labeled, edit);
+    else if (evidence.descriptive) rules = addPatternRules(rules, edit);
   }
   rules = capRules(rules, added, evidence.constraints);
 
@@ -136,16 +138,17 @@ function pruneRules(rules: Rule[], cases: ShownCase[], variant: Variant, changes
   return rules.filter((r) => !removed.includes(r));
 }
 
-function addCaseRules(
-  rules: Rule[],
-  cases: ShownCase[],
-  evidence: Evidence,
-  labels: string[],
-  variant: Variant,
-  canonical: (label: string) => string,
-  added: Set<Rule>,
-  changes: string[],
-): Rule[] {
+/** What the rule-adding edits read, and where they record the rules they add and why. */
+interface RuleEdit {
+  evidence: Evidence;
+  labels: string[];
+  variant: Variant;
+  canonical: (label: string) => string;
+  added: Set<Rule>;
+  changes: string[];
+}
+
+function addCaseRules(rules: Rule[], cases: ShownCase[], { evidence, labels, variant, canonical, added, changes }: RuleEdit): Rule[] {
   const out = [...rules];
   const reference: (LabeledInput & { id: string })[] = [
     ...cases.map((c) => ({ id: c.id, input: c.input, label: c.expected! })),
@@ -188,15 +191,7 @@ function addCaseRules(
 }
 
 /** Descriptive feedback: rules from the distinctive word of the expected label of frequent confusions. */
-function addPatternRules(
-  rules: Rule[],
-  evidence: Evidence,
-  labels: string[],
-  variant: Variant,
-  canonical: (label: string) => string,
-  added: Set<Rule>,
-  changes: string[],
-): Rule[] {
+function addPatternRules(rules: Rule[], { evidence, labels, variant, canonical, added, changes }: RuleEdit): Rule[] {
   const out = [...rules];
   const budget = Math.min(3, variant.budget);
   const taken = new Set(out.flatMap((r) => r.phrases.map((p) => p.toLowerCase())));
@@ -241,40 +236,20 @@ export function labelIn(output: string, labels: readonly string[]): string | und
   if (exact) return exact;
   let best: { at: number; label: string } | undefined;
   for (const label of labels) {
-    const m = new RegExp(`(?<![a-z0-9_])${escape(label.toLowerCase())}(?![a-z0-9_])`).exec(text);
+    const m = new RegExp(`(?<![a-z0-9_])${escapeRegExp(label.toLowerCase())}(?![a-z0-9_])`).exec(text);
     if (m && (!best || m.index < best.at || (m.index === best.at && label.length > best.label.length))) best = { at: m.index, label };
   }
   return best?.label;
 }
 
 function dedupeRules(rules: Rule[]): Rule[] {
-  const seen = new Set<string>();
-  return rules.filter((r) => {
-    const key = r.phrases.map((p) => p.toLowerCase()).join('\u0000');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return dedupeBy(rules, (r) => r.phrases.map((p) => p.toLowerCase()).join('\u0000'));
 }
 
 function holds(output: string, expected: string): boolean {
-  return new RegExp(`(?<![a-z0-9_])${escape(expected.toLowerCase())}(?![a-z0-9_])`).test(output.toLowerCase());
+  return new RegExp(`(?<![a-z0-9_])${escapeRegExp(expected.toLowerCase())}(?![a-z0-9_])`).test(output.toLowerCase());
 }
 
 function isLabel(value: string | undefined): value is string {
   return value !== undefined && LABEL.test(value.trim());
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function dedupe(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -13,6 +13,7 @@
 import { extractFirstJson } from '../../../assertions/extract-json.js';
 import { applySlotRule, readExtractionPrompt, tokenize, type SlotRule } from '../extract.js';
 import { readRules, type Rule } from '../read-prompt.js';
+import { dedupe, dedupeBy } from '../text.js';
 import type { Evidence, ShownCase } from './evidence.js';
 import { firstRule, renderRule, type Edit } from './classification.js';
 import { INTENT_RULES_HEADER, JSON_FORMAT_LINE, SLOT_RULES_HEADER, insertBlock, stripManaged } from './layout.js';
@@ -262,24 +263,4 @@ function cap<T>(items: T[], max: number, keep: Set<T>): T[] {
     out.splice(oldest >= 0 ? oldest : 0, 1);
   }
   return out;
-}
-
-function dedupeBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-function dedupe(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
