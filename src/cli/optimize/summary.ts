@@ -1,4 +1,5 @@
 /** The closing summary of an optimize run: a few lines for people, one JSON document for machines. */
+import { relative } from 'node:path';
 import chalk from 'chalk';
 import type { ReportData } from '../../report/types.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
@@ -57,5 +58,9 @@ export function summaryText(outcome: RunOutcome): string {
     `  report:      ${outcome.reportPaths.markdown}`,
     `  html:        ${outcome.reportPaths.html}`,
   ];
+  if (data.finalVersion.version !== data.startVersion) {
+    const spec = relative(process.cwd(), data.task.specFile) || data.task.specFile;
+    lines.push(`  next: review it with \`promptopt diff ${spec} v${data.startVersion} v${data.finalVersion.version}\`, adopt it with \`promptopt promote ${spec} v${data.finalVersion.version}\``);
+  }
   return lines.join('\n');
 }
