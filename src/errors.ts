@@ -154,7 +154,3 @@ export class InterruptedError extends PromptoptError {
     super('INTERRUPTED', 'interrupted', { exitCode: EXIT.interrupted });
   }
 }
-
-export function isPromptoptError(error: unknown): error is PromptoptError {
-  return error instanceof PromptoptError;
-}

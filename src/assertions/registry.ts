@@ -43,10 +43,6 @@ const handlers = {
   latency,
 } satisfies Record<AssertionType, AssertionHandler>;
 
-export function handlerFor(type: AssertionType): AssertionHandler {
-  return handlers[type];
-}
-
 /** Keeps an outcome inside the contract: score in 0..1, a category on every failure. */
 function normalize(outcome: AssertionOutcome): AssertionOutcome {
   const score = clampScore(outcome.score);
