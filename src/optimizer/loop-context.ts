@@ -10,6 +10,7 @@ import { formatTrainFeedback } from '../feedback/format-feedback.js';
 import type { ChatModel } from '../providers/types.js';
 import type { CallMeta, ModelCaller } from '../runner/model-caller.js';
 import { runEval } from '../runner/run-eval.js';
+import { requestShape } from '../runner/render-request.js';
 import type { EvalResult } from '../runner/types.js';
 import type { Spec, SplitCase, SplitName } from '../spec/types.js';
 import type { TaskContext } from './meta-prompt.js';
@@ -74,7 +75,7 @@ export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
 export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback'>): LoopContext {
   const limit = pLimit(Math.max(1, input.settings.concurrency));
   const { spec, settings } = input;
-  const shape = { promptRole: spec.promptRole, system: spec.system, user: spec.user, maxTokens: spec.target.maxTokens, temperature: spec.target.temperature };
+  const shape = requestShape(spec);
   const context: LoopContext = {
     ...input,
     feedbackById: new Map(),

@@ -1,5 +1,6 @@
 import { renderTemplate } from '../spec/template.js';
 import type { ChatRequest } from '../providers/types.js';
+import type { Spec } from '../spec/types.js';
 
 /** The parts of a spec that decide how a prompt becomes a request. */
 export interface RequestShape {
@@ -26,4 +27,15 @@ export function renderRequest(shape: RequestShape, prompt: string, vars: Record<
         };
   if (shape.temperature !== undefined) request.temperature = shape.temperature;
   return request;
+}
+
+/** A spec's request shape: where its prompt goes, the fixed parts, and the target's sampling settings. */
+export function requestShape(spec: Pick<Spec, 'promptRole' | 'system' | 'user' | 'target'>): RequestShape {
+  return {
+    promptRole: spec.promptRole,
+    system: spec.system,
+    user: spec.user,
+    maxTokens: spec.target.maxTokens,
+    temperature: spec.target.temperature,
+  };
 }

@@ -6,6 +6,7 @@
  * worse than the baseline; 2 bad input; 3 provider failure.
  */
 import chalk from 'chalk';
+import { requestShape } from '../../runner/render-request.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { assertSplitsNonEmpty, selectSplit } from '../../dataset/select-split.js';
 import { splitCases } from '../../dataset/split-cases.js';
@@ -109,7 +110,7 @@ export async function compareCommand(file: string, options: CompareOptions, io: 
       models: chatModels,
       judge,
       caller,
-      shape: { promptRole: spec.promptRole, system: spec.system, user: spec.user, maxTokens: spec.target.maxTokens, temperature: spec.target.temperature },
+      shape: requestShape(spec),
       defaultAssert: spec.defaultAssert,
       baseDir: spec.dir,
       concurrency: workers,

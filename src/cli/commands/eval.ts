@@ -8,6 +8,7 @@ import chalk from 'chalk';
 import { EXIT, UsageError } from '../../errors.js';
 import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
 import { runEval } from '../../runner/run-eval.js';
+import { requestShape } from '../../runner/render-request.js';
 import { summaryFor } from '../../runner/summarize.js';
 import type { SplitName } from '../../spec/types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -56,13 +57,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
   const cases = selectSplit(session.cases, split);
   if (split !== 'all') assertSplitsNonEmpty(spec, session.cases, [split]);
 
-  const shape = {
-    promptRole: spec.promptRole,
-    system: spec.system,
-    user: spec.user,
-    maxTokens: spec.target.maxTokens,
-    temperature: spec.target.temperature,
-  };
+  const shape = requestShape(spec);
   const targetLabel = describeTarget(session.target);
 
   if (options.dryRun) {

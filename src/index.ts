@@ -1,0 +1,32 @@
+/**
+ * The library API: the same stages the CLI wires together, for programs that embed promptopt.
+ *
+ *   const spec = await loadSpec('task.yaml');
+ *   const cases = splitCases(spec.cases, spec.splits);
+ *   const target = createModel(spec.target, { role: 'target' });
+ *   const result = await runEval({ cases, prompt: spec.prompt.text, shape: requestShape(spec), defaultAssert: spec.defaultAssert,
+ *     baseDir: spec.dir, target, caller: new ModelCaller({ cache: new ResponseCache(spec.cache.dir) }),
+ *     concurrency: spec.concurrency, repeat: spec.repeat });
+ */
+export * from './errors.js';
+export { loadSpec } from './spec/load-spec.js';
+export { renderTemplate, templateVariables } from './spec/template.js';
+export { splitCases } from './dataset/split-cases.js';
+export { selectSplit, assertSplitsNonEmpty } from './dataset/select-split.js';
+export { createModel, describeModel } from './providers/create-model.js';
+export { lookupPrice, PRICES_AS_OF } from './providers/prices.js';
+export { runAssertions } from './assertions/run-assertions.js';
+export { ASSERTION_TYPES } from './assertions/names.js';
+export { runEval, IncompleteEvalError, type RunEvalOptions } from './runner/run-eval.js';
+export { renderRequest, requestShape, type RequestShape } from './runner/render-request.js';
+export { ModelCaller, BudgetExhaustedError } from './runner/model-caller.js';
+export { ResponseCache } from './runner/response-cache.js';
+export { summarizeResults } from './runner/summarize.js';
+export { analyzeFailures } from './feedback/analyze-failures.js';
+export { formatTrainFeedback, formatDescriptiveFeedback } from './feedback/format-feedback.js';
+export { mcnemarExact, wilsonInterval } from './stats/index.js';
+export type * from './spec/types.js';
+export type * from './providers/types.js';
+export type * from './assertions/types.js';
+export type * from './runner/types.js';
+export type * from './optimizer/types.js';
