@@ -150,7 +150,7 @@ export class ProviderError extends PromptoptError {
 
 /** The run was interrupted (Ctrl-C). */
 export class InterruptedError extends PromptoptError {
-  constructor() {
-    super('INTERRUPTED', 'interrupted', { exitCode: EXIT.interrupted });
+  constructor(hint?: string) {
+    super('INTERRUPTED', 'interrupted', { exitCode: EXIT.interrupted, hint });
   }
 }

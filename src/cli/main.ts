@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../errors.js';
 import { configureColor, processIo } from './terminal.js';
+import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
 // One file per command under program/; each loads its command body only when it runs: module
 // loading is most of a short run's time, and eval does not need the optimizer, reports or store.
 import { defineEval } from './program/define-eval.js';
@@ -49,6 +50,11 @@ try {
   if (error instanceof CommanderError) {
     const benign = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
     process.exitCode = benign ? EXIT.ok : EXIT.badInput;
+    // Commander has printed the message on stderr; with --json, stdout still gets the error document.
+    if (!benign && process.argv.includes('--json')) {
+      const message = error.message.replace(/^error: /, '');
+      processIo.out(JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, error: { code: 'USAGE', message, file: null, path: null, line: null, column: null, hint: null } }));
+    }
   } else {
     throw error;
   }

@@ -9,6 +9,9 @@ import { IncompleteEvalError } from '../runner/run-eval.js';
 import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
 import type { Io } from './terminal.js';
 
+/** Problems printed on a terminal; the JSON error document always has all of them. */
+const MAX_ISSUES_SHOWN = 10;
+
 export interface CommandContext {
   json: boolean;
   io: Io;
@@ -28,7 +31,12 @@ export function reportError(context: CommandContext, error: unknown): number {
   if (known instanceof PromptoptError) {
     if (known instanceof SpecError && known.issues.length > 1) {
       context.io.err(`${chalk.red('error:')} ${known.issues.length} problems in the spec:`);
-      for (const issue of known.issues) context.io.err(`  - ${formatSpecIssue(issue)}`);
+      for (const issue of known.issues.slice(0, MAX_ISSUES_SHOWN)) context.io.err(`  - ${formatSpecIssue(issue)}`);
+      if (known.issues.length > MAX_ISSUES_SHOWN) {
+        context.io.err(`  … and ${known.issues.length - MAX_ISSUES_SHOWN} more (--json lists them all)`);
+      }
+      const file = known.issues[0]?.file ?? '';
+      if (/\.(jsonl|json|csv)$/i.test(file)) context.io.err(`${chalk.dim('hint:')} ${file} looks like a cases file; pass the task YAML that references it`);
     } else {
       context.io.err(`${chalk.red('error:')} ${known.message}`);
       if (known.hint && !(known instanceof SpecError)) context.io.err(`${chalk.dim('hint:')} ${known.hint}`);

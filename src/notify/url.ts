@@ -30,7 +30,10 @@ export function redactUrl(value: string): string {
   const credentials = url.username !== '' || url.password !== '' ? `${REDACTED_PART}@` : '';
   const query = url.search !== '' ? `?${REDACTED_PART}` : '';
   const fragment = url.hash !== '' ? `#${REDACTED_PART}` : '';
-  return `${url.protocol}//${credentials}${url.host}${url.pathname}${query}${fragment}`;
+  // Chat webhooks (Slack, Discord, Teams) carry their secret in the path: keep only its first segment.
+  const [first, ...rest] = url.pathname.split('/').filter(Boolean);
+  const path = first === undefined ? url.pathname : `/${first}${rest.length ? `/${REDACTED_PART}` : ''}`;
+  return `${url.protocol}//${credentials}${url.host}${path}${query}${fragment}`;
 }
 
 /**

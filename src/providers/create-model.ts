@@ -81,12 +81,13 @@ export function createModel(config: ModelConfig, options: CreateModelOptions): C
       ),
   });
   const limited = withRateLimit(rotating, limiters.get(provider, config.concurrency));
-  return withRetry(limited, {
+  const model = withRetry(limited, {
     maxRetries: config.maxRetries,
     sleep: options.sleep,
     random: options.random,
     onRetry: options.onRetry,
   });
+  return { ...model, baseUrl: endpoint.baseUrl, complete: model.complete };
 }
 
 function temperatureIssue(provider: RealProvider, model: string): string | undefined {

@@ -49,6 +49,8 @@ export interface ChatModel {
   readonly modelId: string;
   /** True for the offline simulator: every place that shows its results says so. */
   readonly simulated: boolean;
+  /** The endpoint it talks to (part of the cache key: two servers never share answers). */
+  readonly baseUrl?: string;
   complete(request: ChatRequest): Promise<ChatResponse>;
 }
 

@@ -50,12 +50,16 @@ export interface ModelCallerOptions {
   onBudgetWarning?: (spentUsd: number, maxUsd: number) => void;
 }
 
-type BaseUrlModel = ChatModel & { baseUrl?: string };
-
 export class ModelCaller {
   readonly ledger = new SpendLedger();
   private readonly inFlight = new Map<string, Promise<ChatResponse>>();
   private warned = false;
+  /** Expected cost of paid calls in flight (see reserve). */
+  private reserved = 0;
+  /** Actual cost of paid calls so far, per model: the basis of reservations. */
+  private readonly observed = new Map<string, { sum: number; calls: number }>();
+  /** A model's first paid call in flight: its other calls wait for it when a budget is set. */
+  private readonly probes = new Map<string, Promise<void>>();
   private exhausted = false;
 
   constructor(private options: ModelCallerOptions = {}) {}
@@ -70,7 +74,7 @@ export class ModelCaller {
   }
 
   async call(model: ChatModel, request: ChatRequest, role: CallRole, sample = 0, meta: CallMeta = {}): Promise<ChatResponse> {
-    const key = cacheKey(model as BaseUrlModel, request, sample, this.options.namespaces?.[role] ?? '');
+    const key = cacheKey(model, request, sample, this.options.namespaces?.[role] ?? '');
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const promise = this.callOnce(model, request, role, sample, meta, key).finally(() => this.inFlight.delete(key));
@@ -94,11 +98,12 @@ export class ModelCaller {
       this.options.onCall?.({ ...base, response: cached, cacheHit: true, at: new Date().toISOString() });
       return cached;
     }
-    this.checkBudget();
+    const reservation = await this.reserve(model);
     let response: ChatResponse;
     try {
       response = await model.complete(request);
     } catch (error) {
+      reservation.release(null);
       const err = error as { code?: string; message?: string };
       this.options.onCall?.({
         ...base,
@@ -108,6 +113,7 @@ export class ModelCaller {
       });
       throw error;
     }
+    reservation.release(response.costUsd);
     this.ledger.record(role, model.modelId, {
       cached: false,
       inputTokens: response.usage.inputTokens,
@@ -120,14 +126,41 @@ export class ModelCaller {
     return { ...response, cached: false };
   }
 
-  private checkBudget(): void {
+  /**
+   * Sets aside the expected cost of a paid call before it starts (the mean actual cost of this model's
+   * calls so far), so calls in flight together stop short of the budget instead of overshooting it.
+   * Until a model's first paid call has completed, its other calls wait for it (one probe), so even
+   * the first burst cannot overshoot by more than one call. Returns the reservation and a release.
+   */
+  private async reserve(model: ChatModel): Promise<{ amount: number; release: (actualCost: number | null) => void }> {
     const max = this.options.maxCostUsd;
-    if (max === undefined) return;
+    if (max === undefined) return { amount: 0, release: () => {} };
+    const key = `${model.provider}:${model.modelId}`;
+    while (!this.observed.has(key) && this.probes.has(key)) await this.probes.get(key);
+    const observed = this.observed.get(key);
+    const amount = observed ? observed.sum / observed.calls : 0;
     const spent = this.ledger.totalCostUsd;
-    if (spent >= max) {
+    if (spent >= max || spent + this.reserved + amount > max) {
       this.exhausted = true;
       throw new BudgetExhaustedError(spent, max);
     }
+    this.reserved += amount;
+    let endProbe: (() => void) | undefined;
+    if (!observed) this.probes.set(key, new Promise<void>((resolve) => (endProbe = resolve)));
+    return {
+      amount,
+      release: (actualCost) => {
+        this.reserved -= amount;
+        if (actualCost !== null) {
+          const seen = this.observed.get(key) ?? { sum: 0, calls: 0 };
+          this.observed.set(key, { sum: seen.sum + actualCost, calls: seen.calls + 1 });
+        }
+        if (endProbe) {
+          this.probes.delete(key);
+          endProbe();
+        }
+      },
+    };
   }
 
   private noteSpend(): void {
@@ -154,6 +187,6 @@ export class ModelCaller {
   async isCached(model: ChatModel, request: ChatRequest, role: CallRole, sample = 0): Promise<boolean> {
     const cache = this.options.cache;
     if (!cache) return false;
-    return cache.has(cacheKey(model as BaseUrlModel, request, sample, this.options.namespaces?.[role] ?? ''));
+    return cache.has(cacheKey(model, request, sample, this.options.namespaces?.[role] ?? ''));
   }
 }

@@ -116,7 +116,9 @@ describe('delivery helpers', () => {
   });
 
   it('redacts credentials, query and fragment from a URL in messages', () => {
-    expect(redactUrl('https://hooks.example.com/a/b?token=x&y=2#frag')).toBe('https://hooks.example.com/a/b?[REDACTED]#[REDACTED]');
+    expect(redactUrl('https://hooks.example.com/a/b?token=x&y=2#frag')).toBe('https://hooks.example.com/a/[REDACTED]?[REDACTED]#[REDACTED]');
+    // Slack/Discord/Teams webhooks carry the secret in the path.
+    expect(redactUrl('https://hooks.slack.test/services/T000/B000/XyZsecret123')).toBe('https://hooks.slack.test/services/[REDACTED]');
     expect(redactUrl('https://user:pw@hooks.example.com/a')).toBe('https://[REDACTED]@hooks.example.com/a');
     expect(redactUrl('http://127.0.0.1:8080/hook')).toBe('http://127.0.0.1:8080/hook');
     expect(redactUrl('not a url sk-secret')).toBe('<not a URL>');

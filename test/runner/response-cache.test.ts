@@ -86,3 +86,15 @@ describe('ResponseCache', () => {
     expect((await cache.stats()).entries).toBe(0);
   });
 });
+
+describe('cache keys of real models', () => {
+  it('differ between two OpenAI-compatible servers serving the same model name', async () => {
+    const { createModel } = await import('../../src/providers/create-model.js');
+    const config = { provider: 'openai-compatible' as const, model: 'llama', maxTokens: 8, apiKeyEnv: ['K'], timeoutMs: 1000, maxRetries: 0 };
+    const env = { K: 'local-key' };
+    const a = createModel({ ...config, baseUrl: 'http://127.0.0.1:1/v1' }, { role: 'target', env });
+    const b = createModel({ ...config, baseUrl: 'http://127.0.0.1:2/v1' }, { role: 'target', env });
+    expect(a.baseUrl).toBe('http://127.0.0.1:1/v1');
+    expect(cacheKey(a, request, 0)).not.toBe(cacheKey(b, request, 0));
+  });
+});

@@ -131,3 +131,17 @@ describe('runEval', () => {
     expect(target.requests).toHaveLength(1);
   });
 });
+
+describe('budget reservations', () => {
+  it('never lets calls in flight together overshoot the budget', async () => {
+    const priced = recordingModel(() => 'ALPHA', { latencyMs: 5, costPerCall: 0.01 });
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...cases[0]!, id: `b${i}`, vars: { word: `w${i}` } }));
+    const caller = new ModelCaller({ maxCostUsd: 0.1 });
+    const error = await runEval(options({ target: priced, caller, cases: many, concurrency: 20 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncompleteEvalError);
+    expect(caller.ledger.totalCostUsd).toBeLessThanOrEqual(0.1 + 1e-9);
+    expect(caller.ledger.totalCostUsd).toBeGreaterThanOrEqual(0.09 - 1e-9);
+    // The first call ran alone (the probe); the rest were reserved against its cost, 20 in flight.
+    expect(priced.maxInFlight).toBeGreaterThan(1);
+  });
+});

@@ -99,6 +99,9 @@ export async function compareCommand(file: string, options: CompareOptions, io: 
     io.err(
       `promptopt compare · ${spec.name} · ${cases.length} cases (${split}) · ${versions.length} version(s) × ${models.length} model(s) · baseline ${plan.baseline.id}`,
     );
+    if (split !== 'test') {
+      io.err(chalk.dim(`note: the ${split} split includes cases an optimizer may have tuned on; --split test gives an unbiased verdict`));
+    }
   }
   const started = performance.now();
   const progress = createProgressView('compare', { tty: io.isTTY, quiet: Boolean(options.quiet || options.json) });

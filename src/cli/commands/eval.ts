@@ -118,7 +118,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
   if (stepSummary) {
     await appendFile(
       stepSummary,
-      stepSummaryMarkdown({ task: spec.name, model: targetLabel, simulated: target.simulated, threshold: effectiveThreshold, score: overall.score, passed }, result),
+      stepSummaryMarkdown({ task: spec.name, model: targetLabel, simulated: target.simulated, threshold: effectiveThreshold, score: overall.score, passed, providerErrors }, result),
     );
   }
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { PromptoptError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { Io } from '../terminal.js';
-import { CHECK_LABEL_JS, PROMPT_MD, README_MD, TASK_YAML, casesJsonl } from '../init/template-files.js';
+import { CHECK_LABEL_JS, PROMPT_MD, TASK_YAML, casesJsonl } from '../init/template-files.js';
 
 export async function initCommand(dir: string | undefined, options: { force?: boolean }, io: Io): Promise<number> {
   const target = resolve(dir ?? '.');
@@ -13,7 +13,6 @@ export async function initCommand(dir: string | undefined, options: { force?: bo
     ['prompt.md', PROMPT_MD],
     ['cases.jsonl', casesJsonl()],
     ['check-label.js', CHECK_LABEL_JS],
-    ['README.md', README_MD],
   ];
   const existing = [];
   for (const [name] of files) if (await exists(join(target, name))) existing.push(name);

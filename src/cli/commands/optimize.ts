@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import chalk from 'chalk';
-import { EXIT, PromptoptError } from '../../errors.js';
+import { EXIT, InterruptedError, PromptoptError } from '../../errors.js';
 import { assertSplitsNonEmpty } from '../../dataset/select-split.js';
 import { createModel } from '../../providers/create-model.js';
 import { createLoopContext } from '../../optimizer/loop-context.js';
@@ -121,6 +121,9 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
     state = await runOptimization(context);
   } catch (error) {
     await notifications.flush(); // a budget warning already on its way
+    if (error instanceof InterruptedError) {
+      throw new InterruptedError(`checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`);
+    }
     throw error;
   } finally {
     view.stop();
@@ -140,7 +143,13 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
   if (options.json) io.out(JSON.stringify(summaryJson(outcome)));
   else io.out(summaryText(outcome));
   if (exitCode === EXIT.belowThreshold && !options.json) {
-    io.err(chalk.red(`held-out test score ${((state.test?.score ?? 0) * 100).toFixed(1)}% is below --fail-under ${(failUnder! * 100).toFixed(1)}%`));
+    io.err(
+      chalk.red(
+        state.test
+          ? `held-out test score ${(state.test.score * 100).toFixed(1)}% is below --fail-under ${(failUnder! * 100).toFixed(1)}%`
+          : `no held-out test score (the run stopped: ${state.stopReason ?? 'unknown'}), so --fail-under ${(failUnder! * 100).toFixed(1)}% cannot pass`,
+      ),
+    );
   }
   await notifications.flush();
   return exitCode;

@@ -42,7 +42,10 @@ export const PROMPT_MD = `Read the customer message and say what it is about.
 Message: {{input}}
 `;
 
-export const TASK_YAML = `# A promptopt task. Every key is described in the promptopt README, "Spec reference".
+export const TASK_YAML = `# A promptopt task (made by \`promptopt init\`). Every key is described in the promptopt README, "The task spec".
+#   npx promptopt eval task.yaml       # score the prompt (offline simulator)
+#   npx promptopt optimize task.yaml   # improve it; versions land in prompt-versions/
+# The cases are invented examples: replace them with your own, and the simulator with a real model.
 name: ticket-triage
 description: Classify a customer support message as billing_issue, refund_request, technical_problem or account_access.
 
@@ -85,12 +88,4 @@ export function isKnownLabel(output, context) {
   if (LABELS.includes(answer)) return { pass: true, score: 1, reason: 'a known label' };
   return { pass: false, score: 0, reason: \`"\${answer.slice(0, 60)}" is not one of \${LABELS.join(', ')}\` };
 }
-`;
-
-export const README_MD = `# ticket-triage (made by \`promptopt init\`)
-
-    npx promptopt eval task.yaml       # score the prompt (offline simulator)
-    npx promptopt optimize task.yaml   # improve it; versions land in prompt-versions/
-
-The cases are invented examples. Replace them with your own, and the simulator with a real model.
 `;

@@ -3,12 +3,14 @@ import type { EvalResult } from '../../runner/types.js';
 import { formatPercent, formatUsd } from '../terminal.js';
 
 export function stepSummaryMarkdown(
-  info: { task: string; model: string; simulated: boolean; threshold: number; score: number; passed: boolean },
+  info: { task: string; model: string; simulated: boolean; threshold: number; score: number; passed: boolean; providerErrors?: number },
   result: EvalResult,
 ): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const lines = [
-    `### promptopt eval: ${cell(info.task)} ${info.passed ? '✅ passed' : '❌ below threshold'}`,
+    `### promptopt eval: ${cell(info.task)} ${
+      info.providerErrors ? `⚠️ provider failure (${info.providerErrors} case(s)): not a verdict on the prompt` : info.passed ? '✅ passed' : '❌ below threshold'
+    }`,
     '',
     `Target \`${cell(info.model)}\`${info.simulated ? ' (simulated)' : ''} · score **${formatPercent(info.score)}** · threshold ${formatPercent(info.threshold)}`,
     '',
