@@ -72,15 +72,25 @@ export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
   hooks.emit({ type: 'phase_started', phase });
 }
 
+/** Completed evaluations kept in memory (oldest dropped first). */
+const MAX_REMEMBERED_EVALUATIONS = 32;
+
 export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback'>): LoopContext {
   const limit = pLimit(Math.max(1, input.settings.concurrency));
   const { spec, settings } = input;
   const shape = requestShape(spec);
+  const scored = new Map<string, EvalResult>();
   const context: LoopContext = {
     ...input,
     feedbackById: new Map(),
-    evaluate(prompt, split, meta) {
-      return runEval({
+    async evaluate(prompt, split, meta) {
+      // The same prompt on the same split is scored once per process: the current prompt is looked at
+      // every iteration, and re-scoring it would cost calls under --no-cache and, at temperature > 0,
+      // give the optimizer different samples than the ones acceptance compared.
+      const key = `${split}\u0000${prompt}`;
+      const known = scored.get(key);
+      if (known) return known;
+      const result = await runEval({
         cases: selectSplit(input.cases, split),
         prompt,
         shape,
@@ -95,6 +105,9 @@ export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbac
         signal: input.signal,
         meta: { ...meta, phase: meta?.phase ?? split },
       });
+      scored.set(key, result);
+      if (scored.size > MAX_REMEMBERED_EVALUATIONS) scored.delete(scored.keys().next().value!);
+      return result;
     },
     trainFeedback(result) {
       const analysis = analyzeFailures(result.cases);
