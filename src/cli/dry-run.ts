@@ -2,6 +2,7 @@
  * `--dry-run` for eval: how many calls would be made after the cache, and what they would cost
  * (a range: outputs as short as the expected answers, up to max_tokens). Makes no call.
  */
+import { estimateTokens } from '../feedback/case-text.js';
 import { lookupPrice, costOf, PRICES_AS_OF } from '../providers/prices.js';
 import { renderRequest, type RequestShape } from '../runner/render-request.js';
 import { stringifyValue } from '../spec/template.js';
@@ -22,7 +23,6 @@ export interface DryRunEstimate {
   model: string;
 }
 
-const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
 export async function dryRunEstimate(input: { session: TaskSession; cases: SplitCase[]; prompt: string; shape: RequestShape }): Promise<DryRunEstimate> {
   const { session, cases, prompt, shape } = input;

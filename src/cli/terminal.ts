@@ -22,9 +22,7 @@ export const processIo: Io = {
   isTTY: Boolean(process.stderr.isTTY),
 };
 
-export function formatPercent(score: number): string {
-  return `${(score * 100).toFixed(1)}%`;
-}
+export { formatPercent } from '../util/format-percent.js';
 
 export function formatUsd(cost: number | null, incomplete = false): string {
   if (cost === null) return 'unknown';

@@ -1,9 +1,8 @@
 /** Small pure formatters shared by the compare renderers (text and HTML). */
 import type { Interval } from '../stats/wilson.js';
+import { formatPercent as pct } from '../util/format-percent.js';
 
-export function pct(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
-}
+export { pct };
 
 export function interval(i: Interval): string {
   return `[${pct(i.lower)}, ${pct(i.upper)}]`;

@@ -7,6 +7,7 @@
  * - with `significant`, a gain must also pass McNemar's exact test on the same cases and samples,
  *   and a lateral move must not be significantly worse.
  */
+import { formatPercent as pct } from '../util/format-percent.js';
 import type { FailureCategory } from '../assertions/types.js';
 import { CATEGORY_SEVERITY } from '../feedback/severity.js';
 import type { PairedOutcome } from './paired-test.js';
@@ -25,7 +26,6 @@ export interface AcceptanceDecision {
   reason: string;
 }
 
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 
 export function decideAcceptance(
   candidateScore: number,

@@ -11,7 +11,7 @@ import { checkCandidateVariables } from './check-candidate-variables.js';
 import { buildMetaPrompt, type TaskContext } from './meta-prompt.js';
 import { parseCandidate } from './parse-candidate.js';
 import type { Proposal } from './strategies/types.js';
-import type { Candidate, CandidateRecord, Phase } from './types.js';
+import type { Candidate, CandidateRecord, OptimizerEvent, Phase } from './types.js';
 
 export interface GenerateInput {
   proposals: Proposal[];
@@ -84,4 +84,15 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
     candidates.push(candidate);
   });
   return { candidates, invalid, providerFailures };
+}
+
+/** The event that announces an iteration's candidates, with why any were rejected before evaluation. */
+export function proposedEvent(iteration: number, generated: GenerateOutput): OptimizerEvent {
+  return {
+    type: 'candidates_proposed',
+    iteration,
+    count: generated.candidates.length,
+    invalid: generated.invalid.length,
+    invalidReasons: [...new Set(generated.invalid.map((r) => r.reason))],
+  };
 }

@@ -12,26 +12,23 @@ import type { CallMeta, ModelCaller } from '../runner/model-caller.js';
 import { runEval } from '../runner/run-eval.js';
 import { requestShape } from '../runner/render-request.js';
 import type { EvalResult } from '../runner/types.js';
-import type { Spec, SplitCase, SplitName } from '../spec/types.js';
+import type { OptimizerConfig, Spec, SplitCase, SplitName } from '../spec/types.js';
 import type { TaskContext } from './meta-prompt.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
 import type { Strategy } from './strategies/types.js';
 import type { OptimizerEvent, Phase, RunState, SplitScore } from './types.js';
 
-export interface LoopSettings {
-  maxIterations: number;
-  candidates: number;
-  patience: number;
-  validationIterations: number;
-  strictBelow: number;
-  accept: 'score' | 'significant';
+/** The loop's settings: the spec's `optimizer:` section as flags override it, plus run-wide values. */
+export interface LoopSettings
+  extends Pick<
+    OptimizerConfig,
+    'maxIterations' | 'candidates' | 'patience' | 'validationIterations' | 'strictBelow' | 'accept' | 'seed' | 'metaPromptTokens' | 'showValidationCases'
+  > {
+  /** Significance level for `accept: significant`. */
   alpha: number;
   concurrency: number;
   repeat: number;
-  seed: number;
-  metaPromptTokens: number;
   optimizerMaxTokens: number;
-  showValidationCases: boolean;
   /** Ablation: false hides failure details from the optimizer (it sees only pass counts). */
   feedback: boolean;
 }

@@ -2,6 +2,7 @@
  * Optimization memory: one-line lessons (✓ helped, ✗ regressed or did nothing), deduped and
  * bounded, plus detailed summaries of the last three iterations. Both go into every meta-prompt.
  */
+import { formatPercent } from '../util/format-percent.js';
 import type { CandidateRecord, IterationRecord, IterationSummary, OptimizationMemory } from './types.js';
 
 export const MAX_LESSONS = 12;
@@ -82,7 +83,7 @@ function bestRejected(candidates: CandidateRecord[]): CandidateRecord | undefine
 /** The memory block of a meta-prompt. */
 export function formatMemory(memory: OptimizationMemory): string {
   if (memory.lessons.length === 0 && memory.recent.length === 0) return 'No earlier iterations yet.';
-  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+  const pct = formatPercent;
   const lines = ['Accumulated lessons:'];
   lines.push(...(memory.lessons.length ? memory.lessons.map((l) => `• ${l}`) : ['• (none yet)']));
   lines.push('', `Recent iterations (last ${RECENT_ITERATIONS}):`);

@@ -3,11 +3,12 @@
  * them in parallel, every valid candidate is scored on train in parallel, the best is selected and
  * accepted adaptively. Stops at 100% train, max_iterations, or `patience` iterations without a gain.
  */
+import { formatPercent as pct } from '../util/format-percent.js';
 import { ProviderError } from '../errors.js';
 import { analyzeFailures } from '../feedback/analyze-failures.js';
 import type { FailureAnalysis } from '../feedback/types.js';
 import { compareCandidates, decideAcceptance } from './acceptance.js';
-import { generateCandidates } from './generate-candidates.js';
+import { generateCandidates, proposedEvent } from './generate-candidates.js';
 import { enterPhase, type LoopContext } from './loop-context.js';
 import { rememberIteration } from './memory.js';
 import { pairOutcomes } from './paired-test.js';
@@ -68,7 +69,7 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
   if (generated.candidates.length === 0 && generated.providerFailures.length === proposals.length) {
     throw generated.providerFailures[0] ?? new ProviderError(context.optimizer.provider, 'server', 'every optimizer call failed');
   }
-  hooks.emit({ type: 'candidates_proposed', iteration, count: generated.candidates.length, invalid: generated.invalid.length });
+  hooks.emit(proposedEvent(iteration, generated));
 
   const scored = await scoreCandidates(context, generated.candidates, 'train', current.train, 'train', iteration);
   for (const { record, result } of scored) {
@@ -131,7 +132,6 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
   await hooks.checkpoint(state);
 }
 
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 
 /** The analysis as the optimizer may see it: only counts under --no-feedback. */
 export function withheldUnlessFeedback(analysis: FailureAnalysis, feedback: boolean): FailureAnalysis {

@@ -136,7 +136,7 @@ export type OptimizerEvent =
   | { type: 'phase_started'; phase: Phase }
   | { type: 'baseline_scored'; version: number; train: SplitScore; validation?: SplitScore }
   | { type: 'iteration_started'; phase: Phase; iteration: number }
-  | { type: 'candidates_proposed'; iteration: number; count: number; invalid: number }
+  | { type: 'candidates_proposed'; iteration: number; count: number; invalid: number; invalidReasons: string[] }
   | { type: 'candidate_scored'; iteration: number; record: CandidateRecord }
   | { type: 'iteration_finished'; record: IterationRecord; current: CurrentPrompt }
   | { type: 'version_written'; version: number; file: string }

@@ -4,13 +4,14 @@
  * on train first: one that breaks a train case the current prompt passes is rejected, and those cases
  * go to the next iteration as constraints ("combined feedback"). Survivors compete on validation.
  */
+import { formatPercent as pct } from '../util/format-percent.js';
 import { analyzeFailures } from '../feedback/analyze-failures.js';
 import { formatDescriptiveFeedback, formatTrainFeedback } from '../feedback/format-feedback.js';
 import { stringifyValue } from '../spec/template.js';
 import type { CaseResult } from '../runner/types.js';
 import { compareCandidates, decideAcceptance } from './acceptance.js';
 import { candidateDirections } from './directions.js';
-import { generateCandidates } from './generate-candidates.js';
+import { generateCandidates, proposedEvent } from './generate-candidates.js';
 import { enterPhase, type LoopContext } from './loop-context.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
 import { rememberIteration } from './memory.js';
@@ -75,7 +76,7 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
     reference: state.start.prompt,
     known: new Set([current.prompt]),
   });
-  hooks.emit({ type: 'candidates_proposed', iteration, count: generated.candidates.length, invalid: generated.invalid.length });
+  hooks.emit(proposedEvent(iteration, generated));
 
   // 1. Re-check on train: a candidate that breaks any train case the current prompt passes is out.
   const onTrain = await scoreCandidates(context, generated.candidates, 'train', current.train, 'validation', iteration);
@@ -175,5 +176,3 @@ export function formatConstraints(constraints: TrainConstraint[]): string | unde
     ...constraints.map((c) => `- case ${c.caseId}\n  input: ${clip(c.input)}\n  expected: ${clip(c.expected)}\n  the broken candidate answered: ${clip(c.actual)}`),
   ].join('\n');
 }
-
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`;

@@ -3,6 +3,7 @@
  * no call made. The low end assumes the run converges after one iteration, the high end runs every
  * iteration of both phases; cached baseline calls are not counted.
  */
+import { estimateTokens } from '../../feedback/case-text.js';
 import { costOf, lookupPrice, PRICES_AS_OF } from '../../providers/prices.js';
 import type { LoopSettings } from '../../optimizer/loop-context.js';
 import type { Spec, SplitCase } from '../../spec/types.js';
@@ -29,7 +30,7 @@ export function projectOptimize(spec: Spec, cases: SplitCase[], settings: LoopSe
   const targetHigh = baseline + settings.maxIterations * trainIteration + vIters * validationIteration + test;
   const optimizerLow = n;
   const optimizerHigh = 2 * n * (settings.maxIterations + vIters); // each candidate may be asked twice
-  const promptTokens = Math.ceil(spec.prompt.text.length / 4) + 50;
+  const promptTokens = estimateTokens(spec.prompt.text) + 50;
   const targetPrice = spec.target.price ?? lookupPrice(spec.target.provider, spec.target.model);
   const optimizerPrice = spec.optimizer.price ?? lookupPrice(spec.optimizer.provider, spec.optimizer.model);
   if (!targetPrice || !optimizerPrice) return { optimizerCalls: [optimizerLow, optimizerHigh], targetCalls: [targetLow, targetHigh], costUsd: null };

@@ -60,7 +60,9 @@ export function createLiveView(options: { tty: boolean; quiet: boolean; caller: 
           break;
         case 'candidates_proposed':
           scoring = event.count;
-          if (event.invalid) log(`  iteration ${event.iteration}: ${event.invalid} candidate(s) rejected before evaluation`);
+          if (event.invalid) {
+            log(`  ${phase} iteration ${event.iteration}: ${event.invalid} candidate(s) rejected before evaluation (${event.invalidReasons.join('; ')})`);
+          }
           break;
         case 'iteration_finished': {
           scoring = 0;
