@@ -9,7 +9,12 @@ export const EXIT = {
   belowThreshold: 1,
   badInput: 2,
   providerFailure: 3,
+  /** A bug in promptopt (an error no code path expected): please report it. */
+  internal: 70,
+  /** Ctrl-C (SIGINT): 128 + 2. */
   interrupted: 130,
+  /** SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 
 /** Where in an input file a problem is. Line and column are 1-based. */
@@ -148,9 +153,22 @@ export class ProviderError extends PromptoptError {
   }
 }
 
-/** The run was interrupted (Ctrl-C). */
+/** Which signal stopped a run: the reason an interrupting AbortController is aborted with. */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The signal an AbortSignal was aborted for (SIGINT unless it says SIGTERM). */
+export function stopSignalOf(signal: AbortSignal | undefined): StopSignal {
+  return signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+}
+
+/** The run was interrupted (Ctrl-C: exit 130; SIGTERM: exit 143). */
 export class InterruptedError extends PromptoptError {
-  constructor(hint?: string) {
-    super('INTERRUPTED', 'interrupted', { exitCode: EXIT.interrupted, hint });
+  readonly stopSignal: StopSignal;
+  constructor(hint?: string, stopSignal: StopSignal = 'SIGINT') {
+    super(stopSignal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED', stopSignal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted', {
+      exitCode: stopSignal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted,
+      hint,
+    });
+    this.stopSignal = stopSignal;
   }
 }

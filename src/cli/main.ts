@@ -1,70 +1,59 @@
 /**
- * Commander wiring only. Each command lives in commands/; runCommand turns what they throw into
- * exit codes. This is the one module that calls process.exit.
+ * The process entry: wires runCli to the real terminal, environment and signals, and is the one
+ * module that calls process.exit.
+ *
+ * The first Ctrl-C (SIGINT) or SIGTERM aborts the command's signal: no new model call starts, the
+ * calls in flight are cancelled, an optimize run writes its checkpoint, and the command exits 130
+ * (SIGINT) or 143 (SIGTERM). A second one exits at once. If the command has not stopped a few
+ * seconds after the first, the process exits anyway (checkpoints are written atomically, so nothing
+ * is left half-written).
  */
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
 import { EXIT } from '../errors.js';
-import { configureColor, processIo } from './terminal.js';
-import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
-// One file per command under program/; each loads its command body only when it runs: module
-// loading is most of a short run's time, and eval does not need the optimizer, reports or store.
-import { defineEval } from './program/define-eval.js';
-import { defineOptimize } from './program/define-optimize.js';
-import { defineInit } from './program/define-init.js';
-import { defineCache } from './program/define-cache.js';
-import { defineVersions } from './program/define-versions.js';
-import { defineReport } from './program/define-report.js';
-import { defineCompare } from './program/define-compare.js';
+import { runCli } from './run-cli.js';
+import { processIo } from './terminal.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+/** How long a stopping command may take before the process exits without it. */
+const STOP_GRACE_MS = 5_000;
 
-configureColor();
+const io = processIo();
 const controller = new AbortController();
-let interrupts = 0;
-process.on('SIGINT', () => {
-  interrupts += 1;
-  if (interrupts > 1) process.exit(EXIT.interrupted);
-  processIo.err('interrupt: finishing calls in flight (Ctrl-C again to quit now)');
-  controller.abort();
-});
+let stopping: NodeJS.Signals | undefined;
 
-const program = new Command('promptopt')
-  .description('Optimize LLM prompts against evals. Docs: README.md')
-  .version(pkg.version)
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
-
-const env = { io: processIo, signal: controller.signal };
-defineEval(program, env);
-defineOptimize(program, env);
-defineInit(program, env);
-defineCache(program, env);
-defineVersions(program, env);
-defineReport(program, env);
-defineCompare(program, env);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    const benign = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
-    process.exitCode = benign ? EXIT.ok : EXIT.badInput;
-    // Commander has printed the message on stderr; with --json, stdout still gets the error document.
-    if (!benign && process.argv.includes('--json')) {
-      const message = error.message.replace(/^error: /, '');
-      processIo.out(JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, error: { code: 'USAGE', message, file: null, path: null, line: null, column: null, hint: null } }));
-    }
-  } else {
-    throw error;
+function onStopSignal(signal: 'SIGINT' | 'SIGTERM'): void {
+  const code = signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  if (stopping) {
+    process.exit(code);
   }
+  stopping = signal;
+  io.err(
+    signal === 'SIGINT'
+      ? 'interrupt: stopping; cancelling the calls in flight (Ctrl-C again to quit now)'
+      : 'SIGTERM: stopping; cancelling the calls in flight',
+  );
+  controller.abort(signal);
+  setTimeout(() => {
+    io.err(`did not stop within ${STOP_GRACE_MS / 1000} s of ${signal}; exiting now`);
+    process.exit(code);
+  }, STOP_GRACE_MS).unref();
+}
+process.on('SIGINT', () => onStopSignal('SIGINT'));
+process.on('SIGTERM', () => onStopSignal('SIGTERM'));
+
+let code: number;
+try {
+  code = await runCli(process.argv.slice(2), { io, env: process.env, signal: controller.signal, stdoutIsTTY: Boolean(process.stdout.isTTY) });
+} catch (error) {
+  // runCli turns every error of a command into a message; this is a failure outside any command.
+  io.err(`error: internal failure: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.PROMPTOPT_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+  code = EXIT.internal;
 }
 // SDK keep-alive sockets must not hold the process open once the command is done, hence exit().
 // But writes to a PIPE are asynchronous on POSIX: once the pipe buffer (64 KiB) is full the rest
 // waits in memory, and exit() would drop it (a truncated `eval --json | jq`, with exit 0). So wait
 // until everything written so far has been handed to the OS first.
 await Promise.all([drained(process.stdout), drained(process.stderr)]);
-process.exit(process.exitCode ?? 0);
+process.exit(code);
 
 function drained(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => {

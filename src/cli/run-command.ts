@@ -8,6 +8,7 @@ import { EXIT, PromptoptError, SpecError, formatSpecIssue } from '../errors.js';
 import { IncompleteEvalError } from '../runner/run-eval.js';
 import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
 import type { Io } from './terminal.js';
+import type { ProgramEnv } from './program/command-env.js';
 
 /** Problems printed on a terminal; the JSON error document always has all of them. */
 const MAX_ISSUES_SHOWN = 10;
@@ -15,6 +16,13 @@ const MAX_ISSUES_SHOWN = 10;
 export interface CommandContext {
   json: boolean;
   io: Io;
+  /** Read for PROMPTOPT_DEBUG (a stack with internal errors). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A command definition's action: runs the body and hands its exit code to the program. */
+export async function runAction(env: ProgramEnv, json: boolean, body: () => Promise<number>): Promise<void> {
+  env.setExitCode(await runCommand({ json, io: env.io, env: env.env }, body));
 }
 
 /** Runs a command body and returns the exit code it should end with. */
@@ -45,12 +53,16 @@ export function reportError(context: CommandContext, error: unknown): number {
     return known.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  context.io.err(`${chalk.red('error:')} unexpected failure: ${message}`);
-  if (process.env.PROMPTOPT_DEBUG && error instanceof Error && error.stack) context.io.err(error.stack);
+  context.io.err(`${chalk.red('error:')} internal error: ${message}`);
+  context.io.err(
+    `${chalk.dim('hint:')} this is a bug in promptopt, not in your spec: please report it with the command you ran` +
+      ` (set PROMPTOPT_DEBUG=1 to print the stack trace)`,
+  );
+  if ((context.env ?? process.env).PROMPTOPT_DEBUG && error instanceof Error && error.stack) context.io.err(error.stack);
   if (context.json) {
     context.io.out(JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, error: { code: 'INTERNAL', message } }));
   }
-  return EXIT.providerFailure;
+  return EXIT.internal;
 }
 
 function errorJson(error: PromptoptError): unknown {

@@ -7,6 +7,7 @@ import { loadSpec } from '../spec/load-spec.js';
 import { splitCases } from '../dataset/split-cases.js';
 import { createModel } from '../providers/create-model.js';
 import { KeyLedger } from '../providers/middleware/with-key-rotation.js';
+import { RateLimiterRegistry } from '../providers/middleware/with-rate-limit.js';
 import { parseAssertionType } from '../assertions/names.js';
 import { ResponseCache } from '../runner/response-cache.js';
 import { ModelCaller, type ModelCallerOptions } from '../runner/model-caller.js';
@@ -21,6 +22,8 @@ export interface TaskSession {
   cache?: ResponseCache;
   caller: ModelCaller;
   keyLedger: KeyLedger;
+  /** One adaptive limiter per provider for this command (every model it makes shares them). */
+  rateLimiters: RateLimiterRegistry;
 }
 
 export interface OpenSessionOptions {
@@ -37,14 +40,15 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
   const spec = await loadSpec(file, { env });
   const cases = splitCases(spec.cases, spec.splits);
   const keyLedger = new KeyLedger();
+  const rateLimiters = new RateLimiterRegistry();
   const workers = options.concurrency ?? spec.concurrency;
-  const target = createModel(withWorkerCap(spec.target, workers), { role: 'target', env, warn: options.warn, ledger: keyLedger });
+  const target = createModel(withWorkerCap(spec.target, workers), { role: 'target', env, warn: options.warn, ledger: keyLedger, rateLimiters });
   const judge = usesJudge(spec)
-    ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env, warn: options.warn, ledger: keyLedger })
+    ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env, warn: options.warn, ledger: keyLedger, rateLimiters })
     : undefined;
   const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
-  return { spec, cases, target, judge, cache, caller, keyLedger };
+  return { spec, cases, target, judge, cache, caller, keyLedger, rateLimiters };
 }
 
 /**

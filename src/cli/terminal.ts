@@ -1,26 +1,38 @@
 /**
- * Terminal conventions in one place: colour only on a TTY without NO_COLOR (or with FORCE_COLOR),
- * messages and progress on stderr, results on stdout.
+ * Terminal conventions in one place: colour only on a terminal without NO_COLOR (or with
+ * FORCE_COLOR), messages and progress on stderr, results on stdout.
  */
 import chalk from 'chalk';
 
-export function configureColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): void {
+/** Sets chalk's level for one command run: `tty` is whether stdout is a terminal. */
+export function configureColor(tty: boolean, env: NodeJS.ProcessEnv): void {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '' && !forced) chalk.level = 0;
-  else if (!stream.isTTY && !forced) chalk.level = 0;
+  else if (!tty && !forced) chalk.level = 0;
+  else if (chalk.level === 0) chalk.level = 1;
 }
 
+/** Where a command prints. Results go to `out`, messages and progress to `err`. */
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** True when stderr is a terminal (spinners, live views). */
   isTTY: boolean;
+  /**
+   * The stream spinners draw on when `isTTY` (process.stderr, or a test's fake terminal). Its
+   * `columns` may be 0 or missing (a pseudo-terminal without a size): views must not trust it.
+   */
+  errStream?: NodeJS.WriteStream;
 }
 
-export const processIo: Io = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-  isTTY: Boolean(process.stderr.isTTY),
-};
+export function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    isTTY: Boolean(process.stderr.isTTY),
+    errStream: process.stderr,
+  };
+}
 
 export { formatPercent } from '../util/format-percent.js';
 

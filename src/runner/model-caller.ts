@@ -4,7 +4,7 @@
  * the budget before a paid call, and reports each call to the trace. Retries, key rotation and
  * rate limits live below it, in the provider middleware.
  */
-import { PromptoptError, EXIT } from '../errors.js';
+import { PromptoptError, EXIT, InterruptedError, stopSignalOf } from '../errors.js';
 import type { ChatModel, ChatRequest, ChatResponse } from '../providers/types.js';
 import { cacheKey } from './cache-key.js';
 import type { ResponseCache } from './response-cache.js';
@@ -48,6 +48,11 @@ export interface ModelCallerOptions {
   onCall?: (event: CallEvent) => void;
   /** Called once when spend first crosses 80% of the budget. */
   onBudgetWarning?: (spentUsd: number, maxUsd: number) => void;
+  /**
+   * Ctrl-C / SIGTERM: once aborted no call starts (InterruptedError), and the signal goes into every
+   * request so the SDKs cancel the calls in flight.
+   */
+  signal?: AbortSignal;
 }
 
 export class ModelCaller {
@@ -98,12 +103,19 @@ export class ModelCaller {
       this.options.onCall?.({ ...base, response: cached, cacheHit: true, at: new Date().toISOString() });
       return cached;
     }
+    const signal = this.options.signal;
+    if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
     const reservation = await this.reserve(model);
     let response: ChatResponse;
     try {
-      response = await model.complete(request);
+      if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
+      response = await model.complete(signal ? { ...request, signal } : request);
     } catch (error) {
       reservation.release(null);
+      if (signal?.aborted) {
+        this.options.onCall?.({ ...base, error: { code: 'ABORTED', message: 'cancelled by an interrupt' }, cacheHit: false, at: new Date().toISOString() });
+        throw new InterruptedError(undefined, stopSignalOf(signal));
+      }
       const err = error as { code?: string; message?: string };
       this.options.onCall?.({
         ...base,

@@ -4,7 +4,7 @@
  * a crash; a spent budget or an interrupt stops scheduling, lets calls in flight finish, and throws.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import { InterruptedError, ProviderError } from '../errors.js';
+import { InterruptedError, ProviderError, stopSignalOf } from '../errors.js';
 import { runAssertions } from '../assertions/run-assertions.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { ChatModel } from '../providers/types.js';
@@ -51,7 +51,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
     // Queued tasks still run, but return at once (clearQueue would leave their promises pending).
     stop ??= reason;
   };
-  const onAbort = () => halt(new InterruptedError());
+  const onAbort = () => halt(new InterruptedError(undefined, stopSignalOf(options.signal)));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertBuilt, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
+import { makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
 import { startFakeLlmServer, type FakeLlmServer, type FakeRequest } from '../support/fake-llm-server.js';
 import { startReceiver } from './helpers/webhook-receiver.js';
 
@@ -86,7 +86,6 @@ const compare = (args: string[]) => runCli(['compare', 'task.yaml', ...args], { 
 const MODELS = ['--versions', 'v1,v2', '--models', `${A},${B}`];
 
 beforeAll(async () => {
-  assertBuilt();
   server = await startFakeLlmServer({ validKeys: [KEY], respond });
   dir = await makeTempDir('promptopt-compare-');
   await writeSpec(

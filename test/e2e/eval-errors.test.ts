@@ -4,7 +4,7 @@
  * --junit). With --json the same facts come as `{"schema_version":1,"error":{...}}` on stdout.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, listFiles, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
+import { listFiles, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
 import { startSentimentServer, type E2eServer } from './helpers/sentiment-task.js';
 
 const KEY = 'sk-test-e2e-key-0003';
@@ -13,7 +13,6 @@ let fake: E2eServer;
 let dir: string;
 
 beforeAll(async () => {
-  assertBuilt();
   fake = await startSentimentServer();
 });
 afterAll(() => fake.server.close());

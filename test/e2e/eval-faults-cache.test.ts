@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, exists, listFiles, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
+import { exists, listFiles, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
 import { CASES, EXPECTED_SCORE, caseOf, caseOutcomes, overall, sentimentSpec, startSentimentServer, type E2eServer } from './helpers/sentiment-task.js';
 
 const KEY = 'sk-test-e2e-key-0002';
@@ -14,7 +14,6 @@ let fake: E2eServer;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  assertBuilt();
   fake = await startSentimentServer();
 });
 afterAll(() => fake.server.close());

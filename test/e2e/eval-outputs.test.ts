@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, makeTempDir, parseJsonOut, readAllFiles, removeDir, runCli, writeSpec } from './helpers/cli.js';
+import { makeTempDir, parseJsonOut, readAllFiles, removeDir, runCli, writeSpec } from './helpers/cli.js';
 import { CASES, caseOf, overall, sentimentSpec, startSentimentServer, type E2eServer } from './helpers/sentiment-task.js';
 import { findAll, parseXml } from './helpers/xml.js';
 
@@ -17,7 +17,6 @@ let fake: E2eServer;
 let dir: string;
 
 beforeAll(async () => {
-  assertBuilt();
   fake = await startSentimentServer({ validKeys: [GOOD_KEY] });
 });
 afterAll(() => fake.server.close());

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { assertBuilt, exists, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
+import { exists, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
 import {
   CASES,
   EXPECTED_PASS,
@@ -25,7 +25,6 @@ let fake: E2eServer;
 let dir: string;
 
 beforeAll(async () => {
-  assertBuilt();
   fake = await startSentimentServer();
 });
 afterAll(() => fake.server.close());

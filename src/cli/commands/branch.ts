@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { PromptoptError, EXIT } from '../../errors.js';
 import { branchVersion, checkBranchName } from '../../store/branch.js';
 import { displayPath } from '../../spec/issues.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { colorDiff, isEmptyDiff, unifiedDiff } from '../versions/color-diff.js';
 import { openTaskVersions } from '../versions/task-versions.js';
 import { resolveVersion } from '../versions/version-arg.js';
@@ -18,9 +18,10 @@ export interface BranchOptions {
   message?: string;
 }
 
-export async function branchCommand(file: string, version: string, name: string, options: BranchOptions, io: Io): Promise<number> {
+export async function branchCommand(file: string, version: string, name: string, options: BranchOptions, ctx: CommandEnv): Promise<number> {
+  const { io } = ctx;
   checkBranchName(name);
-  const task = await openTaskVersions(file);
+  const task = await openTaskVersions(file, ctx.env);
   const parent = await resolveVersion(task.dir, version);
   const text = options.fromFile === undefined ? undefined : await readVariant(options.fromFile);
   const written = await branchVersion(task.dir, {

@@ -9,7 +9,7 @@ import { cherryPick, type FailedHunk } from '../../store/cherry-pick.js';
 import { readVersion } from '../../store/read-version.js';
 import { writeVersion } from '../../store/write-version.js';
 import { displayPath } from '../../spec/issues.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { colorDiff, unifiedDiff } from '../versions/color-diff.js';
 import { openTaskVersions } from '../versions/task-versions.js';
 import { resolveVersion } from '../versions/version-arg.js';
@@ -19,8 +19,9 @@ export interface CherryPickOptions {
   dryRun?: boolean;
 }
 
-export async function cherryPickCommand(file: string, version: string, options: CherryPickOptions, io: Io): Promise<number> {
-  const task = await openTaskVersions(file);
+export async function cherryPickCommand(file: string, version: string, options: CherryPickOptions, ctx: CommandEnv): Promise<number> {
+  const { io } = ctx;
+  const task = await openTaskVersions(file, ctx.env);
   const x = await resolveVersion(task.dir, version);
   const y = await resolveVersion(task.dir, options.onto);
   const picked = await readVersion(task.dir, x);

@@ -11,6 +11,7 @@ import { EXIT, UsageError } from '../../errors.js';
 import { assertSplitsNonEmpty, selectSplit } from '../../dataset/select-split.js';
 import { splitCases } from '../../dataset/split-cases.js';
 import { createModel } from '../../providers/create-model.js';
+import { RateLimiterRegistry } from '../../providers/middleware/with-rate-limit.js';
 import { KeyLedger } from '../../providers/middleware/with-key-rotation.js';
 import { lookupPrice } from '../../providers/prices.js';
 import type { ChatModel } from '../../providers/types.js';
@@ -40,7 +41,7 @@ import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js'
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import { createProgressView } from '../progress.js';
 import { usesJudge, withWorkerCap } from '../task-session.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { parsePositiveInt } from './eval.js';
 
 export interface CompareOptions {
@@ -63,7 +64,8 @@ export interface CompareOptions {
 
 const SPLITS = ['train', 'validation', 'test', 'all'] as const;
 
-export async function compareCommand(file: string, options: CompareOptions, io: Io, signal: AbortSignal): Promise<number> {
+export async function compareCommand(file: string, options: CompareOptions, ctx: CommandEnv): Promise<number> {
+  const { io, signal } = ctx;
   // Every flag is checked before anything is read or called.
   const split = parseSplit(options.split);
   const alpha = parseAlpha(options.alpha);
@@ -75,7 +77,7 @@ export async function compareCommand(file: string, options: CompareOptions, io: 
   const notifyUrls = parseNotifyUrls(options.notify);
   const warn = (message: string) => io.err(chalk.yellow(message));
 
-  const spec = await loadSpec(file);
+  const spec = await loadSpec(file, { env: ctx.env });
   const allCases = splitCases(spec.cases, spec.splits);
   if (split !== 'all') assertSplitsNonEmpty(spec, allCases, [split]);
   const cases = selectSplit(allCases, split);
@@ -88,12 +90,13 @@ export async function compareCommand(file: string, options: CompareOptions, io: 
   // Models, judge, cache and caller: built before the first call (a missing key is exit 2 here).
   const workers = concurrency ?? spec.concurrency;
   const keyLedger = new KeyLedger();
+  const rateLimiters = new RateLimiterRegistry();
   const chatModels = new Map<string, ChatModel>(
-    models.map((m) => [m.label, createModel(withWorkerCap(m.config, workers), { role: 'target', warn, ledger: keyLedger })]),
+    models.map((m) => [m.label, createModel(withWorkerCap(m.config, workers), { role: 'target', env: ctx.env, warn, ledger: keyLedger, rateLimiters })]),
   );
-  const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', warn, ledger: keyLedger }) : undefined;
+  const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env: ctx.env, warn, ledger: keyLedger, rateLimiters }) : undefined;
   const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir) : undefined;
-  const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache });
+  const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache, signal });
 
   if (!options.quiet && !options.json) {
     io.err(
@@ -104,7 +107,7 @@ export async function compareCommand(file: string, options: CompareOptions, io: 
     }
   }
   const started = performance.now();
-  const progress = createProgressView('compare', { tty: io.isTTY, quiet: Boolean(options.quiet || options.json) });
+  const progress = createProgressView('compare', io, { quiet: Boolean(options.quiet || options.json) });
   let runs;
   try {
     runs = await runPairs({
@@ -136,7 +139,7 @@ export async function compareCommand(file: string, options: CompareOptions, io: 
   await writeCompareFiles(files, renderCompareHtml(comparison, now), document);
 
   // A significantly worse pair is news for the team (in the background); provider errors are no verdict.
-  const notifier = commandNotifier(spec, notifyUrls, { warn, signal });
+  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env });
   const degradation = providerErrors === 0 ? compareDegradationEvent(comparison, files.html) : undefined;
   if (degradation) void notifier.send(degradation);
 

@@ -9,7 +9,7 @@ import { PromptoptError, EXIT } from '../../errors.js';
 import { readPrompt } from '../../store/promote.js';
 import { readVersion } from '../../store/read-version.js';
 import { displayPath } from '../../spec/issues.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { colorDiff, isEmptyDiff, unifiedDiff } from '../versions/color-diff.js';
 import { openTaskVersions, type TaskVersions } from '../versions/task-versions.js';
 import { parseVersionArg, resolveVersion } from '../versions/version-arg.js';
@@ -19,8 +19,9 @@ interface Side {
   text: string;
 }
 
-export async function diffCommand(file: string, a: string, b: string | undefined, io: Io): Promise<number> {
-  const task = await openTaskVersions(file);
+export async function diffCommand(file: string, a: string, b: string | undefined, ctx: CommandEnv): Promise<number> {
+  const { io } = ctx;
+  const task = await openTaskVersions(file, ctx.env);
   let before: Side;
   let after: Side;
   if (b !== undefined) {

@@ -14,7 +14,8 @@ import type { SplitName } from '../../spec/types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { createProgressView } from '../progress.js';
 import { openTaskSession } from '../task-session.js';
-import { formatPercent, type Io } from '../terminal.js';
+import { formatPercent } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { evalJson } from '../output/eval-json.js';
 import { junitXml } from '../output/junit.js';
 import { stepSummaryMarkdown } from '../output/step-summary.js';
@@ -42,14 +43,15 @@ export interface EvalOptions {
 
 const SPLITS = ['train', 'validation', 'test', 'all'] as const;
 
-export async function evalCommand(file: string, options: EvalOptions, io: Io, signal: AbortSignal): Promise<number> {
+export async function evalCommand(file: string, options: EvalOptions, ctx: CommandEnv): Promise<number> {
+  const { io, signal } = ctx;
   const split = parseSplit(options.split);
   const threshold = options.threshold === undefined ? undefined : parseUnit('--threshold', options.threshold);
   const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency);
   const warn = (message: string) => io.err(chalk.yellow(message));
   const notifyUrls = parseNotifyUrls(options.notify);
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency });
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal } });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -68,7 +70,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
   }
 
   if (!options.quiet && !options.json) io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}`);
-  const progress = createProgressView('eval', { tty: io.isTTY, quiet: Boolean(options.quiet) });
+  const progress = createProgressView('eval', io, { quiet: Boolean(options.quiet) });
   let result;
   try {
     result = await runEval({
@@ -114,7 +116,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
 
   if (options.output) await writeFileAtomic(resolve(options.output), `${JSON.stringify(document, null, 2)}\n`);
   if (options.junit) await writeFileAtomic(resolve(options.junit), await junitXml(spec.name, result));
-  const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+  const stepSummary = ctx.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) {
     await appendFile(
       stepSummary,
@@ -123,7 +125,7 @@ export async function evalCommand(file: string, options: EvalOptions, io: Io, si
   }
 
   // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
-  const notifier = commandNotifier(spec, notifyUrls, { warn, signal });
+  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env });
   if (providerErrors === 0 && !passed) {
     const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
     void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));

@@ -4,7 +4,7 @@ import { listVersions } from '../../store/list-versions.js';
 import { currentChain, pointerEvents, versionOnDisk } from '../../store/current-version.js';
 import { readPrompt } from '../../store/promote.js';
 import { displayPath } from '../../spec/issues.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { historyJson, historyTable } from '../versions/history-view.js';
 import { openTaskVersions } from '../versions/task-versions.js';
 
@@ -12,8 +12,9 @@ export interface HistoryOptions {
   json?: boolean;
 }
 
-export async function historyCommand(file: string, options: HistoryOptions, io: Io): Promise<number> {
-  const { spec, dir, location } = await openTaskVersions(file);
+export async function historyCommand(file: string, options: HistoryOptions, ctx: CommandEnv): Promise<number> {
+  const { io } = ctx;
+  const { spec, dir, location } = await openTaskVersions(file, ctx.env);
   const [versions, events] = await Promise.all([listVersions(dir), readHistory(dir)]);
   const current = await versionOnDisk(dir, await readPrompt(location), currentChain(events).at(-1));
   const view = {

@@ -3,10 +3,11 @@ import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PromptoptError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { CHECK_LABEL_JS, PROMPT_MD, TASK_YAML, casesJsonl } from '../init/template-files.js';
 
-export async function initCommand(dir: string | undefined, options: { force?: boolean }, io: Io): Promise<number> {
+export async function initCommand(dir: string | undefined, options: { force?: boolean }, ctx: CommandEnv): Promise<number> {
+  const { io } = ctx;
   const target = resolve(dir ?? '.');
   const files: [string, string][] = [
     ['task.yaml', TASK_YAML],

@@ -15,10 +15,10 @@ import { initialState, runOptimization, specFingerprint } from '../../optimizer/
 import { taskContext } from '../../optimizer/meta-prompt.js';
 import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
-import { findRun, readCheckpoint, runFile, traceEntryFromCall, TraceWriter } from '../../report/index.js';
+import { findRun, readCheckpoint, runFile, secretsFromEnv, traceEntryFromCall, TraceWriter } from '../../report/index.js';
 import { openTaskSession, withWorkerCap } from '../task-session.js';
 import { parsePositiveInt, parseUnit } from './eval.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 import { loopSettings, parseMaxCost, type OptimizeFlags } from '../optimize/settings.js';
 import { runHooks } from '../optimize/run-hooks.js';
 import { createLiveView } from '../optimize/live-view.js';
@@ -39,7 +39,8 @@ export interface OptimizeOptions extends OptimizeFlags {
   notify?: string[];
 }
 
-export async function optimizeCommand(file: string, options: OptimizeOptions, io: Io, signal: AbortSignal): Promise<number> {
+export async function optimizeCommand(file: string, options: OptimizeOptions, ctx: CommandEnv): Promise<number> {
+  const { io, signal } = ctx;
   const warn = (message: string) => io.err(chalk.yellow(message));
   const failUnder = options.failUnder === undefined ? undefined : parseUnit('--fail-under', options.failUnder);
   const maxCostFlag = parseMaxCost(options.maxCost);
@@ -49,14 +50,15 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
     noCache: !options.cache,
     warn,
     concurrency: options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency),
-    caller: { onCall: (event) => trace?.write(traceEntryFromCall(event)) },
+    env: ctx.env,
+    caller: { signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
   });
   const { spec, caller } = session;
   const settings = loopSettings(spec, options);
   const required: ('train' | 'validation' | 'test')[] = ['train', 'test'];
   if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
   assertSplitsNonEmpty(spec, session.cases, required);
-  const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', warn, ledger: session.keyLedger });
+  const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', env: ctx.env, warn, ledger: session.keyLedger, rateLimiters: session.rateLimiters });
   const maxCostUsd = maxCostFlag ?? spec.budget?.maxCostUsd;
 
   if (options.dryRun) {
@@ -70,12 +72,12 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
   const runId = resumed?.state.runId ?? newRunId();
   const runDir = resumed?.runDir ?? join(spec.runsDir, runId);
   await mkdir(runDir, { recursive: true });
-  trace = new TraceWriter(runFile(runDir, 'trace'));
+  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: secretsFromEnv(ctx.env) });
   caller.configure({ namespaces: { optimizer: runId }, maxCostUsd });
   if (resumed) caller.ledger.restore(resumed.state.spend);
 
   const view = createLiveView({
-    tty: io.isTTY && !options.json,
+    ...(io.isTTY && !options.json && io.errStream ? { stream: io.errStream } : {}),
     quiet: Boolean(options.quiet) || Boolean(options.json),
     caller,
     maxCostUsd,
@@ -83,7 +85,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
     write: (line) => io.err(line),
   });
   const notifications = optimizeNotifications({
-    notifier: commandNotifier(spec, notifyUrls, { warn, signal }),
+    notifier: commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env }),
     spec,
     runId,
     report: runFile(runDir, 'markdown'),
@@ -122,7 +124,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, io
   } catch (error) {
     await notifications.flush(); // a budget warning already on its way
     if (error instanceof InterruptedError) {
-      throw new InterruptedError(`checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`);
+      throw new InterruptedError(`checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`, error.stopSignal);
     }
     throw error;
   } finally {

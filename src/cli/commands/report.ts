@@ -16,17 +16,18 @@ import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
 import { modelRefOf, writeRunReports } from '../run-reports.js';
-import type { Io } from '../terminal.js';
+import type { CommandEnv } from '../program/command-env.js';
 
 export interface ReportOptions {
   open?: boolean;
 }
 
-export async function reportCommand(run: string, file: string | undefined, options: ReportOptions, io: Io): Promise<number> {
-  const given = file ? await loadSpec(file, { env: offlineEnv() }) : undefined;
+export async function reportCommand(run: string, file: string | undefined, options: ReportOptions, ctx: CommandEnv): Promise<number> {
+  const { io } = ctx;
+  const given = file ? await loadSpec(file, { env: offlineEnv(ctx.env) }) : undefined;
   const runDir = await findRun(given?.runsDir ?? resolve(DEFAULT_RUNS_DIR), run);
   const state = await readCheckpoint(runDir);
-  const spec = given ?? (await loadRunSpec(state.specFile, run));
+  const spec = given ?? (await loadRunSpec(state.specFile, run, ctx.env));
   if (specFingerprint({ spec, cases: splitCases(spec.cases, spec.splits) }) !== state.specHash) {
     io.err(chalk.yellow(`warning: the task in ${spec.file} changed since run ${state.runId}; the reports name its current task and models`));
   }
@@ -49,7 +50,7 @@ export async function reportCommand(run: string, file: string | undefined, optio
 }
 
 /** The spec the run was started with; a clear error when it is gone. */
-async function loadRunSpec(specFile: string, run: string): Promise<Spec> {
+async function loadRunSpec(specFile: string, run: string, env: NodeJS.ProcessEnv): Promise<Spec> {
   const found = await stat(specFile).then(
     (s) => s.isFile(),
     () => false,
@@ -60,13 +61,13 @@ async function loadRunSpec(specFile: string, run: string): Promise<Spec> {
       hint: `pass the task spec: promptopt report ${run} <task.yaml>`,
     });
   }
-  return loadSpec(specFile, { env: offlineEnv() });
+  return loadSpec(specFile, { env: offlineEnv(env) });
 }
 
 /**
  * The environment to validate the spec in: re-rendering calls no model, so an endpoint the spec
  * would need to run (OPENAI_BASE_URL for `openai-compatible`) need not be set.
  */
-function offlineEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, OPENAI_BASE_URL: process.env.OPENAI_BASE_URL || 'unused-by-report' };
+function offlineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, OPENAI_BASE_URL: env.OPENAI_BASE_URL || 'unused-by-report' };
 }

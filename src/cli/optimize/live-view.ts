@@ -4,7 +4,7 @@
  * plain line per event worth logging; with --quiet nothing until the closing summary.
  */
 import chalk from 'chalk';
-import ora, { type Ora } from 'ora';
+import { startSpinner, type Spinner } from '../spinner.js';
 import type { OptimizerEvent } from '../../optimizer/types.js';
 import type { ModelCaller } from '../../runner/model-caller.js';
 import { formatPercent, formatUsd } from '../terminal.js';
@@ -14,14 +14,14 @@ export interface LiveView {
   stop(): void;
 }
 
-export function createLiveView(options: { tty: boolean; quiet: boolean; caller: ModelCaller; maxCostUsd?: number; maxIterations: number; write: (line: string) => void }): LiveView {
+export function createLiveView(options: { stream?: NodeJS.WriteStream; quiet: boolean; caller: ModelCaller; maxCostUsd?: number; maxIterations: number; write: (line: string) => void }): LiveView {
   if (options.quiet) return { onEvent() {}, stop() {} };
   const { caller, maxCostUsd } = options;
   let phase = 'baseline';
   let iteration = 0;
   let scoring = 0;
   let best = 0;
-  let spinner: Ora | undefined;
+  let spinner: Spinner | undefined;
   const cost = () => {
     const spent = caller.ledger.totalCostUsd;
     return maxCostUsd === undefined ? `cost ${formatUsd(spent)}` : `cost ${formatUsd(spent)} of ${formatUsd(maxCostUsd)} (left ${formatUsd(Math.max(0, maxCostUsd - spent))})`;
@@ -29,12 +29,12 @@ export function createLiveView(options: { tty: boolean; quiet: boolean; caller: 
   const status = () =>
     `${phase}${iteration ? ` · iteration ${iteration}${phase === 'train' ? `/${options.maxIterations}` : ''}` : ''}${scoring ? ` · scoring ${scoring} candidate(s)` : ''} · best train ${formatPercent(best)} · ${cost()}`;
   const log = (line: string) => {
-    if (spinner) spinner.stopAndPersist({ symbol: ' ', text: line }), spinner.start(status());
+    if (spinner) spinner.persist(line);
     else options.write(line);
   };
-  if (options.tty) spinner = ora({ text: status(), stream: process.stderr }).start();
+  if (options.stream) spinner = startSpinner(options.stream, status(), options.write);
   const refresh = () => {
-    if (spinner) spinner.text = status();
+    spinner?.setText(status());
   };
 
   return {

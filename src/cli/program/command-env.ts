@@ -1,7 +1,17 @@
 import type { Io } from '../terminal.js';
 
-/** What every command definition gets: where to print, and the signal that Ctrl-C aborts. */
+/**
+ * What every command gets from its caller (the process entry in main.ts, or runCli in-process):
+ * where to print, the signal that Ctrl-C / SIGTERM aborts, and the environment to read keys,
+ * base URLs and CI variables from (never process.env directly, so an in-process run is isolated).
+ */
 export interface CommandEnv {
   io: Io;
   signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+}
+
+/** What a command definition gets: the command's environment, and where its exit code goes. */
+export interface ProgramEnv extends CommandEnv {
+  setExitCode(code: number): void;
 }

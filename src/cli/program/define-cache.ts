@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { runCommand } from '../run-command.js';
-import type { CommandEnv } from './command-env.js';
+import { runAction } from '../run-command.js';
+import type { ProgramEnv } from './command-env.js';
 import type { CacheOptions } from '../commands/cache.js';
 
 /** `promptopt cache stats|clear`. */
-export function defineCache(program: Command, env: CommandEnv): void {
+export function defineCache(program: Command, env: ProgramEnv): void {
   const cache = program.command('cache').description('inspect or clear the response cache');
   cache
     .command('stats')
@@ -12,9 +12,9 @@ export function defineCache(program: Command, env: CommandEnv): void {
     .option('--dir <folder>', 'cache folder (default: the spec\'s, or .promptopt/cache)')
     .option('--json', 'JSON output')
     .action(async (file: string | undefined, options: CacheOptions) => {
-      process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
+      await runAction(env, Boolean(options.json), async () => {
         const { cacheStatsCommand } = await import('../commands/cache.js');
-        return cacheStatsCommand(file, options, env.io);
+        return cacheStatsCommand(file, options, env);
       });
     });
   cache
@@ -23,9 +23,9 @@ export function defineCache(program: Command, env: CommandEnv): void {
     .option('--dir <folder>', 'cache folder (default: the spec\'s, or .promptopt/cache)')
     .option('--json', 'JSON output')
     .action(async (file: string | undefined, options: CacheOptions) => {
-      process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
+      await runAction(env, Boolean(options.json), async () => {
         const { cacheClearCommand } = await import('../commands/cache.js');
-        return cacheClearCommand(file, options, env.io);
+        return cacheClearCommand(file, options, env);
       });
     });
 }

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { runCommand } from '../run-command.js';
-import type { CommandEnv } from './command-env.js';
+import { runAction } from '../run-command.js';
+import type { ProgramEnv } from './command-env.js';
 import type { CompareOptions } from '../commands/compare.js';
 
 /** `promptopt compare` (the command body is loaded only when it runs). */
-export function defineCompare(program: Command, env: CommandEnv): void {
+export function defineCompare(program: Command, env: ProgramEnv): void {
   program
     .command('compare')
     .description('compare prompt versions and models side by side on the same cases, with paired significance tests; writes report.html')
@@ -25,9 +25,9 @@ export function defineCompare(program: Command, env: CommandEnv): void {
     .option('--quiet', 'no progress output')
     .option('--notify <url>', 'also post notifications to this webhook (repeatable; added to the spec\'s notify.webhooks)', (url: string, urls: string[] = []) => [...urls, url])
     .action(async (file: string, options: CompareOptions) => {
-      process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
+      await runAction(env, Boolean(options.json), async () => {
         const { compareCommand } = await import('../commands/compare.js');
-        return compareCommand(file, options, env.io, env.signal);
+        return compareCommand(file, options, env);
       });
     });
 }

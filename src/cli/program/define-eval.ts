@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { runCommand } from '../run-command.js';
-import type { CommandEnv } from './command-env.js';
+import { runAction } from '../run-command.js';
+import type { ProgramEnv } from './command-env.js';
 import type { EvalOptions } from '../commands/eval.js';
 
 /** `promptopt eval` (the command body is loaded only when it runs). */
-export function defineEval(program: Command, env: CommandEnv): void {
+export function defineEval(program: Command, env: ProgramEnv): void {
   program
     .command('eval')
     .description('score a prompt on a task; exit 0 when score >= threshold, 1 below, 2 bad input, 3 provider failure')
@@ -21,9 +21,9 @@ export function defineEval(program: Command, env: CommandEnv): void {
     .option('--dry-run', 'print how many calls would be made and their estimated cost; make none')
     .option('--notify <url>', 'also post notifications to this webhook (repeatable; added to the spec\'s notify.webhooks)', (url: string, urls: string[] = []) => [...urls, url])
     .action(async (file: string, options: EvalOptions) => {
-      process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
+      await runAction(env, Boolean(options.json), async () => {
         const { evalCommand } = await import('../commands/eval.js');
-        return evalCommand(file, options, env.io, env.signal);
+        return evalCommand(file, options, env);
       });
     });
 }

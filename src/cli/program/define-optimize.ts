@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { runCommand } from '../run-command.js';
-import type { CommandEnv } from './command-env.js';
+import { runAction } from '../run-command.js';
+import type { ProgramEnv } from './command-env.js';
 import type { OptimizeOptions } from '../commands/optimize.js';
 
 /** `promptopt optimize`. */
-export function defineOptimize(program: Command, env: CommandEnv): void {
+export function defineOptimize(program: Command, env: ProgramEnv): void {
   program
     .command('optimize')
     .description('optimize the prompt of a task: versions, trace, checkpoints and a report per run')
@@ -25,9 +25,9 @@ export function defineOptimize(program: Command, env: CommandEnv): void {
     .option('--quiet', 'no live view; only the closing summary')
     .option('--notify <url>', 'also post notifications to this webhook (repeatable; added to the spec\'s notify.webhooks)', (url: string, urls: string[] = []) => [...urls, url])
     .action(async (file: string, options: OptimizeOptions) => {
-      process.exitCode = await runCommand({ json: Boolean(options.json), io: env.io }, async () => {
+      await runAction(env, Boolean(options.json), async () => {
         const { optimizeCommand } = await import('../commands/optimize.js');
-        return optimizeCommand(file, options, env.io, env.signal);
+        return optimizeCommand(file, options, env);
       });
     });
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { runCommand } from '../run-command.js';
-import type { CommandEnv } from './command-env.js';
+import { runAction } from '../run-command.js';
+import type { ProgramEnv } from './command-env.js';
 import type { ReportOptions } from '../commands/report.js';
 
 /** `promptopt report`. */
-export function defineReport(program: Command, env: CommandEnv): void {
+export function defineReport(program: Command, env: ProgramEnv): void {
   program
     .command('report')
     .description("re-render a run's reports (markdown, json, html) from its checkpoint and saved case results; no model call")
@@ -12,9 +12,9 @@ export function defineReport(program: Command, env: CommandEnv): void {
     .argument('[task.yaml]', "find the run in this spec's runs folder (default: ./.promptopt/runs; the run's own spec names the task)")
     .option('--open', 'print only the path of report.html (to open it: xdg-open / open "$(promptopt report latest --open)")')
     .action(async (run: string, file: string | undefined, options: ReportOptions) => {
-      process.exitCode = await runCommand({ json: false, io: env.io }, async () => {
+      await runAction(env, false, async () => {
         const { reportCommand } = await import('../commands/report.js');
-        return reportCommand(run, file, options, env.io);
+        return reportCommand(run, file, options, env);
       });
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { runCommand } from '../run-command.js';
-import type { CommandEnv } from './command-env.js';
+import { runAction } from '../run-command.js';
+import type { ProgramEnv } from './command-env.js';
 import type { HistoryOptions } from '../commands/history.js';
 import type { PromoteOptions } from '../commands/promote.js';
 import type { RollbackOptions } from '../commands/rollback.js';
@@ -10,10 +10,8 @@ import type { CherryPickOptions } from '../commands/cherry-pick.js';
 const VERSION_HELP = 'a version: v3 or 3';
 
 /** `promptopt history | diff | promote | rollback | branch | cherry-pick`: the prompt versions by hand. */
-export function defineVersions(program: Command, env: CommandEnv): void {
-  const run = (json: boolean, body: () => Promise<number>) => runCommand({ json, io: env.io }, body).then((code) => {
-    process.exitCode = code;
-  });
+export function defineVersions(program: Command, env: ProgramEnv): void {
+  const run = (json: boolean, body: () => Promise<number>) => runAction(env, json, body);
 
   program
     .command('history')
@@ -21,7 +19,7 @@ export function defineVersions(program: Command, env: CommandEnv): void {
     .argument('<task.yaml>', 'task spec')
     .option('--json', 'print one JSON document on stdout and nothing else there')
     .action((file: string, options: HistoryOptions) =>
-      run(Boolean(options.json), async () => (await import('../commands/history.js')).historyCommand(file, options, env.io)),
+      run(Boolean(options.json), async () => (await import('../commands/history.js')).historyCommand(file, options, env)),
     );
 
   program
@@ -31,7 +29,7 @@ export function defineVersions(program: Command, env: CommandEnv): void {
     .argument('<a>', `${VERSION_HELP}, or a file path`)
     .argument('[b]', `${VERSION_HELP}, or a file path`)
     .action((file: string, a: string, b: string | undefined) =>
-      run(false, async () => (await import('../commands/diff.js')).diffCommand(file, a, b, env.io)),
+      run(false, async () => (await import('../commands/diff.js')).diffCommand(file, a, b, env)),
     );
 
   program
@@ -41,7 +39,7 @@ export function defineVersions(program: Command, env: CommandEnv): void {
     .argument('<v>', VERSION_HELP)
     .option('--force', 'overwrite a prompt whose hand edits match no version')
     .action((file: string, version: string, options: PromoteOptions) =>
-      run(false, async () => (await import('../commands/promote.js')).promoteCommand(file, version, options, env.io)),
+      run(false, async () => (await import('../commands/promote.js')).promoteCommand(file, version, options, env)),
     );
 
   program
@@ -51,7 +49,7 @@ export function defineVersions(program: Command, env: CommandEnv): void {
     .argument('[v]', VERSION_HELP)
     .option('--force', 'overwrite a prompt whose hand edits match no version')
     .action((file: string, version: string | undefined, options: RollbackOptions) =>
-      run(false, async () => (await import('../commands/rollback.js')).rollbackCommand(file, version, options, env.io)),
+      run(false, async () => (await import('../commands/rollback.js')).rollbackCommand(file, version, options, env)),
     );
 
   program
@@ -63,7 +61,7 @@ export function defineVersions(program: Command, env: CommandEnv): void {
     .option('--from-file <path>', 'the variant\'s text (default: a copy of v to edit)')
     .option('-m, --message <text>', 'what the variant tries (stored as its hypothesis)')
     .action((file: string, version: string, name: string, options: BranchOptions) =>
-      run(false, async () => (await import('../commands/branch.js')).branchCommand(file, version, name, options, env.io)),
+      run(false, async () => (await import('../commands/branch.js')).branchCommand(file, version, name, options, env)),
     );
 
   program
@@ -74,6 +72,6 @@ export function defineVersions(program: Command, env: CommandEnv): void {
     .requiredOption('--onto <vY>', `where to apply it, ${VERSION_HELP}`)
     .option('--dry-run', 'show the result; write nothing')
     .action((file: string, version: string, options: CherryPickOptions) =>
-      run(false, async () => (await import('../commands/cherry-pick.js')).cherryPickCommand(file, version, options, env.io)),
+      run(false, async () => (await import('../commands/cherry-pick.js')).cherryPickCommand(file, version, options, env)),
     );
 }

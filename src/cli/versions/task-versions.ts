@@ -14,8 +14,8 @@ export interface TaskVersions {
   targetModel: string;
 }
 
-export async function openTaskVersions(file: string): Promise<TaskVersions> {
-  const spec = await loadSpec(file);
+export async function openTaskVersions(file: string, env: NodeJS.ProcessEnv): Promise<TaskVersions> {
+  const spec = await loadSpec(file, { env });
   const promptFile = spec.prompt.file;
   return {
     spec,

@@ -1,8 +1,12 @@
 /**
- * Runs the BUILT CLI (`node bin/promptopt.js`, i.e. dist/) as a child process, the way a user or a
- * CI job would: a clean environment (PATH, HOME, CI=true, NO_COLOR=1, plus what the test sets), a
- * temp working folder, stdout and stderr captured. `npm test` builds first; running vitest alone
- * against a missing dist/ fails with a message saying so.
+ * Runs the CLI the way a user or a CI job would: a clean environment (PATH, HOME, CI=true,
+ * NO_COLOR=1, plus what the test sets), a temp working folder, stdout and stderr captured.
+ *
+ * `runCli` runs it IN-PROCESS through `runCli` of src/cli/run-cli.ts (the same entry bin/ uses),
+ * against src/: fast, and never stale. One in-process run at a time per test file (it changes the
+ * working folder for the run's duration). `spawnCli` runs the BUILT CLI (`node bin/promptopt.js`,
+ * i.e. dist/) as a child process: for what only a real process shows (signals, kill -9, exit
+ * codes of the process, pipes); `npm test` builds first.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -77,7 +81,72 @@ export function cleanEnv(options: Pick<RunCliOptions, 'cwd' | 'env' | 'home'>): 
   return env;
 }
 
-export function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
+export interface InProcessOptions extends RunCliOptions {
+  /** Present a terminal: stderr `isTTY` with this many columns (0 = a terminal that reports no size). */
+  tty?: { columns: number; rows?: number };
+  /** Aborted like Ctrl-C (reason 'SIGINT') or SIGTERM (reason 'SIGTERM'). */
+  signal?: AbortSignal;
+}
+
+/** A fake terminal stream: records everything drawn on it. */
+export function fakeTerminal(columns: number, rows = 24): NodeJS.WriteStream & { drawn: string[] } {
+  const drawn: string[] = [];
+  const stream = {
+    isTTY: true,
+    columns,
+    rows,
+    drawn,
+    write(chunk: string | Uint8Array, ...rest: unknown[]) {
+      drawn.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    },
+    cursorTo: () => true,
+    moveCursor: () => true,
+    clearLine: () => true,
+    on: () => stream,
+    once: () => stream,
+    off: () => stream,
+    removeListener: () => stream,
+  };
+  return stream as unknown as NodeJS.WriteStream & { drawn: string[] };
+}
+
+let inProcessBusy = false;
+
+/** Runs the CLI in-process (see the file comment); falls back to spawnCli for options only a child has. */
+export async function runCli(args: string[], options: InProcessOptions): Promise<CliResult> {
+  if (options.holdStdout || options.nodeArgs) return spawnCli(args, options);
+  if (inProcessBusy) throw new Error('runCli: one in-process run at a time (use spawnCli for concurrent runs)');
+  inProcessBusy = true;
+  const { runCli: run } = await import('../../../src/cli/run-cli.js');
+  const out: string[] = [];
+  const err: string[] = [];
+  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  const terminal = options.tty ? fakeTerminal(options.tty.columns, options.tty.rows) : undefined;
+  const io = { out: (t: string) => void out.push(line(t)), err: (t: string) => void err.push(line(t)), isTTY: Boolean(terminal), ...(terminal ? { errStream: terminal } : {}) };
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const timer = setTimeout(() => controller.abort('SIGTERM'), options.timeoutMs ?? 20_000);
+  const started = performance.now();
+  const previousCwd = process.cwd();
+  process.chdir(options.cwd);
+  let code: number;
+  try {
+    code = await run(args, { io, env: cleanEnv(options), signal: controller.signal });
+  } finally {
+    process.chdir(previousCwd);
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    inProcessBusy = false;
+  }
+  return { code, signal: null, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - started };
+}
+
+/** Runs the BUILT CLI as a child process (see the file comment). */
+export function spawnCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   assertBuilt();
   const started = performance.now();
   return new Promise((resolve, reject) => {
