@@ -72,7 +72,10 @@ describe('sim optimizer: driven by the failures it is shown', () => {
   });
 
   it('with patterns only (validation feedback) it acts on counts and label names, never on case text', async () => {
-    const validation = casesOf(banking, 'validation');
+    // The held-out cases (validation and test: about two per intent, so some confusions repeat),
+    // without the intents whose names are too long to read as labels (over 40 characters: the
+    // feedback then reports no confusions at all for the group).
+    const validation = banking.cases.filter((c) => c.split !== 'train' && String(c.expected).length <= 40);
     const run = await evaluate(banking, banking.spec.prompt.text, validation);
     const feedback = descriptiveFeedback(run.results);
     const { candidate } = await ask(banking, refine(banking.spec.prompt.text, feedback, 'Attack the "wrong_answer" failures first (50 cases).'));
