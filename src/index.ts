@@ -2,7 +2,7 @@
  * The library API: the same stages the CLI wires together, for programs that embed promptopt.
  *
  *   const spec = await loadSpec('task.yaml');
- *   const cases = splitCases(spec.cases, spec.splits);
+ *   const { cases } = await resolveSplits(spec, { record: false });   // or splitCases(spec.cases, spec.splits), ignoring the splits file
  *   const target = createModel(spec.target, { role: 'target' });
  *   const result = await runEval({ cases, prompt: spec.prompt.text, shape: requestShape(spec), defaultAssert: spec.defaultAssert,
  *     baseDir: spec.dir, target, caller: new ModelCaller({ cache: new ResponseCache(spec.cache.dir) }),
@@ -11,7 +11,9 @@
 export * from './errors.js';
 export { loadSpec } from './spec/load-spec.js';
 export { renderTemplate, templateVariables } from './spec/template.js';
-export { splitCases } from './dataset/split-cases.js';
+export { splitCases, planSplits, stratumOf, type SplitAssignment, type SplitPlan } from './dataset/split-cases.js';
+export { resolveSplits, type ResolvedSplits, type ResolveSplitsOptions } from './dataset/resolve-splits.js';
+export { splitsFilePath } from './dataset/splits-file.js';
 export { selectSplit, assertSplitsNonEmpty } from './dataset/select-split.js';
 export { createModel, describeModel } from './providers/create-model.js';
 export { lookupPrice, PRICES_AS_OF } from './providers/prices.js';

@@ -4,7 +4,8 @@
  * that tallies spend. Everything here happens before the first model call.
  */
 import { loadSpec } from '../spec/load-spec.js';
-import { splitCases } from '../dataset/split-cases.js';
+import { resolveSplits } from '../dataset/resolve-splits.js';
+import { displayPath } from '../spec/issues.js';
 import { createModel } from '../providers/create-model.js';
 import { KeyLedger } from '../providers/middleware/with-key-rotation.js';
 import { RateLimiterRegistry } from '../providers/middleware/with-rate-limit.js';
@@ -16,7 +17,10 @@ import type { Spec, SplitCase } from '../spec/types.js';
 
 export interface TaskSession {
   spec: Spec;
+  /** Splits from the splits file, new cases placed in memory (nothing written). */
   cases: SplitCase[];
+  /** Writes the splits file when it lacks some cases; returns the cases with the splits recorded. */
+  recordSplits: () => Promise<SplitCase[]>;
   target: ChatModel;
   judge?: ChatModel;
   cache?: ResponseCache;
@@ -29,6 +33,8 @@ export interface TaskSession {
 export interface OpenSessionOptions {
   noCache?: boolean;
   warn: (message: string) => void;
+  /** Told what was recorded (the splits file). */
+  note?: (message: string) => void;
   env?: NodeJS.ProcessEnv;
   caller?: Omit<ModelCallerOptions, 'cache'>;
   /** Workers for this command (-j); also the per-provider cap unless the spec sets one. */
@@ -38,7 +44,14 @@ export interface OpenSessionOptions {
 export async function openTaskSession(file: string, options: OpenSessionOptions): Promise<TaskSession> {
   const env = options.env ?? process.env;
   const spec = await loadSpec(file, { env });
-  const cases = splitCases(spec.cases, spec.splits);
+  const { cases } = await resolveSplits(spec, { record: false });
+  const recordSplits = async () => {
+    const resolved = await resolveSplits(spec, { record: true, warn: options.warn });
+    if (resolved.wrote && resolved.added > 0) {
+      options.note?.(`splits: recorded ${resolved.added} new case${resolved.added === 1 ? '' : 's'} in ${displayPath(resolved.file)} (commit it with the cases)`);
+    }
+    return resolved.cases;
+  };
   const keyLedger = new KeyLedger();
   const rateLimiters = new RateLimiterRegistry();
   const workers = options.concurrency ?? spec.concurrency;
@@ -48,7 +61,7 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
     : undefined;
   const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
-  return { spec, cases, target, judge, cache, caller, keyLedger, rateLimiters };
+  return { spec, cases, recordSplits, target, judge, cache, caller, keyLedger, rateLimiters };
 }
 
 /**

@@ -9,7 +9,7 @@ import chalk from 'chalk';
 import { requestShape } from '../../runner/render-request.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { assertSplitsNonEmpty, selectSplit } from '../../dataset/select-split.js';
-import { splitCases } from '../../dataset/split-cases.js';
+import { resolveSplits } from '../../dataset/resolve-splits.js';
 import { createModel } from '../../providers/create-model.js';
 import { RateLimiterRegistry } from '../../providers/middleware/with-rate-limit.js';
 import { KeyLedger } from '../../providers/middleware/with-key-rotation.js';
@@ -78,7 +78,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   const warn = (message: string) => io.err(chalk.yellow(message));
 
   const spec = await loadSpec(file, { env: ctx.env });
-  const allCases = splitCases(spec.cases, spec.splits);
+  const { cases: allCases } = await resolveSplits(spec, { record: false });
   if (split !== 'all') assertSplitsNonEmpty(spec, allCases, [split]);
   const cases = selectSplit(allCases, split);
   const versions = await resolveVersions(options.versions ?? 'current', spec, (text, path) => checkPromptVariables(text, path, spec));

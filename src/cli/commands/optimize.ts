@@ -49,6 +49,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const session = await openTaskSession(file, {
     noCache: !options.cache,
     warn,
+    note: (message) => (options.quiet || options.json ? undefined : io.err(chalk.dim(message))),
     concurrency: options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency),
     env: ctx.env,
     caller: { signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
@@ -68,7 +69,9 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     return EXIT.ok;
   }
 
-  const resumed = options.resume ? await loadResumable(spec.runsDir, options.resume, specFingerprint({ spec, cases: session.cases })) : undefined;
+  // The splits file is written here (after every check, never by a dry run), so later runs and `eval` use these splits.
+  const recordedCases = await session.recordSplits();
+  const resumed = options.resume ? await loadResumable(spec.runsDir, options.resume, specFingerprint({ spec, cases: recordedCases })) : undefined;
   const runId = resumed?.state.runId ?? newRunId();
   const runDir = resumed?.runDir ?? join(spec.runsDir, runId);
   await mkdir(runDir, { recursive: true });
@@ -103,7 +106,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const strategy = resolveStrategy(settings.strategy, settings.candidates, settings.seed);
   const context = createLoopContext({
     spec,
-    cases: session.cases,
+    cases: recordedCases,
     task: taskContext(spec),
     target: session.target,
     judge: session.judge,
@@ -113,7 +116,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     settings,
     hooks: runHooks({ spec, runId, runDir, targetModel, caller, emit }),
     signal,
-    state: resumed?.state ?? initialState({ spec, cases: session.cases, settings }, runId, settings.strategy),
+    state: resumed?.state ?? initialState({ spec, cases: recordedCases, settings }, runId, settings.strategy),
   });
 
   const testResult = rememberTestResult(context);

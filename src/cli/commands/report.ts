@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, PromptoptError } from '../../errors.js';
-import { splitCases } from '../../dataset/split-cases.js';
+import { resolveSplits } from '../../dataset/resolve-splits.js';
 import { specFingerprint } from '../../optimizer/engine.js';
 import { findRun, readCaseRecords, readCheckpoint } from '../../report/index.js';
 import { loadSpec } from '../../spec/load-spec.js';
@@ -28,7 +28,12 @@ export async function reportCommand(run: string, file: string | undefined, optio
   const runDir = await findRun(given?.runsDir ?? resolve(DEFAULT_RUNS_DIR), run);
   const state = await readCheckpoint(runDir);
   const spec = given ?? (await loadRunSpec(state.specFile, run, ctx.env));
-  if (specFingerprint({ spec, cases: splitCases(spec.cases, spec.splits) }) !== state.specHash) {
+  // Splits the file no longer allows (other settings, a damaged file) count as a changed task here.
+  const current = await resolveSplits(spec, { record: false }).catch((error: unknown) => {
+    if (error instanceof PromptoptError) return undefined;
+    throw error;
+  });
+  if (!current || specFingerprint({ spec, cases: current.cases }) !== state.specHash) {
     io.err(chalk.yellow(`warning: the task in ${spec.file} changed since run ${state.runId}; the reports name its current task and models`));
   }
   const cases = await readCaseRecords(runDir);
