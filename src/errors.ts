@@ -110,7 +110,8 @@ export type ProviderErrorKind =
   | 'timeout' // request timed out: retry
   | 'connection' // network failure: retry
   | 'bad_request' // 400/404/422: the request is wrong, never retry
-  | 'malformed_response'; // 2xx with a body we cannot use: error for that case
+  | 'unparseable_response' // 2xx whose body is not JSON (truncated, a proxy's HTML page): retry like a 5xx
+  | 'malformed_response'; // 2xx, valid JSON without the fields we need: error for that case
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   'rate_limit',
@@ -118,6 +119,7 @@ const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   'server',
   'timeout',
   'connection',
+  'unparseable_response',
 ]);
 
 /** A call to a model failed. Says whether retrying can help and how long the server asked to wait. */
