@@ -51,7 +51,7 @@ async function evalRun(sdk: keyof typeof TARGETS): Promise<{ code: number | null
     name: 'seeded-faults',
     description: 'classify reviews under injected faults',
     prompt: 'Classify: {{input}}',
-    target: { ...target, max_retries: 4 },
+    target: { ...target, max_retries: 4, retry_delay_ms: 10 },
     cases: CASES,
     defaults: { assert: [{ type: 'equals', value: '{{expected}}' }] },
     threshold: 0.5,
