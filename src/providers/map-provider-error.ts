@@ -89,7 +89,9 @@ export function mapProviderError(provider: string, error: unknown, options: MapE
     return new ProviderError(provider, 'timeout', 'request timed out', { cause: error });
   }
   if (isInstanceOfNamed(error, 'APIConnectionError')) {
-    const cause = (error as { cause?: unknown }).cause;
+    // fetch wraps the reason: TypeError('fetch failed') caused by Error('connect ECONNREFUSED 127.0.0.1:9').
+    let cause = (error as { cause?: unknown }).cause;
+    while (cause instanceof Error && cause.cause instanceof Error && cause.cause.message) cause = cause.cause;
     const detail = cause instanceof Error && cause.message ? `: ${scrub(cause.message)}` : '';
     return new ProviderError(provider, 'connection', `connection failed${detail}`, { cause: error });
   }
