@@ -110,7 +110,8 @@ export type ProviderErrorKind =
   | 'timeout' // request timed out: retry
   | 'connection' // network failure: retry
   | 'bad_request' // 400/404/422: the request is wrong, never retry
-  | 'malformed_response'; // 2xx with a body we cannot use: error for that case
+  | 'unparseable_response' // 2xx whose body is not JSON (truncated, a proxy's HTML page): retry like a 5xx
+  | 'malformed_response'; // 2xx, valid JSON without the fields we need: error for that case
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   'rate_limit',
@@ -118,6 +119,7 @@ const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   'server',
   'timeout',
   'connection',
+  'unparseable_response',
 ]);
 
 /** A call to a model failed. Says whether retrying can help and how long the server asked to wait. */
@@ -170,5 +172,49 @@ export class InterruptedError extends PromptoptError {
       hint,
     });
     this.stopSignal = stopSignal;
+  }
+}
+
+/**
+ * Every request to a model failed with a connection error or a timeout, and nothing answered for the
+ * circuit breaker's window: the endpoint is down or hung. Stops the run (exit 3).
+ */
+export class EndpointUnreachableError extends PromptoptError {
+  readonly provider: string;
+  readonly endpoint: string;
+  constructor(
+    provider: string,
+    endpoint: string,
+    detail: { silentMs: number; failures: number; lastFailure: string; windowMs: number },
+  ) {
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+    super(
+      'ENDPOINT_UNREACHABLE',
+      `${provider} at ${endpoint} is unreachable: no answer for ${seconds(detail.silentMs)}, ` +
+        `${detail.failures} request(s) in a row failed (last: ${detail.lastFailure}); stopped`,
+      {
+        exitCode: EXIT.providerFailure,
+        hint: `check that the server is up and the base URL is right (unreachable_after_ms, now ${detail.windowMs} ms, sets how long to wait)`,
+      },
+    );
+    this.provider = provider;
+    this.endpoint = endpoint;
+  }
+}
+
+/** The run reached its --deadline (exit 3: the task could not be scored in time). */
+export class DeadlineExceededError extends PromptoptError {
+  constructor(message: string, hint?: string) {
+    super('DEADLINE_EXCEEDED', message, { exitCode: EXIT.providerFailure, hint });
+  }
+}
+
+/**
+ * A prompt that had to be scored could not be (cases still failing with provider errors after
+ * retries): the baseline, the chosen prompt, or the held-out test split. Exit 3.
+ */
+export class NotScoredError extends PromptoptError {
+  constructor(message: string, hint?: string) {
+    super('NOT_SCORED', message, { exitCode: EXIT.providerFailure, hint });
   }
 }

@@ -3,6 +3,7 @@
  * a type to ASSERTION_TYPES without a handler does not compile. `evaluateAssertion` is the single place
  * that resolves `not-`, and that turns a throwing handler into a failed result.
  */
+import { PromptoptError, ProviderError } from '../errors.js';
 import { containsAll, icontainsAll } from './handlers/contains-all.js';
 import { containsAny, icontainsAny } from './handlers/contains-any.js';
 import { containsJson } from './handlers/contains-json.js';
@@ -50,7 +51,7 @@ function normalize(outcome: AssertionOutcome): AssertionOutcome {
   return { ...outcome, score, category: outcome.category ?? 'wrong_answer' };
 }
 
-/** Runs one assertion (its value already templated). Never throws. */
+/** Runs one assertion (its value already templated). Throws only what stops the whole run. */
 export async function evaluateAssertion(assertion: AssertionSpec, context: AssertionContext): Promise<AssertionResult> {
   const { negate, base } = parseAssertionType(assertion.type);
   let outcome: AssertionOutcome;
@@ -61,6 +62,8 @@ export async function evaluateAssertion(assertion: AssertionSpec, context: Asser
       outcome = normalize(await handlers[base](assertion, context));
       if (negate) outcome = negateOutcome(base, outcome);
     } catch (error) {
+      // What stops the run (a budget, an interrupt, an endpoint down) is no verdict on this output.
+      if (error instanceof PromptoptError && !(error instanceof ProviderError)) throw error;
       outcome = assertionError(`${base} assertion threw: ${errorMessage(error)}`);
     }
   }

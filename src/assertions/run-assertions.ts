@@ -1,6 +1,7 @@
 /**
  * The runner's entry point: template each assertion's value with the case's vars and expected, then
- * evaluate it through the registry. Results come back in assertion order; nothing here throws.
+ * evaluate it through the registry. Results come back in assertion order; nothing here throws but
+ * what stops the whole run (a budget, an interrupt, an endpoint down).
  */
 import { evaluateAssertion } from './registry.js';
 import { renderValue, templateVars } from './render-value.js';

@@ -29,6 +29,8 @@ export interface AssertionSpec {
   metric?: string;
   /** For llm-rubric: override the judge model, e.g. `{ provider: sim, model: sim-judge }`. */
   provider?: string;
+  /** For javascript: how long the function may run before it counts as an assertion_error (default 5000). */
+  timeout_ms?: number;
 }
 
 /** What an assertion sees. */
@@ -44,6 +46,8 @@ export interface AssertionContext {
   /** Judge for llm-rubric; undefined when none is configured. */
   judge?: ChatModel;
   judgeMaxTokens?: number;
+  /** Ctrl-C / SIGTERM / --deadline: a custom assertion still running is stopped. */
+  signal?: AbortSignal;
 }
 
 export interface AssertionOutcome {

@@ -57,6 +57,8 @@ export function modelConfigFor(target: ModelConfig, provider: ProviderName, mode
     maxTokens: target.maxTokens,
     timeoutMs: target.timeoutMs,
     maxRetries: target.maxRetries,
+    retryDelayMs: target.retryDelayMs,
+    unreachableAfterMs: target.unreachableAfterMs,
     apiKeyEnv: sameProvider ? [...target.apiKeyEnv] : [...DEFAULT_API_KEY_ENV[provider]],
     baseUrl: sameProvider ? target.baseUrl : undefined,
     concurrency: sameProvider ? target.concurrency : undefined,

@@ -10,6 +10,7 @@ import { IncompleteEvalError } from '../runner/run-eval.js';
 import { hashValue } from '../util/hash.js';
 import type { LoopContext } from './loop-context.js';
 import { emptyMemory } from './memory.js';
+import { requireScored } from './provider-failures.js';
 import { scoreSplit } from './score-split.js';
 import { runTrainingPhase } from './training-phase.js';
 import { runValidationPhase } from './validation-phase.js';
@@ -121,6 +122,8 @@ async function runBaseline(context: LoopContext): Promise<void> {
     context.evaluate(state.start.prompt, 'train', { phase: 'baseline' }),
     context.evaluate(state.start.prompt, 'validation', { phase: 'baseline' }),
   ]);
+  requireScored(train, 'train', 'the starting prompt');
+  requireScored(validation, 'validation', 'the starting prompt');
   const trainScore = scoreSplit('train', train.cases);
   const validationScore = validation.cases.length ? scoreSplit('validation', validation.cases) : undefined;
   const version = await hooks.writeVersion({
@@ -145,6 +148,7 @@ async function runTest(context: LoopContext): Promise<void> {
   hooks.emit({ type: 'phase_started', phase: 'test' });
   const result = await context.evaluate(state.current.prompt, 'test', { phase: 'test' });
   if (result.cases.length === 0) return;
+  requireScored(result, 'test', `the final prompt (v${state.current.version})`);
   state.test = scoreSplit('test', result.cases);
   await hooks.recordTestScore(state.current.version, state.test);
   hooks.emit({ type: 'test_scored', score: state.test });

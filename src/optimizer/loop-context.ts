@@ -102,6 +102,8 @@ export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbac
         signal: input.signal,
         meta: { ...meta, phase: meta?.phase ?? split },
       });
+      // A result with provider errors is no score: the next look at this prompt asks again.
+      if (result.cases.some((c) => c.providerError)) return result;
       scored.set(key, result);
       if (scored.size > MAX_REMEMBERED_EVALUATIONS) scored.delete(scored.keys().next().value!);
       return result;

@@ -44,6 +44,8 @@ function lessonFrom(c: CandidateRecord, record: IterationRecord): string | undef
       return `✗ ${idea} → gain not significant`;
     case 'invalid':
       return `✗ ${c.reason}`;
+    case 'unscored':
+      return undefined; // the provider failed, not the idea: nothing learned
   }
 }
 

@@ -1,10 +1,12 @@
 /**
  * Scores a batch of candidates on one split, all at once (they share the loop's limiter), and turns
- * each into a CandidateRecord with fixed/broken cases against the current prompt.
+ * each into a CandidateRecord with fixed/broken cases against the current prompt. A candidate with
+ * cases that failed with provider errors after retries gets no score: status `unscored`, with why.
  */
 import type { EvalResult } from '../runner/types.js';
 import type { SplitName } from '../spec/types.js';
 import type { LoopContext } from './loop-context.js';
+import { providerFailureSummary } from './provider-failures.js';
 import { fixedAndBroken, scoreSplit } from './score-split.js';
 import type { Candidate, CandidateRecord, Phase, SplitScore } from './types.js';
 
@@ -26,6 +28,11 @@ export async function scoreCandidates(
   );
   return candidates.map((candidate, index) => {
     const result = results[index]!;
+    const unscored = providerFailureSummary(result, split);
+    if (unscored) {
+      const record: CandidateRecord = { candidate, status: 'unscored', reason: `not scored: ${unscored}`, fixed: [], broken: [] };
+      return { record, result };
+    }
     const score = scoreSplit(split, result.cases);
     const { fixed, broken } = fixedAndBroken(baseline, score);
     const record: CandidateRecord = { candidate, status: 'rejected', reason: '', fixed, broken, [split === 'validation' ? 'validation' : 'train']: score };

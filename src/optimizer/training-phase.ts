@@ -12,6 +12,7 @@ import { generateCandidates, proposedEvent } from './generate-candidates.js';
 import { enterPhase, type LoopContext } from './loop-context.js';
 import { rememberIteration } from './memory.js';
 import { pairOutcomes } from './paired-test.js';
+import { providerFailureSummary, requireScored } from './provider-failures.js';
 import { sampleOutcomes, scoreSplit } from './score-split.js';
 import { scoreCandidates } from './score-candidates.js';
 import type { IterationRecord, StopReason } from './types.js';
@@ -40,6 +41,7 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
   const spentBefore = context.caller.ledger.totalCostUsd;
   const current = state.current;
   const currentResult = await context.evaluate(current.prompt, 'train', { iteration, phase: 'train' });
+  requireScored(currentResult, 'train', `the current prompt (v${current.version})`);
   const feedback = context.trainFeedback(currentResult);
   context.feedbackById.set(current.candidateId, feedback);
 
@@ -73,10 +75,11 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
 
   const scored = await scoreCandidates(context, generated.candidates, 'train', current.train, 'train', iteration);
   for (const { record, result } of scored) {
-    context.feedbackById.set(record.candidate.id, context.trainFeedback(result));
+    if (record.train) context.feedbackById.set(record.candidate.id, context.trainFeedback(result));
     hooks.emit({ type: 'candidate_scored', iteration, record });
   }
-  const ranked = [...scored].sort((a, b) => compareCandidates(a.record, b.record));
+  // Unscored candidates (provider errors) are not compared: they keep their status and reason.
+  const ranked = scored.filter((s) => s.record.train).sort((a, b) => compareCandidates(a.record, b.record));
   const best = ranked[0];
   let acceptedId: string | undefined;
   let lateral = false;
@@ -100,7 +103,9 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
   const scoreBefore = current.train.score;
   if (best && acceptedId) {
     const validationResult = await context.evaluate(best.record.candidate.prompt, 'validation', { iteration, phase: 'train' });
-    const validation = validationResult.cases.length ? scoreSplit('validation', validationResult.cases) : undefined;
+    // Shown in the trajectory only; left out when provider errors kept it from being a score.
+    const complete = validationResult.cases.length > 0 && !providerFailureSummary(validationResult, 'validation');
+    const validation = complete ? scoreSplit('validation', validationResult.cases) : undefined;
     if (validation) best.record.validation = validation; // reported in the trajectory, never used to select
     const version = await hooks.writeVersion({
       prompt: best.record.candidate.prompt,

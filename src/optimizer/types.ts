@@ -42,7 +42,8 @@ export type CandidateStatus =
   | 'rejected' // scored, not better
   | 'invalid' // dropped or invented a template variable, or an unparseable response
   | 'breaks_train' // validation phase: regressed a train case
-  | 'not_significant'; // --accept significant: no paired-test evidence
+  | 'not_significant' // --accept significant: no paired-test evidence
+  | 'unscored'; // provider errors after retries on some of its cases: no score, never accepted
 
 export interface CandidateRecord {
   candidate: Candidate;

@@ -15,6 +15,7 @@ import { generateCandidates, proposedEvent } from './generate-candidates.js';
 import { enterPhase, type LoopContext } from './loop-context.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
 import { rememberIteration } from './memory.js';
+import { requireScored } from './provider-failures.js';
 import { scoreCandidates } from './score-candidates.js';
 import { scoreSplit } from './score-split.js';
 import { withheldUnlessFeedback } from './training-phase.js';
@@ -28,6 +29,7 @@ export async function runValidationPhase(context: LoopContext): Promise<void> {
   if (!state.current.validation) {
     const result = await context.evaluate(state.current.prompt, 'validation', { phase: 'validation' });
     if (result.cases.length === 0) return;
+    requireScored(result, 'validation', `the current prompt (v${state.current.version})`);
     state.current.validation = scoreSplit('validation', result.cases);
   }
   while (
@@ -45,6 +47,7 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   const spentBefore = context.caller.ledger.totalCostUsd;
   const current = state.current;
   const validationResult = await context.evaluate(current.prompt, 'validation', { iteration, phase: 'validation' });
+  requireScored(validationResult, 'validation', `the current prompt (v${current.version})`);
   const currentValidation = scoreSplit('validation', validationResult.cases);
   const analysis = withheldUnlessFeedback(analyzeFailures(validationResult.cases), settings.feedback);
   const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, current.prompt.length);
@@ -82,6 +85,7 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   const onTrain = await scoreCandidates(context, generated.candidates, 'train', current.train, 'validation', iteration);
   const newConstraints: TrainConstraint[] = [];
   const survivors = onTrain.filter(({ record, result }) => {
+    if (record.status === 'unscored') return false;
     if (record.broken.length === 0) return true;
     record.status = 'breaks_train';
     record.reason = `broke ${record.broken.length} train case(s) that passed before`;
@@ -101,7 +105,8 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   const records: CandidateRecord[] = onTrain.map((s) => s.record);
   for (const scored of onValidation) {
     const trainRecord = records.find((r) => r.candidate.id === scored.record.candidate.id)!;
-    trainRecord.validation = scored.record.validation;
+    if (scored.record.status === 'unscored') [trainRecord.status, trainRecord.reason] = [scored.record.status, scored.record.reason];
+    else trainRecord.validation = scored.record.validation;
   }
   const ranked = records.filter((r) => r.validation).sort((a, b) => compareCandidates(a, b, 'validation'));
   const best = ranked[0];

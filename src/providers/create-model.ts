@@ -1,16 +1,18 @@
 /**
  * The one factory that turns a ModelConfig into a ready ChatModel:
  *
- *   withRetry( withRateLimit( withKeyRotation( key → withCost(adapter(key)) ) ) )
+ *   withCircuitBreaker( withRetry( withRateLimit( withBreakerWatch( withKeyRotation( key → withCost(adapter(key)) ) ) ) ) )
  *
- * Retry is outermost so backoff sleeps hold no rate-limit slot; the limiter sees every attempt
- * (and every 429); rotation happens inside one attempt; cost is computed per call, so the key
- * ledger sees it. The simulator skips keys and retries. A real provider without a key throws
+ * Retry is outside the limiter so backoff sleeps hold no rate-limit slot; the limiter sees every
+ * attempt (and every 429); the breaker watches every attempt (not the time queued for a slot) and
+ * cancels the whole call, backoff included, once the endpoint is found down; rotation happens
+ * inside one attempt; cost is computed per call, so the key ledger sees it. The simulator skips keys and retries. A real provider without a key throws
  * MissingApiKeyError: there is never a silent fallback to the simulator.
  */
 import { MissingApiKeyError } from '../errors.js';
 import { anthropicTemperatureIssue, createAnthropicModel } from './anthropic/index.js';
 import type { KeyLedger } from './key-ledger.js';
+import { CircuitBreaker, withBreakerWatch, withCircuitBreaker } from './middleware/with-circuit-breaker.js';
 import { withCost } from './middleware/with-cost.js';
 import { withKeyRotation } from './middleware/with-key-rotation.js';
 import { defaultRateLimiters, withRateLimit, type RateLimiterRegistry } from './middleware/with-rate-limit.js';
@@ -80,13 +82,16 @@ export function createModel(config: ModelConfig, options: CreateModelOptions): C
         config.price,
       ),
   });
-  const limited = withRateLimit(rotating, limiters.get(provider, config.concurrency));
-  const model = withRetry(limited, {
+  const breaker = new CircuitBreaker({ provider, endpoint: endpoint.baseUrl, windowMs: config.unreachableAfterMs });
+  const limited = withRateLimit(withBreakerWatch(rotating, breaker), limiters.get(provider, config.concurrency));
+  const retried = withRetry(limited, {
     maxRetries: config.maxRetries,
+    baseDelayMs: config.retryDelayMs,
     sleep: options.sleep,
     random: options.random,
     onRetry: options.onRetry,
   });
+  const model = withCircuitBreaker(retried, breaker);
   return { ...model, baseUrl: endpoint.baseUrl, complete: model.complete };
 }
 

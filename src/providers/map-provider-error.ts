@@ -62,9 +62,17 @@ function readHeader(headers: HeaderSource, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A 2xx whose body we cannot use (no text, no usage, not JSON). */
+/** A 2xx whose JSON body lacks what we need (no text, no usage): asking again will not help. */
 export function malformedResponse(provider: string, detail: string, cause?: unknown): ProviderError {
   return new ProviderError(provider, 'malformed_response', `malformed response: ${detail}`, { cause });
+}
+
+/**
+ * A 2xx whose body is not JSON at all: cut off on the way (truncated), or a proxy's HTML page in
+ * place of the API's answer. A transport accident, retried like a 5xx.
+ */
+export function unparseableResponse(provider: string, detail: string, cause?: unknown): ProviderError {
+  return new ProviderError(provider, 'unparseable_response', `unparseable response: ${detail}`, { cause });
 }
 
 export interface MapErrorOptions {
@@ -81,13 +89,19 @@ export function mapProviderError(provider: string, error: unknown, options: MapE
     return new ProviderError(provider, 'timeout', 'request timed out', { cause: error });
   }
   if (isInstanceOfNamed(error, 'APIConnectionError')) {
-    const cause = (error as { cause?: unknown }).cause;
+    // fetch wraps the reason: TypeError('fetch failed') caused by Error('connect ECONNREFUSED 127.0.0.1:9').
+    let cause = (error as { cause?: unknown }).cause;
+    while (cause instanceof Error && cause.cause instanceof Error && cause.cause.message) cause = cause.cause;
     const detail = cause instanceof Error && cause.message ? `: ${scrub(cause.message)}` : '';
     return new ProviderError(provider, 'connection', `connection failed${detail}`, { cause: error });
   }
   // The SDKs parse a 2xx body with response.json(); invalid JSON surfaces as a SyntaxError.
   if (error instanceof SyntaxError) {
-    return malformedResponse(provider, `body is not valid JSON (${scrub(error.message)})`, error);
+    return unparseableResponse(provider, `body is not valid JSON (${scrub(error.message)})`, error);
+  }
+  // A connection closed while the body was being read: fetch (undici) throws TypeError('terminated').
+  if (isBodyCutOff(error)) {
+    return new ProviderError(provider, 'connection', 'connection closed while reading the response body', { cause: error });
   }
 
   const status = (error as { status?: unknown } | null)?.status;
@@ -108,6 +122,13 @@ export function mapProviderError(provider: string, error: unknown, options: MapE
   // Anything else (an SDK precondition, a bug in a compatible server's shape, ...) is not worth retrying.
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError(provider, 'bad_request', scrub(message), { cause: error });
+}
+
+/** undici's error for a body stream that ended early: TypeError('terminated'), caused by a socket error. */
+function isBodyCutOff(error: unknown): boolean {
+  if (!(error instanceof TypeError)) return false;
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return error.message === 'terminated' || (typeof code === 'string' && code.startsWith('UND_ERR_'));
 }
 
 /**

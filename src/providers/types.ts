@@ -69,8 +69,16 @@ export interface ModelConfig {
   baseUrl?: string;
   /** Environment variable names holding API keys, in priority order. */
   apiKeyEnv: string[];
+  /** Per request (per attempt). */
   timeoutMs: number;
   maxRetries: number;
+  /** First retry's backoff cap, doubled per retry (full jitter); 500 ms by default. */
+  retryDelayMs?: number;
+  /**
+   * How long every request to this model may fail with a connection error or a timeout, without a
+   * single answer, before the run stops (the circuit breaker); 20 s by default.
+   */
+  unreachableAfterMs?: number;
   /** Max requests in flight to this provider at once. */
   concurrency?: number;
   /** Price override from the spec. */

@@ -9,6 +9,7 @@ const STATUS_MARKS: Record<CandidateStatus, string> = {
   invalid: '⚠',
   breaks_train: '✗',
   not_significant: '~',
+  unscored: '?',
 };
 
 export function renderMarkdown(data: ReportData): string {

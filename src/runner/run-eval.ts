@@ -1,10 +1,11 @@
 /**
  * The eval runner: cases x prompt -> bounded concurrency -> model (through the caching ModelCaller)
  * -> assertions -> results. A failed model call is a failed case with category provider_error, never
- * a crash; a spent budget or an interrupt stops scheduling, lets calls in flight finish, and throws.
+ * a crash; a spent budget, an interrupt or an unreachable endpoint (any PromptoptError other than a
+ * ProviderError) stops scheduling, lets calls in flight finish, and throws.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import { InterruptedError, ProviderError, stopSignalOf } from '../errors.js';
+import { InterruptedError, PromptoptError, ProviderError, stopSignalOf } from '../errors.js';
 import { runAssertions } from '../assertions/run-assertions.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { ChatModel } from '../providers/types.js';
@@ -34,9 +35,12 @@ export interface RunEvalOptions {
   meta?: CallMeta;
 }
 
+/** Why a run stopped early: a spent budget, an interrupt, an unreachable endpoint... */
+export type EvalStop = BudgetExhaustedError | InterruptedError | PromptoptError;
+
 /** Thrown when a run stops before every case was scored; carries the cases that were. */
 export class IncompleteEvalError extends Error {
-  constructor(override readonly cause: BudgetExhaustedError | InterruptedError, readonly partial: EvalResult) {
+  constructor(override readonly cause: EvalStop, readonly partial: EvalResult) {
     super(cause.message);
   }
 }
@@ -46,8 +50,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   const limit = options.limit ?? pLimit(Math.max(1, options.concurrency));
   const progress: EvalProgress = { done: 0, total: options.cases.length * options.repeat, passed: 0, costUsd: 0, cacheHits: 0 };
   const judge = options.judge ? options.caller.bind(options.judge, 'judge', options.meta) : undefined;
-  let stop: BudgetExhaustedError | InterruptedError | undefined;
-  const halt = (reason: BudgetExhaustedError | InterruptedError) => {
+  let stop: EvalStop | undefined;
+  const halt = (reason: EvalStop) => {
     // Queued tasks still run, but return at once (clearQueue would leave their promises pending).
     stop ??= reason;
   };
@@ -73,7 +77,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
             else progress.costUsd += result.costUsd ?? 0;
             options.onProgress?.({ ...progress });
           } catch (error) {
-            if (error instanceof BudgetExhaustedError || error instanceof InterruptedError) halt(error);
+            if (error instanceof PromptoptError && !(error instanceof ProviderError)) halt(error);
             else throw error;
           }
         }),
@@ -132,9 +136,12 @@ async function runSample(
     costUsd: response.costUsd,
     latencyMs: response.latencyMs,
     judge,
+    signal: options.signal,
   });
   const pass = assertions.every((a) => a.pass);
   const score = assertions.length === 0 ? 1 : assertions.reduce((sum, a) => sum + a.score, 0) / assertions.length;
+  // A judge that failed after retries makes the sample a provider error too: no verdict on the output.
+  const judgeFailure = assertions.find((a) => !a.pass && a.category === 'provider_error');
   return {
     index: sample,
     output: response.text,
@@ -146,5 +153,6 @@ async function runSample(
     costUsd: response.costUsd,
     latencyMs: response.latencyMs,
     cacheHit: response.cached === true,
+    ...(judgeFailure ? { providerError: { code: 'PROVIDER_JUDGE_FAILED', message: judgeFailure.reason } } : {}),
   };
 }

@@ -18,8 +18,13 @@ export const DEFAULT_API_KEY_ENV: Record<ProviderName, string[]> = {
 export const OPTIMIZER_DEFAULT_PROVIDER: ProviderName = 'anthropic';
 export const OPTIMIZER_DEFAULT_MODEL = 'claude-opus-5-5';
 
+/**
+ * Request timeouts per role: a target or judge call answers in seconds (60 s is a hung call), an
+ * optimizer call writes whole prompts at a large max_tokens (300 s).
+ */
 export const TARGET_DEFAULTS = { maxTokens: 1024, timeoutMs: 60_000, maxRetries: 4 };
 export const OPTIMIZER_DEFAULTS = { maxTokens: 8192, timeoutMs: 300_000, maxRetries: 4 };
+export const JUDGE_DEFAULT_TIMEOUT_MS = 60_000;
 
 /** The target: provider and model are required by the schema. */
 export function normalizeTarget(raw: RawModel & { provider: ProviderName; model: string }): ModelConfig {
@@ -50,9 +55,10 @@ export function normalizeOptimizerModel(raw: RawModel, path: PathSegment[], issu
 /**
  * The judge: a copy of the optimizer's model with the judge's own fields on top. When the judge
  * names another provider, provider-bound fields (model, base_url, keys, price) are not inherited.
+ * Its timeout is its own (a verdict is short): 60 s unless `judge.timeout_ms` says otherwise.
  */
 export function normalizeJudge(raw: RawModel | undefined, optimizer: ModelConfig, issueAt: IssueAt, issues: SpecIssue[]): ModelConfig {
-  const base = pickModelConfig(optimizer);
+  const base = { ...pickModelConfig(optimizer), timeoutMs: JUDGE_DEFAULT_TIMEOUT_MS };
   if (raw === undefined) return base;
   if (raw.provider !== undefined && raw.provider !== optimizer.provider) {
     const own = normalizeOptimizerModel(raw, ['judge'], issueAt, issues);
@@ -62,6 +68,7 @@ export function normalizeJudge(raw: RawModel | undefined, optimizer: ModelConfig
       maxTokens: raw.max_tokens ?? base.maxTokens,
       timeoutMs: raw.timeout_ms ?? base.timeoutMs,
       maxRetries: raw.max_retries ?? base.maxRetries,
+      ...definedOnly({ retryDelayMs: raw.retry_delay_ms ?? base.retryDelayMs, unreachableAfterMs: raw.unreachable_after_ms ?? base.unreachableAfterMs }),
     };
   }
   return { ...base, ...modelOverrides(raw) };
@@ -95,6 +102,8 @@ function modelOverrides(raw: RawModel): Partial<ModelConfig> {
     apiKeyEnv: raw.api_key_env === undefined ? undefined : [raw.api_key_env].flat(),
     timeoutMs: raw.timeout_ms,
     maxRetries: raw.max_retries,
+    retryDelayMs: raw.retry_delay_ms,
+    unreachableAfterMs: raw.unreachable_after_ms,
     concurrency: raw.concurrency,
     price: raw.price && { inputPerMTok: raw.price.input_per_mtok, outputPerMTok: raw.price.output_per_mtok },
     simLatencyMs: raw.sim_latency_ms,
@@ -112,6 +121,8 @@ export function pickModelConfig(config: ModelConfig): ModelConfig {
     apiKeyEnv: [...config.apiKeyEnv],
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
+    retryDelayMs: config.retryDelayMs,
+    unreachableAfterMs: config.unreachableAfterMs,
     concurrency: config.concurrency,
     price: config.price && { ...config.price },
     simLatencyMs: config.simLatencyMs,

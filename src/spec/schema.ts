@@ -29,6 +29,7 @@ export const assertionSchema = z.strictObject({
   threshold: z.number().optional(),
   metric: z.string().optional(),
   provider: z.string().optional(),
+  timeout_ms: positiveInt.optional(),
 });
 
 /** One case, inline in the spec or one row of a data file (after extra keys became vars). */
@@ -70,6 +71,8 @@ const modelFields = {
   api_key_env: z.union([apiKeyEnvEntry, z.array(apiKeyEnvEntry)]).optional(),
   timeout_ms: positiveInt.optional(),
   max_retries: z.number().int().min(0).optional(),
+  retry_delay_ms: positiveInt.optional(),
+  unreachable_after_ms: positiveInt.optional(),
   concurrency: positiveInt.optional(),
   price: z.strictObject({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).optional(),
   sim_latency_ms: z.number().min(0).optional(),

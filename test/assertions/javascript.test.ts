@@ -117,3 +117,33 @@ describe('javascript file', () => {
     expect(r.reason).toContain('returned undefined');
   });
 });
+
+describe('javascript time limit (worker threads)', () => {
+  it('a function that never returns is an assertion_error after timeout_ms; the next one runs normally', async () => {
+    const r = await check({ type: 'javascript', value: 'file://checks.js:spinsForever', timeout_ms: 150 }, 'x');
+    expect(r).toMatchObject({ pass: false, score: 0, category: 'assertion_error' });
+    expect(r.reason).toBe('spinsForever in checks.js did not return within 150 ms (timed out; set timeout_ms on the assertion to allow longer)');
+    const inline = await check({ type: 'javascript', value: 'while (true) {}', timeout_ms: 100 }, 'x');
+    expect(inline.reason).toMatch(/^javascript assertion did not return within 100 ms/);
+    expect((await check({ type: 'javascript', value: 'file://checks.js:isPolite' }, 'Thanks!')).pass).toBe(true);
+  });
+
+  it('an abort stops a running assertion at once (Ctrl-C), without waiting for its time limit', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGINT'), 50);
+    await expect(check({ type: 'javascript', value: 'while (true) {}', timeout_ms: 60_000 }, 'x', { signal: controller.signal })).rejects.toMatchObject({
+      code: 'INTERRUPTED',
+    });
+    // (it settles long before the 60 s limit: the test would time out otherwise)
+  });
+
+  it('returns keep their meaning across the thread: extra non-cloneable fields are dropped, the verdict kept', async () => {
+    expect(await check({ type: 'javascript', value: 'file://checks.js:returnsNonCloneable' }, 'x')).toMatchObject({ pass: true, score: 0.9, reason: 'fine' });
+    expect((await check({ type: 'javascript', value: '() => 1' }, 'x')).reason).toContain('returned a function');
+    expect((await check({ type: 'javascript', value: '"yes"' }, 'x')).reason).toContain('returned a string');
+    expect((await check({ type: 'javascript', value: 'null' }, 'x')).reason).toContain('returned null');
+    expect((await check({ type: 'javascript', value: 'NaN' }, 'x')).reason).toContain('returned NaN');
+    expect((await check({ type: 'javascript', value: 'throw { code: 7 }' }, 'x')).reason).toBe('javascript assertion threw: {"code":7}');
+    expect((await check({ type: 'javascript', value: 'context.vars.n * 2 === 8 && context.expected.k === "v"' }, 'x', { vars: { n: 4 }, expected: { k: 'v' } })).pass).toBe(true);
+  });
+});

@@ -52,12 +52,12 @@ describe('faults', () => {
     expect(b.cases.every((c: any) => c.provider_error === null)).toBe(true);
   });
 
-  it('a malformed 2xx body is not retried: that case is a provider_error, the others are fine, exit 3', async () => {
-    fake.server.setFaults((request) => (caseOf(request)?.id === 'hate' ? { malformed: 'invalid-json' } : null));
+  it('a 2xx body without the answer is not retried: that case is a provider_error, the others are fine, exit 3', async () => {
+    fake.server.setFaults((request) => (caseOf(request)?.id === 'hate' ? { malformed: 'missing-content' } : null));
     const dir = await taskDir();
     const result = await runCli(['eval', 'task.yaml', '--json', '--output', 'out.json'], { cwd: dir, env });
     expect(result.code, result.stderr).toBe(3);
-    expect(fake.server.count).toBe(CASES.length); // no retry of the malformed body
+    expect(fake.server.count).toBe(CASES.length); // no retry of the malformed body (valid JSON, no answer in it)
     const document = parseJsonOut(result);
     expect(document.exit_code).toBe(3);
     const hate = document.cases.find((c: any) => c.id === 'hate');

@@ -115,23 +115,40 @@ describe('openai adapter (real SDK against the fake server)', () => {
     expect(server.requests.map((r) => r.model)).toEqual(['openai/gpt-4o-mini', 'llama-3']);
   });
 
-  it('maps a malformed 2xx body to malformed_response, without retrying', async () => {
+  it('maps a 2xx body without the answer to malformed_response, without retrying', async () => {
     const { options } = testOptions({ env: openaiEnv() });
-    const model = createModel(config({ provider: 'openai', model: 'gpt-4o-mini' }), { role: 'target', ...options });
-    for (const malformed of ['invalid-json', 'missing-content', 'missing-usage', 'html'] as const) {
+    const model = createModel(config({ provider: 'openai', model: 'gpt-4o-mini', maxRetries: 3 }), { role: 'target', ...options });
+    for (const malformed of ['missing-content', 'missing-usage'] as const) {
       server.setFaults([{ malformed }]);
       const error = await model.complete(ask('x')).catch((e: unknown) => e);
       expect(error, malformed).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).kind, malformed).toBe('malformed_response');
     }
-    expect(server.count).toBe(4);
+    expect(server.count).toBe(2);
   });
 
-  it('maps a malformed Anthropic body too', async () => {
+  it('retries a 2xx body that is not JSON (truncated, cut off mid-body, an HTML page) like a 5xx', async () => {
+    const { options, waits } = testOptions({ env: openaiEnv() });
+    const model = createModel(config({ provider: 'openai', model: 'gpt-4o-mini', maxRetries: 4 }), { role: 'target', ...options });
+    server.setFaults([{ malformed: 'invalid-json' }, { malformed: 'truncated' }, { malformed: 'cut' }, { malformed: 'html' }]);
+    const res = await model.complete(ask('x'));
+    expect(res).toMatchObject({ text: 'echo[] x', attempts: 5 });
+    expect(waits).toHaveLength(4);
+    expect(server.count).toBe(5);
+
+    const once = createModel(config({ provider: 'openai', model: 'gpt-4o-mini', maxRetries: 0 }), { role: 'target', ...options });
+    for (const [malformed, kind] of [['truncated', 'unparseable_response'], ['html', 'unparseable_response'], ['cut', 'connection']] as const) {
+      server.setFaults([{ malformed }]);
+      await expect(once.complete(ask('x')), malformed).rejects.toMatchObject({ kind, retryable: true });
+    }
+  });
+
+  it('retries a truncated Anthropic body too; a body without content is malformed_response', async () => {
     const { options } = testOptions({ env: anthropicEnv() });
-    const model = createModel(config({ provider: 'anthropic', model: 'claude-haiku-4-5' }), { role: 'target', ...options });
-    server.setFaults([{ malformed: true }, { malformed: 'missing-content' }]);
-    await expect(model.complete(ask('x'))).rejects.toMatchObject({ kind: 'malformed_response' });
+    const model = createModel(config({ provider: 'anthropic', model: 'claude-haiku-4-5', maxRetries: 2 }), { role: 'target', ...options });
+    server.setFaults([{ malformed: 'truncated' }, { malformed: 'cut' }]);
+    await expect(model.complete(ask('x'))).resolves.toMatchObject({ attempts: 3 });
+    server.setFaults([{ malformed: 'missing-content' }]);
     await expect(model.complete(ask('x'))).rejects.toMatchObject({ kind: 'malformed_response' });
   });
 

@@ -44,10 +44,13 @@ describe('parseRetryAfter', () => {
 });
 
 describe('mapProviderError', () => {
-  it('passes ProviderErrors through and maps parse errors to malformed_response', () => {
+  it('passes ProviderErrors through; a body that is not JSON, or cut off, is retryable', () => {
     const original = new ProviderError('openai', 'server', 'x');
     expect(mapProviderError('openai', original)).toBe(original);
-    expect(mapProviderError('openai', new SyntaxError('Unexpected end of JSON input')).kind).toBe('malformed_response');
+    expect(mapProviderError('openai', new SyntaxError('Unexpected end of JSON input'))).toMatchObject({ kind: 'unparseable_response', retryable: true });
+    const cut = Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(mapProviderError('anthropic', cut)).toMatchObject({ kind: 'connection', retryable: true });
+    expect(mapProviderError('openai', new TypeError('x is not a function')).kind).toBe('bad_request');
   });
 
   it('reads status, body and headers of an SDK-shaped error', () => {

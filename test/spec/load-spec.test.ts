@@ -44,7 +44,7 @@ describe('loadSpec: a good spec', () => {
         metaPromptTokens: 12_000,
         seed: 0,
       },
-      judge: { provider: 'anthropic', model: 'claude-opus-5-5', ...model },
+      judge: { provider: 'anthropic', model: 'claude-opus-5-5', ...model, timeoutMs: 60_000 }, // a judge's own timeout, not the optimizer's
       cases: [
         {
           id: expect.stringMatching(/^[0-9a-f]{12}$/),
@@ -149,7 +149,7 @@ describe('loadSpec: a good spec', () => {
       price: { inputPerMTok: 0.1, outputPerMTok: 0.2 },
     });
     expect(spec.optimizer).toMatchObject({ provider: 'sim', model: 'sim-optimizer', apiKeyEnv: [], strategy: 'hybrid', candidates: 10, simLatencyMs: 5 });
-    expect(spec.judge).toEqual({ provider: 'sim', model: 'sim-optimizer', apiKeyEnv: [], maxTokens: 100, timeoutMs: 300_000, maxRetries: 4, simLatencyMs: 5 });
+    expect(spec.judge).toEqual({ provider: 'sim', model: 'sim-optimizer', apiKeyEnv: [], maxTokens: 100, timeoutMs: 60_000, maxRetries: 4, simLatencyMs: 5 });
     expect(spec.cases).toEqual([
       expect.objectContaining({ vars: { text: 'a' }, expected: 'x', split: 'train', assert: [{ type: 'not-contains', value: 'no' }] }),
     ]);
@@ -164,7 +164,7 @@ describe('loadSpec: a good spec', () => {
   it('gives the judge its own provider defaults when it names another provider', async () => {
     const { file } = specDir(lines(...HEAD, ...SIM_TARGET, 'judge:', '  provider: sim', '  model: sim-judge', ...INLINE_CASES));
     const spec = await loadSpec(file);
-    expect(spec.judge).toEqual({ provider: 'sim', model: 'sim-judge', apiKeyEnv: [], maxTokens: 8192, timeoutMs: 300_000, maxRetries: 4 });
+    expect(spec.judge).toEqual({ provider: 'sim', model: 'sim-judge', apiKeyEnv: [], maxTokens: 8192, timeoutMs: 60_000, maxRetries: 4 });
   });
 });
 

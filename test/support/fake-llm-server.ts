@@ -2,7 +2,8 @@
  * A loopback fake of the OpenAI Chat Completions and Anthropic Messages APIs, strict enough that
  * the real SDKs can be tested against it: it validates requests the way the real APIs do (400 with
  * each API's own error body), checks keys (401), exhausts quota for chosen keys, and injects
- * faults (429 with retry-after, 5xx, 529, malformed bodies, dropped connections) on a plan.
+ * faults (429 with retry-after, 5xx, 529, malformed or truncated bodies, dropped connections, requests
+ * never answered) on a plan; `seededFaults` draws them at given rates, `closedPortUrl` is a dead endpoint.
  *
  *   const server = await startFakeLlmServer({ validKeys: ['sk-test'] });
  *   new OpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'sk-test' });   // http://127.0.0.1:PORT/v1
@@ -12,6 +13,7 @@
  *
  * Only ever listens on 127.0.0.1.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { authError, defaultMessage, defaultRespond, errorBody, successBody } from './fake-llm/bodies.js';
@@ -53,6 +55,8 @@ export type FakeReply =
 
 export type MalformedKind =
   | 'invalid-json' // 200, application/json, truncated JSON
+  | 'truncated' // 200, application/json, the real answer's body cut off halfway (complete HTTP response)
+  | 'cut' // 200, the full content-length announced, the connection closed halfway through the body
   | 'missing-content' // 200, valid JSON without choices (OpenAI) / content (Anthropic)
   | 'missing-usage' // 200, valid JSON without usage
   | 'html'; // 200, text/html
@@ -76,6 +80,8 @@ export interface Fault {
   malformed?: true | MalformedKind;
   /** Destroy the socket without answering (a connection error). */
   disconnect?: boolean;
+  /** Never answer: the request hangs until the client gives up (or the server closes). */
+  hang?: boolean;
   /** Extra wait before answering (e.g. longer than the client's timeout). */
   delayMs?: number;
 }
@@ -242,6 +248,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     if (wait > 0) await sleep(wait);
     if (fault && Object.keys(fault).some((k) => k !== 'delayMs')) {
       record.fault = fault;
+      if (fault.hang) return; // the socket stays open, unanswered; close() destroys it
       if (fault.disconnect) {
         req.socket.destroy();
         return;
@@ -257,6 +264,16 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         const kind = fault.malformed === true ? 'invalid-json' : fault.malformed;
         if (kind === 'html') return send(200, '<html><body>502 Bad Gateway</body></html>', {}, 'text/html');
         if (kind === 'invalid-json') return send(200, '{"id": "broken", "choices": [');
+        if (kind === 'truncated' || kind === 'cut') {
+          const reply = await (options.respond ?? defaultRespond)(request);
+          const full = JSON.stringify(successBody(api, request, typeof reply === 'string' ? { text: reply } : reply));
+          const half = full.slice(0, Math.floor(full.length / 2));
+          if (kind === 'truncated') return send(200, half);
+          record.status = 200;
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(full)) });
+          res.write(half, () => setTimeout(() => req.socket.destroy(), 5));
+          return;
+        }
         const full = successBody(api, request, { text: 'malformed', usage: { inputTokens: 1, outputTokens: 1 } });
         if (kind === 'missing-content') delete full[api === 'openai' ? 'choices' : 'content'];
         if (kind === 'missing-usage') delete full.usage;
@@ -321,6 +338,54 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault plans and dead endpoints
+
+/** Fault → chance per attempt, e.g. `[[{ status: 429 }, 0.1], [{ status: 500 }, 0.05]]`. */
+export type FaultRates = Array<[Fault, number]>;
+
+/**
+ * A seeded plan that injects each fault at its rate, decided per (request body, attempt of that
+ * body): the same seed gives every case the same fault sequence however requests interleave.
+ * `injected` counts what was drawn so far (by fault index in `rates`); `longestRun` is the most
+ * faults one request body met in a row (what retries must absorb).
+ */
+export function seededFaults(seed: number, rates: FaultRates): FaultPlan & { injected: number[]; longestRun: () => number } {
+  const attempts = new Map<string, number>();
+  const streaks = new Map<string, number>();
+  const injected = rates.map(() => 0);
+  let longest = 0;
+  const plan = (request: FakeRequest): Fault | null => {
+    const body = JSON.stringify(request.body);
+    const attempt = attempts.get(body) ?? 0;
+    attempts.set(body, attempt + 1);
+    const draw = createHash('sha256').update(`${seed}\u0000${attempt}\u0000${body}`).digest().readUInt32BE(0) / 2 ** 32;
+    let edge = 0;
+    for (const [index, [fault, rate]] of rates.entries()) {
+      edge += rate;
+      if (draw < edge) {
+        injected[index]! += 1;
+        const streak = (streaks.get(body) ?? 0) + 1;
+        streaks.set(body, streak);
+        longest = Math.max(longest, streak);
+        return fault;
+      }
+    }
+    streaks.set(body, 0);
+    return null;
+  };
+  return Object.assign(plan, { injected, longestRun: () => longest });
+}
+
+/** `http://127.0.0.1:PORT` of a port nothing listens on (bound, then closed): connections are refused. */
+export async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,40 +4,20 @@
  * works in both — or `file://path.(js|mjs|cjs|ts)[:fnName]`, called as `fn(output, context)`.
  *
  * The function returns a boolean, a number (pass when >= threshold, default 0.5), or
- * `{ pass?, score?, reason?, category? }`. What it throws is caught by the registry and reported as
+ * `{ pass?, score?, reason?, category? }`. What it throws is reported as
  * `javascript assertion threw: <message>`.
+ *
+ * The code runs in a worker thread (a small pool, see sandbox/) under a time limit, `timeout_ms`
+ * on the assertion (default 5 s): one that never returns is an assertion_error, never a hung run.
  */
 import path from 'node:path';
-import { loadFunction, parseFunctionReference, type UserFunction } from '../load-function.js';
+import { InterruptedError, stopSignalOf } from '../../errors.js';
+import { parseFunctionReference } from '../load-function.js';
 import { assertionError, clampScore, failed, passed } from '../outcome.js';
-import { clip, errorMessage, quote } from '../text.js';
+import type { JsSource, JsValue } from '../sandbox/protocol.js';
+import { DEFAULT_JS_TIMEOUT_MS, jsWorkerPool } from '../sandbox/worker-pool.js';
+import { clip, quote } from '../text.js';
 import { FAILURE_CATEGORIES, type AssertionHandler, type AssertionOutcome, type FailureCategory } from '../types.js';
-
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => UserFunction;
-const inline = new Map<string, UserFunction | string>();
-
-/**
- * Inline code as a function of (output, context), or its syntax error (both cached). Code is first
- * tried as an expression (`return (<code>)`); when that does not compile it is used as a function body,
- * so `return` inside a string literal does not confuse it.
- */
-function compileInline(code: string): UserFunction | string {
-  let entry = inline.get(code);
-  if (entry === undefined) {
-    const trimmed = code.trim();
-    try {
-      entry = new AsyncFunction('output', 'context', `return (\n${trimmed.replace(/;+\s*$/, '')}\n);`);
-    } catch {
-      try {
-        entry = new AsyncFunction('output', 'context', trimmed);
-      } catch (error) {
-        entry = errorMessage(error);
-      }
-    }
-    inline.set(code, entry);
-  }
-  return entry;
-}
 
 function categoryOf(value: unknown): FailureCategory | undefined {
   return (FAILURE_CATEGORIES as readonly unknown[]).includes(value) ? (value as FailureCategory) : undefined;
@@ -83,20 +63,36 @@ export function interpretResult(result: unknown, threshold: number | undefined, 
   return assertionError(`${what} returned ${got}; return a boolean, a number 0..1, or { pass, score, reason }`);
 }
 
-export const javascript: AssertionHandler = async ({ value, threshold }, { output, vars, expected, caseId, baseDir }) => {
+export const javascript: AssertionHandler = async (assertion, { output, vars, expected, caseId, baseDir, signal }) => {
+  const { value, threshold } = assertion;
   if (typeof value !== 'string' || value.trim() === '') {
     return assertionError('javascript needs code or a file:// reference as its value');
   }
-  const context = { vars, expected, caseId };
+  let source: JsSource;
+  let what: string;
   if (value.trim().startsWith('file://')) {
     const ref = parseFunctionReference(value, baseDir);
     if (!ref) return assertionError(`javascript: ${quote(value)} does not name a .js, .mjs, .cjs or .ts file`);
-    const loaded = await loadFunction(ref);
-    if ('error' in loaded) return assertionError(loaded.error);
-    const what = `${ref.name ?? 'default export'} in ${path.relative(baseDir, ref.file) || ref.file}`;
-    return interpretResult(await loaded.fn(output, context), threshold, output, what);
+    source = { kind: 'file', file: ref.file, ...(ref.name !== undefined ? { name: ref.name } : {}) };
+    what = `${ref.name ?? 'default export'} in ${path.relative(baseDir, ref.file) || ref.file}`;
+  } else {
+    source = { kind: 'inline', code: value };
+    what = 'javascript assertion';
   }
-  const fn = compileInline(value);
-  if (typeof fn === 'string') return assertionError(`javascript assertion does not compile: ${fn}; code ${quote(value)}`);
-  return interpretResult(await fn(output, context), threshold, output, 'javascript assertion');
+  const timeoutMs = assertion.timeout_ms ?? DEFAULT_JS_TIMEOUT_MS;
+  const answer = await jsWorkerPool().run(source, output, { vars, expected, caseId }, timeoutMs, signal);
+  if (answer.ok) return interpretResult(decode(answer.value), threshold, output, what);
+  if ('threw' in answer) throw new Error(answer.threw); // reported by the registry as "javascript assertion threw: ..."
+  if ('compile' in answer) return assertionError(`javascript assertion does not compile: ${answer.compile}; code ${quote(value)}`);
+  if ('unusable' in answer) return assertionError(answer.unusable);
+  if ('timedOut' in answer) return assertionError(`${what} did not return within ${timeoutMs} ms (timed out; set timeout_ms on the assertion to allow longer)`);
+  if ('aborted' in answer) throw new InterruptedError(undefined, stopSignalOf(signal));
+  return assertionError(`${what} stopped its worker thread: ${answer.crashed}`);
 };
+
+/** A worker's JsValue back into something interpretResult reads the same way as the original. */
+function decode(value: JsValue): unknown {
+  if (value.kind === 'value') return value.value;
+  if (value.kind === 'typeof') return value.type === 'function' ? () => undefined : Symbol('returned');
+  return value.fields;
+}

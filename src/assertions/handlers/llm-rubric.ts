@@ -4,6 +4,7 @@
  * With a threshold, the score must also reach it. The `[promptopt:judge]` marker lets the offline
  * simulator recognise judge requests: keep it exactly.
  */
+import { PromptoptError, ProviderError } from '../../errors.js';
 import { extractJsonValues } from '../extract-json.js';
 import { assertionError, clampScore, failed, passed } from '../outcome.js';
 import { clip, errorMessage, quote, truncate } from '../text.js';
@@ -51,6 +52,9 @@ export const llmRubric: AssertionHandler = async ({ value, threshold }, { output
       maxTokens: judgeMaxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
     });
   } catch (error) {
+    // A judge that failed after retries is the provider's failure, not the output's: provider_error.
+    if (error instanceof ProviderError) return failed('provider_error', `llm-rubric judge call failed: ${error.message}`, { score: 0 });
+    if (error instanceof PromptoptError) throw error; // the run is stopping (budget, interrupt, endpoint down)
     return assertionError(`llm-rubric judge call failed: ${errorMessage(error)}`);
   }
   const judgeCostUsd = response.costUsd;

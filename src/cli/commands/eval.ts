@@ -7,11 +7,12 @@ import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, UsageError } from '../../errors.js';
 import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
-import { runEval } from '../../runner/run-eval.js';
+import { IncompleteEvalError, runEval } from '../../runner/run-eval.js';
 import { requestShape } from '../../runner/render-request.js';
 import { summaryFor } from '../../runner/summarize.js';
 import type { SplitName } from '../../spec/types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { startDeadline, type Deadline } from '../deadline.js';
 import { createProgressView } from '../progress.js';
 import { openTaskSession } from '../task-session.js';
 import { formatPercent } from '../terminal.js';
@@ -39,6 +40,8 @@ export interface EvalOptions {
   dryRun?: boolean;
   /** Extra webhook URLs (--notify, repeatable), added to the spec's `notify.webhooks`. */
   notify?: string[];
+  /** --deadline: stop and exit 3 when the run takes longer (e.g. 10m). */
+  deadline?: string;
 }
 
 const SPLITS = ['train', 'validation', 'test', 'all'] as const;
@@ -50,8 +53,27 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency);
   const warn = (message: string) => io.err(chalk.yellow(message));
   const notifyUrls = parseNotifyUrls(options.notify);
+  const deadline = startDeadline(signal, options.deadline);
+  try {
+    return await evaluate(file, options, ctx, { split, threshold, concurrency, warn, notifyUrls, deadline });
+  } finally {
+    deadline.clear();
+  }
+}
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal } });
+interface ParsedEvalOptions {
+  split: SplitName | 'all';
+  threshold: number | undefined;
+  concurrency: number | undefined;
+  warn: (message: string) => void;
+  notifyUrls: string[];
+  deadline: Deadline;
+}
+
+async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, parsed: ParsedEvalOptions): Promise<number> {
+  const { io, signal } = ctx;
+  const { split, threshold, concurrency, warn, notifyUrls, deadline } = parsed;
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal: deadline.signal } });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -85,8 +107,11 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
       concurrency: concurrency ?? spec.concurrency,
       repeat: spec.repeat,
       onProgress: (p) => progress.update(p),
-      signal,
+      signal: deadline.signal,
     });
+  } catch (error) {
+    const scored = error instanceof IncompleteEvalError ? error.partial.cases.length : 0;
+    throw deadline.explain(error, `${scored} of ${cases.length} case(s) scored`, 'give the run more time, or run again: completed calls are served from the cache');
   } finally {
     progress.stop();
   }

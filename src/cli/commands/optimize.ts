@@ -26,6 +26,8 @@ import { summaryJson, summaryText } from '../optimize/summary.js';
 import { formatProjection, projectionJson, projectOptimize } from '../optimize/dry-run.js';
 import { rememberTestResult, saveFinalCases } from '../optimize/final-cases.js';
 import { writeRunReports as writeReportsOfRun } from '../run-reports.js';
+import { startDeadline } from '../deadline.js';
+import { IncompleteEvalError } from '../../runner/run-eval.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { optimizeNotifications } from '../notify/optimize-events.js';
 
@@ -37,6 +39,8 @@ export interface OptimizeOptions extends OptimizeFlags {
   cache: boolean;
   /** Extra webhook URLs (--notify, repeatable), added to the spec's `notify.webhooks`. */
   notify?: string[];
+  /** --deadline: stop (checkpoint kept) and exit 3 when the run takes longer (e.g. 2h). */
+  deadline?: string;
 }
 
 export async function optimizeCommand(file: string, options: OptimizeOptions, ctx: CommandEnv): Promise<number> {
@@ -45,6 +49,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const failUnder = options.failUnder === undefined ? undefined : parseUnit('--fail-under', options.failUnder);
   const maxCostFlag = parseMaxCost(options.maxCost);
   const notifyUrls = parseNotifyUrls(options.notify);
+  const deadline = startDeadline(signal, options.deadline);
   let trace: TraceWriter | undefined;
   const session = await openTaskSession(file, {
     noCache: !options.cache,
@@ -52,7 +57,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     note: (message) => (options.quiet || options.json ? undefined : io.err(chalk.dim(message))),
     concurrency: options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency),
     env: ctx.env,
-    caller: { signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
+    caller: { signal: deadline.signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
   });
   const { spec, caller } = session;
   const settings = loopSettings(spec, options);
@@ -115,7 +120,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     strategy,
     settings,
     hooks: runHooks({ spec, runId, runDir, targetModel, caller, emit }),
-    signal,
+    signal: deadline.signal,
     state: resumed?.state ?? initialState({ spec, cases: recordedCases, settings }, runId, settings.strategy),
   });
 
@@ -126,11 +131,13 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     state = await runOptimization(context);
   } catch (error) {
     await notifications.flush(); // a budget warning already on its way
-    if (error instanceof InterruptedError) {
-      throw new InterruptedError(`checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`, error.stopSignal);
-    }
-    throw error;
+    const resumeHint = `checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`;
+    const late = deadline.explain(error, 'the run stopped before it finished', resumeHint);
+    if (late !== error) throw late;
+    if (error instanceof InterruptedError) throw new InterruptedError(resumeHint, error.stopSignal);
+    throw withResumeHint(error, resumeHint);
   } finally {
+    deadline.clear();
     view.stop();
     await trace.close();
   }
@@ -190,6 +197,16 @@ async function loadResumable(runsDir: string, idOrPath: string, fingerprint: str
     });
   }
   return { state, runDir };
+}
+
+/**
+ * A run stopped by its provider (an endpoint down, a prompt that could not be scored, an optimizer
+ * that never answered) keeps its checkpoint: the message says how to continue.
+ */
+function withResumeHint(error: unknown, resumeHint: string): unknown {
+  const cause = error instanceof IncompleteEvalError ? error.cause : error;
+  if (!(cause instanceof PromptoptError) || cause.exitCode !== EXIT.providerFailure) return error;
+  return new PromptoptError(cause.code, cause.message, { exitCode: cause.exitCode, hint: cause.hint ? `${cause.hint}; ${resumeHint}` : resumeHint, cause });
 }
 
 function newRunId(): string {

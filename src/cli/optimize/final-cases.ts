@@ -1,15 +1,17 @@
 /**
  * The final prompt's case results for the reports, collected at the end of a run without spending
  * anything: train and validation are replayed from the response cache (every case the run scored
- * with that prompt is a hit) through a caller that may make no real call, and the held-out test
- * result is the one the engine just computed, remembered on its way through `evaluate`.
+ * with that prompt is a hit) through models that answer only from the cache, and the held-out test
+ * result is the one the engine just computed, remembered on its way through `evaluate`. A case the
+ * cache lacks is left out of the report (one warning with the count); it never stops the replay.
  */
 import { createLoopContext, type LoopContext } from '../../optimizer/loop-context.js';
 import { readCaseRecords, toCaseRecord, writeCaseRecords } from '../../report/index.js';
 import type { CaseRecord } from '../../report/types.js';
+import { ProviderError } from '../../errors.js';
+import type { ChatModel } from '../../providers/types.js';
 import { ModelCaller } from '../../runner/model-caller.js';
 import type { ResponseCache } from '../../runner/response-cache.js';
-import { IncompleteEvalError } from '../../runner/run-eval.js';
 import type { EvalResult } from '../../runner/types.js';
 
 /** Wraps `context.evaluate` to remember the last test-split result; returns a getter for it. */
@@ -49,22 +51,38 @@ export async function finalCaseRecords(input: FinalCasesInput): Promise<CaseReco
   const prompt = context.state.current.prompt;
   const records: CaseRecord[] = [];
   if (cache) {
-    // maxCostUsd 0: a cache miss halts the replay instead of calling a model.
-    const replay = createLoopContext({ ...context, caller: new ModelCaller({ cache, maxCostUsd: 0 }) });
+    const replay = createLoopContext({
+      ...context,
+      target: cacheOnly(context.target),
+      ...(context.judge ? { judge: cacheOnly(context.judge) } : {}),
+      caller: new ModelCaller({ cache }),
+    });
     for (const split of ['train', 'validation'] as const) {
+      let cases;
       try {
-        records.push(...(await replay.evaluate(prompt, split, { phase: 'report' })).cases.map(toCaseRecord));
+        cases = (await replay.evaluate(prompt, split, { phase: 'report' })).cases;
       } catch (error) {
-        if (!(error instanceof IncompleteEvalError)) {
-          input.warn(`warning: the ${split} case results for the report could not be collected: ${(error as Error).message}`);
-          continue;
-        }
-        records.push(...error.partial.cases.map(toCaseRecord));
-        const missing = context.cases.filter((c) => c.split === split).length - error.partial.cases.length;
-        if (missing > 0) input.warn(`warning: the report lists ${error.partial.cases.length} ${split} case(s); ${missing} were not in the response cache`);
+        input.warn(`warning: the ${split} case results for the report could not be collected: ${(error as Error).message}`);
+        continue;
       }
+      // Every provider error here is a cache miss (nothing else is called).
+      const found = cases.filter((c) => !c.providerError);
+      records.push(...found.map(toCaseRecord));
+      const missing = cases.length - found.length;
+      if (missing > 0) input.warn(`warning: the report lists ${found.length} of ${cases.length} ${split} case(s); ${missing} were not in the response cache`);
     }
   }
   if (input.test && input.test.prompt === prompt) records.push(...input.test.result.cases.map(toCaseRecord));
   return records;
+}
+
+/** The model as the cache knows it (same identity, so the same cache keys), answering nothing itself. */
+function cacheOnly(model: ChatModel): ChatModel {
+  return {
+    provider: model.provider,
+    modelId: model.modelId,
+    simulated: model.simulated,
+    ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}),
+    complete: () => Promise.reject(new ProviderError(model.provider, 'bad_request', 'not in the response cache')),
+  };
 }

@@ -64,6 +64,9 @@ export function createLiveView(options: { stream?: NodeJS.WriteStream; quiet: bo
             log(`  ${phase} iteration ${event.iteration}: ${event.invalid} candidate(s) rejected before evaluation (${event.invalidReasons.join('; ')})`);
           }
           break;
+        case 'candidate_scored':
+          if (event.record.status === 'unscored') log(chalk.yellow(`  ${phase} iteration ${event.iteration}: candidate ${event.record.candidate.id} ${event.record.reason}`));
+          break;
         case 'iteration_finished': {
           scoring = 0;
           best = event.current.train.score;

@@ -19,6 +19,7 @@ export function defineEval(program: Command, env: ProgramEnv): void {
     .option('--no-cache', 'ignore the response cache (neither read nor written)')
     .option('--quiet', 'no progress output')
     .option('--dry-run', 'print how many calls would be made and their estimated cost; make none')
+    .option('--deadline <duration>', 'stop and exit 3 when the run takes longer than this (e.g. 90s, 15m, 2h)')
     .option('--notify <url>', 'also post notifications to this webhook (repeatable; added to the spec\'s notify.webhooks)', (url: string, urls: string[] = []) => [...urls, url])
     .action(async (file: string, options: EvalOptions) => {
       await runAction(env, Boolean(options.json), async () => {

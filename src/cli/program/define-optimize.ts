@@ -23,6 +23,7 @@ export function defineOptimize(program: Command, env: ProgramEnv): void {
     .option('--dry-run', 'print the projected calls and cost; make none')
     .option('--json', 'print one JSON summary on stdout and nothing else there')
     .option('--quiet', 'no live view; only the closing summary')
+    .option('--deadline <duration>', 'stop and exit 3 when the run takes longer than this (e.g. 90s, 15m, 2h); the checkpoint is kept for --resume')
     .option('--notify <url>', 'also post notifications to this webhook (repeatable; added to the spec\'s notify.webhooks)', (url: string, urls: string[] = []) => [...urls, url])
     .action(async (file: string, options: OptimizeOptions) => {
       await runAction(env, Boolean(options.json), async () => {

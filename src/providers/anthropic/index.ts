@@ -5,7 +5,7 @@
  * `thinking` and other blocks are ignored.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { malformedResponse, mapProviderError } from '../map-provider-error.js';
+import { malformedResponse, mapProviderError, unparseableResponse } from '../map-provider-error.js';
 import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../types.js';
 
 export const ANTHROPIC_API_VERSION = '2026-10-21';
@@ -61,8 +61,10 @@ export function createAnthropicModel(config: ModelConfig, options: AnthropicAdap
   };
 }
 
-/** A Messages API body → text and usage, or malformed_response. */
+/** A Messages API body → text and usage, or malformed_response (unparseable_response for a body that is not JSON). */
 export function readMessage(body: unknown, fallbackModel: string): Omit<ChatResponse, 'latencyMs'> {
+  // The SDKs hand back a non-JSON body (e.g. a proxy's text/html error page) as a string.
+  if (typeof body === 'string') throw unparseableResponse('anthropic', `body is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
   if (!body || typeof body !== 'object') throw malformedResponse('anthropic', 'body is not a JSON object');
   const { content, usage, model, stop_reason } = body as Record<string, unknown>;
   if (!Array.isArray(content)) throw malformedResponse('anthropic', 'no `content` array');

@@ -4,7 +4,7 @@
  * Temperature is sent only when set and accepted: reasoning models (o1, o3, gpt-5, ...) reject it.
  */
 import type OpenAI from 'openai';
-import { malformedResponse, mapProviderError } from '../map-provider-error.js';
+import { malformedResponse, mapProviderError, unparseableResponse } from '../map-provider-error.js';
 import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../types.js';
 
 export type OpenAIFamily = 'openai' | 'openrouter' | 'openai-compatible';
@@ -85,12 +85,14 @@ export function createOpenAIModel(config: ModelConfig, options: OpenAIAdapterOpt
   };
 }
 
-/** A chat.completion body → text and usage, or malformed_response. */
+/** A chat.completion body → text and usage, or malformed_response (unparseable_response for a body that is not JSON). */
 export function readCompletion(
   body: unknown,
   provider: OpenAIFamily,
   fallbackModel: string,
 ): Omit<ChatResponse, 'latencyMs'> {
+  // The SDKs hand back a non-JSON body (e.g. a proxy's text/html error page) as a string.
+  if (typeof body === 'string') throw unparseableResponse(provider, `body is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
   if (!body || typeof body !== 'object') throw malformedResponse(provider, 'body is not a JSON object');
   const { choices, usage, model } = body as Record<string, unknown>;
   const choice = Array.isArray(choices) ? (choices[0] as Record<string, unknown> | undefined) : undefined;

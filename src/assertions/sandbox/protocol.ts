@@ -1,0 +1,38 @@
+/**
+ * What the main thread and a JavaScript-assertion worker say to each other (types only: both sides
+ * import them with `import type`, so the worker loads no module of promptopt at run time).
+ */
+
+/** The user code to run: inline code, or an export of a file (undefined name = the default export). */
+export type JsSource = { kind: 'inline'; code: string } | { kind: 'file'; file: string; name?: string };
+
+export interface JsTask {
+  id: number;
+  source: JsSource;
+  output: string;
+  context: { vars: Record<string, unknown>; expected?: unknown; caseId: string };
+}
+
+/**
+ * The function's return value, reduced to what can cross threads and what the verdict reads:
+ * booleans, numbers, null, undefined, strings and bigints as they are; other non-objects by their
+ * `typeof`; objects by the fields a verdict uses.
+ */
+export type JsValue =
+  | { kind: 'value'; value: boolean | number | string | bigint | null | undefined }
+  | { kind: 'typeof'; type: 'function' | 'symbol' }
+  | { kind: 'object'; fields: Record<string, boolean | number | string | null | undefined> };
+
+export type JsReply =
+  | { id: number; ok: true; value: JsValue }
+  /** The user code threw (or rejected): `message` is what it threw. */
+  | { id: number; ok: false; threw: string }
+  /** Inline code that does not compile: the syntax error. */
+  | { id: number; ok: false; compile: string }
+  /** A file that does not load, or has no such function: why. */
+  | { id: number; ok: false; unusable: string };
+
+/** Posted once by a worker when it can take tasks (time limits start only then). */
+export interface JsReady {
+  ready: true;
+}
