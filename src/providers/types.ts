@@ -51,6 +51,8 @@ export interface ChatModel {
   readonly simulated: boolean;
   /** The endpoint it talks to (part of the cache key: two servers never share answers). */
   readonly baseUrl?: string;
+  /** The price its cost is computed at (the spec's override or the price table); absent when unknown. */
+  readonly price?: ModelPrice;
   complete(request: ChatRequest): Promise<ChatResponse>;
 }
 

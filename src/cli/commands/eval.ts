@@ -19,7 +19,7 @@ import type { CommandEnv } from '../program/command-env.js';
 import { evalJson } from '../output/eval-json.js';
 import { junitXml } from '../output/junit.js';
 import { stepSummaryMarkdown } from '../output/step-summary.js';
-import { evalTable, failingCasesText } from '../output/eval-table.js';
+import { evalTable, failingCasesText, spendLine } from '../output/eval-table.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
 import { describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
@@ -51,7 +51,7 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   const warn = (message: string) => io.err(chalk.yellow(message));
   const notifyUrls = parseNotifyUrls(options.notify);
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal } });
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal, payer: { by: 'eval' } } });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -135,6 +135,7 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
     io.out(JSON.stringify(document));
   } else {
     io.out(evalTable(result));
+    io.out(spendLine(caller.ledger.snapshot()));
     const failing = failingCasesText(result);
     if (failing) io.out(`\n${failing}`);
     io.out('');

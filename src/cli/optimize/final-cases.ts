@@ -43,15 +43,20 @@ export async function saveFinalCases(runDir: string, input: FinalCasesInput): Pr
   return (await readCaseRecords(runDir)) ?? [];
 }
 
-/** Case records of the current prompt: train and validation from the cache, then the test result. */
+/**
+ * Case records of the current prompt: train and validation from the cache, then the test result (also
+ * from the cache when this process did not score it: a run finished after a kill during its reports).
+ */
 export async function finalCaseRecords(input: FinalCasesInput): Promise<CaseRecord[]> {
   const { context, cache } = input;
   const prompt = context.state.current.prompt;
+  const testInMemory = input.test !== undefined && input.test.prompt === prompt;
   const records: CaseRecord[] = [];
   if (cache) {
     // maxCostUsd 0: a cache miss halts the replay instead of calling a model.
     const replay = createLoopContext({ ...context, caller: new ModelCaller({ cache, maxCostUsd: 0 }) });
-    for (const split of ['train', 'validation'] as const) {
+    const splits = testInMemory || !context.state.test ? (['train', 'validation'] as const) : (['train', 'validation', 'test'] as const);
+    for (const split of splits) {
       try {
         records.push(...(await replay.evaluate(prompt, split, { phase: 'report' })).cases.map(toCaseRecord));
       } catch (error) {
@@ -65,6 +70,6 @@ export async function finalCaseRecords(input: FinalCasesInput): Promise<CaseReco
       }
     }
   }
-  if (input.test && input.test.prompt === prompt) records.push(...input.test.result.cases.map(toCaseRecord));
+  if (testInMemory) records.push(...input.test!.result.cases.map(toCaseRecord));
   return records;
 }
