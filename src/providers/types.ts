@@ -19,6 +19,11 @@ export interface ChatRequest {
   temperature?: number;
   maxTokens: number;
   signal?: AbortSignal;
+  /**
+   * Called right before each attempt leaves for the provider (after any wait for a rate-limit slot):
+   * the spend journal tells a call that was sent from one still queued. Not part of the request.
+   */
+  onSend?: () => void;
 }
 
 export interface TokenUsage {

@@ -5,8 +5,10 @@
  * rate limits live below it, in the provider middleware.
  *
  * The money path of a paid call: reserve an upper bound of its cost (the budget gate), journal the
- * reservation (optimize runs: before the request is sent), send it, then journal and ledger the
- * actual cost, and only then cache the answer, marked with who paid for it.
+ * reservation and, when the request leaves (after any wait for a rate-limit slot), that it was sent
+ * (optimize runs); then journal and ledger the actual cost, and only then cache the answer, marked
+ * with who paid for it. A call that fails after it was sent, in a way the provider may bill, is
+ * counted at its reservation; one that never left costs nothing.
  */
 import { InterruptedError, ProviderError, stopSignalOf } from '../errors.js';
 import type { ChatModel, ChatRequest, ChatResponse } from '../providers/types.js';
@@ -120,12 +122,15 @@ export class ModelCaller {
     const reservedUsd = model.price ? reservation : null;
     let call: number | undefined;
     let sent = false;
+    const onSend = () => {
+      if (!sent && call !== undefined) journal?.sent(call);
+      sent = true;
+    };
     let response: ChatResponse;
     try {
       if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
       call = journal?.reserve({ key, role, provider: model.provider, model: model.modelId, usd: reservedUsd });
-      sent = true;
-      response = await model.complete(signal ? { ...request, signal } : request);
+      response = await model.complete({ ...request, ...(signal ? { signal } : {}), onSend });
     } catch (error) {
       const billed = sent ? mayHaveBeenBilled(error, signal) : undefined;
       if (billed) {

@@ -2,18 +2,19 @@
  * The spend journal of an optimize run (`spend.jsonl` in its run folder): one JSON line per money
  * event, appended with a synchronous write, so what it says survives a kill -9 at any point.
  *
- *   reserve  a paid call is about to be sent: its id, cache key, role, model and reserved USD
- *            (written BEFORE the request leaves)
+ *   reserve  a paid call was admitted by the budget: its id, cache key, role, model and reserved USD
+ *   sent     its request is leaving for the provider (after any wait for a rate-limit slot)
  *   settle   its answer arrived: actual tokens and USD (written before the answer is cached)
  *   charge   it failed in a way the provider may still bill (aborted, an unusable 200, a timeout):
  *            counted at its reservation
  *   release  it failed without being billed (an error status, a refused connection)
  *   hit      a call served from the cache: replayed (this run paid for it earlier) or saved
  *
- * When a run is resumed, the journal is read back into the ledger. A reserve with no outcome is a
- * call cut off by the kill: if its answer made it into the cache, paid for by this run, it is settled
- * from there; otherwise it is charged at its reservation (the provider may have answered a dead
- * socket and billed it). Either way an outcome line is appended, so the journal stays closed.
+ * Both `reserve` and `sent` are written before the request leaves. When a run is resumed, the
+ * journal is read back into the ledger. A call with no outcome was cut off by the kill: if its answer
+ * made it into the cache, paid for by this run, it is settled from there; if it was sent, it is
+ * charged at its reservation (the provider may have answered a dead socket and billed it); if it was
+ * still queued, it is released. Either way an outcome line is appended, so the journal stays closed.
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { CacheEntry } from './response-cache.js';
@@ -21,6 +22,7 @@ import { SpendLedger, type CallRole, type SpendLine } from './spend-ledger.js';
 
 export type JournalRecord =
   | { t: 'reserve'; call: number; key: string; role: CallRole; provider: string; model: string; usd: number | null; at: string }
+  | { t: 'sent'; call: number }
   | { t: 'settle'; call: number; in: number; out: number; usd: number | null }
   | { t: 'charge'; call: number; usd: number | null; reason: string }
   | { t: 'release'; call: number; reason: string }
@@ -58,14 +60,16 @@ export class SpendJournal {
     const fd = openSync(path, 'a');
     if (!endsWithNewline) writeSync(fd, '\n'); // a line torn by a kill stays on its own line
     const journal = new SpendJournal(path, fd, records);
-    for (const reserve of unsettledCalls(records)) {
+    for (const { reserve, sent } of unsettledCalls(records)) {
       const entry = await options.lookup?.(reserve.key);
       const paid = entry?.paidBy?.runId === options.runId ? entry : undefined;
       if (paid) {
         const usage = paid.response.usage;
         journal.append({ t: 'settle', call: reserve.call, in: usage.inputTokens, out: usage.outputTokens, usd: paid.paidBy!.costUsd });
+      } else if (sent) {
+        journal.append({ t: 'charge', call: reserve.call, usd: reserve.usd, reason: 'cut off: sent, no answer recorded before the process stopped' });
       } else {
-        journal.append({ t: 'charge', call: reserve.call, usd: reserve.usd, reason: 'cut off: no answer recorded before the process stopped' });
+        journal.append({ t: 'release', call: reserve.call, reason: 'never sent: queued when the process stopped' });
       }
     }
     return journal;
@@ -81,6 +85,10 @@ export class SpendJournal {
     const call = this.nextCall++;
     this.append({ t: 'reserve', call, key: input.key, role: input.role, provider: input.provider, model: input.model, usd: input.usd, at: new Date().toISOString() });
     return call;
+  }
+
+  sent(call: number): void {
+    this.append({ t: 'sent', call });
   }
 
   settle(call: number, usage: { inputTokens: number; outputTokens: number }, usd: number | null): void {
@@ -135,15 +143,21 @@ export function readJournal(path: string): { records: JournalRecord[]; endsWithN
 }
 
 /**
- * Ledger lines from journal records: settled calls at their actual cost, charged calls and calls
- * still without an outcome at their reservation, released calls not at all, hits as replayed or saved.
+ * Ledger lines from journal records: settled calls at their actual cost, charged calls and sent calls
+ * still without an outcome at their reservation, released or never-sent calls not at all, hits as
+ * replayed or saved.
  */
 export function foldJournal(records: JournalRecord[]): SpendLine[] {
   const ledger = new SpendLedger();
   const open = new Map<number, Reserve>();
+  const sent = new Set<number>();
   for (const record of records) {
     if (record.t === 'reserve') {
       open.set(record.call, record);
+      continue;
+    }
+    if (record.t === 'sent') {
+      sent.add(record.call);
       continue;
     }
     if (record.t === 'hit') {
@@ -160,17 +174,21 @@ export function foldJournal(records: JournalRecord[]): SpendLine[] {
     }
   }
   for (const reserve of open.values()) {
+    if (!sent.has(reserve.call)) continue;
     ledger.recordPaid(reserve.role, reserve.model, { inputTokens: 0, outputTokens: 0, costUsd: reserve.usd, atReservation: true });
   }
   return ledger.snapshot();
 }
 
-/** Reserves with no settle, charge or release after them. */
-function unsettledCalls(records: JournalRecord[]): Reserve[] {
-  const open = new Map<number, Reserve>();
+/** Reserves with no settle, charge or release after them, and whether they were sent. */
+function unsettledCalls(records: JournalRecord[]): { reserve: Reserve; sent: boolean }[] {
+  const open = new Map<number, { reserve: Reserve; sent: boolean }>();
   for (const record of records) {
-    if (record.t === 'reserve') open.set(record.call, record);
-    else if (record.t !== 'hit') open.delete(record.call);
+    if (record.t === 'reserve') open.set(record.call, { reserve: record, sent: false });
+    else if (record.t === 'sent') {
+      const call = open.get(record.call);
+      if (call) call.sent = true;
+    } else if (record.t !== 'hit') open.delete(record.call);
   }
   return [...open.values()];
 }

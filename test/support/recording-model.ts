@@ -23,6 +23,7 @@ export function recordingModel(
     inFlight: 0,
     maxInFlight: 0,
     async complete(request: ChatRequest): Promise<ChatResponse> {
+      request.onSend?.();
       const index = model.requests.length;
       model.requests.push(request);
       model.inFlight += 1;
