@@ -60,7 +60,7 @@ export function initialState(context: Pick<LoopContext, 'spec' | 'cases' | 'sett
  */
 export async function runOptimization(context: LoopContext, options: { resumed?: boolean } = {}): Promise<RunState> {
   const { state, hooks } = context;
-  if (state.stoppedAt) return state;
+  if (state.stoppedAt || state.finishedAt) return state; // the loop is over: only the reports may be missing
   const started = performance.now();
   const elapsedBefore = state.wallTimeMs;
   const writeCheckpoint = hooks.checkpoint;

@@ -62,7 +62,7 @@ export function summaryText(outcome: RunOutcome): string {
     `  train       ${pct(data.baseline.train)} → ${pct(data.final.train)}`,
     `  validation  ${pct(data.baseline.validation)} → ${pct(data.final.validation)}`,
     `  test        ${pct(data.final.test)}  (held out; never shown to the optimizer)`,
-    `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} paid for ${data.calls.made} call(s) · ${data.calls.cacheHits} from cache (${formatPercent(data.calls.hitRate)}): ${cacheLine(data)} · ${(data.wallTimeMs / 1000).toFixed(1)} s`,
+    `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} paid for ${data.calls.made} call(s) · cache: ${cacheLine(data)} · ${(data.wallTimeMs / 1000).toFixed(1)} s`,
     `  best prompt: v${data.finalVersion.version} → ${outcome.finalFile}`,
     `  report:      ${outcome.reportPaths.markdown}`,
     `  html:        ${outcome.reportPaths.html}`,
@@ -74,8 +74,11 @@ export function summaryText(outcome: RunOutcome): string {
   return lines.join('\n');
 }
 
-/** `12 replayed ($0.0100, paid before a resume), 30 saved ($0.0200)`. */
+/** `12 replayed ($0.0100, paid by this run before), 30 saved ($0.0200 not spent)`; `no hits`. */
 function cacheLine(data: ReportData): string {
   const t = data.totals;
-  return `${t.replayedCalls} replayed (${formatUsd(t.replayedUsd)}, paid by this run before), ${t.savedCalls} saved (${formatUsd(t.savedUsd)})`;
+  const parts: string[] = [];
+  if (t.replayedCalls > 0) parts.push(`${t.replayedCalls} replayed (${formatUsd(t.replayedUsd)}, paid by this run before)`);
+  if (t.savedCalls > 0) parts.push(`${t.savedCalls} saved (${formatUsd(t.savedUsd)} not spent)`);
+  return parts.length ? parts.join(', ') : 'no hits';
 }
