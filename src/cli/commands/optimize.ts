@@ -4,7 +4,7 @@
  * final held-out test score is below it, 2 for bad input, 3 for provider failure, 130 on Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, InterruptedError } from '../../errors.js';
@@ -15,7 +15,7 @@ import { initialState, runOptimization, specFingerprint } from '../../optimizer/
 import { taskContext } from '../../optimizer/meta-prompt.js';
 import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
-import { listRuns, runFile, secretsFromEnv, traceEntryFromCall, TraceWriter, writeCheckpoint } from '../../report/index.js';
+import { runFile, secretsFromEnv, traceEntryFromCall, TraceWriter, writeCheckpoint } from '../../report/index.js';
 import { SpendJournal } from '../../runner/spend-journal.js';
 import { removeStaleTempFiles } from '../../util/atomic-write.js';
 import { loadResumable } from '../optimize/resume.js';
@@ -179,10 +179,10 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   return exitCode;
 }
 
-/** Temp files a kill left beside checkpoints and versions (see removeStaleTempFiles). */
+/** Temp files a kill left beside checkpoints (in every run folder) and versions (see removeStaleTempFiles). */
 async function removeLeftoverTempFiles(spec: import('../../spec/types.js').Spec): Promise<void> {
-  const runs = await listRuns(spec.runsDir);
-  await Promise.all([...runs.map((run) => removeStaleTempFiles(run.dir)), removeStaleTempFiles(spec.versionsDir)]);
+  const runs = await readdir(spec.runsDir).catch(() => [] as string[]);
+  await Promise.all([...runs.map((name) => removeStaleTempFiles(join(spec.runsDir, name))), removeStaleTempFiles(spec.versionsDir)]);
 }
 
 async function writeRunReports(input: {
