@@ -54,8 +54,14 @@ export function initialState(context: Pick<LoopContext, 'spec' | 'cases' | 'sett
   };
 }
 
-export async function runOptimization(context: LoopContext): Promise<RunState> {
+/**
+ * Runs (or continues) the loop until it stops, checkpointing as it goes, the first time before any
+ * call. It sets `stoppedAt`, never `finishedAt`: the run is finished once its reports are written,
+ * which is the caller's last step.
+ */
+export async function runOptimization(context: LoopContext, options: { resumed?: boolean } = {}): Promise<RunState> {
   const { state, hooks } = context;
+  if (state.stoppedAt || state.finishedAt) return state; // the loop is over: only the reports may be missing
   const started = performance.now();
   const elapsedBefore = state.wallTimeMs;
   const writeCheckpoint = hooks.checkpoint;
@@ -69,7 +75,9 @@ export async function runOptimization(context: LoopContext): Promise<RunState> {
   context.strategy.restore(state.strategyState ?? null);
   // A resumed run is no longer interrupted: the phase it continues sets the stop reason again.
   if (state.stopReason === 'interrupted') delete state.stopReason;
-  hooks.emit({ type: 'run_started', runId: state.runId, strategy: state.strategy, resumed: state.phase !== 'baseline' });
+  hooks.emit({ type: 'run_started', runId: state.runId, strategy: state.strategy, resumed: options.resumed ?? state.phase !== 'baseline' });
+  // A run killed before its first call still leaves a checkpoint that --resume can continue.
+  await save();
 
   try {
     if (state.phase === 'baseline') await runBaseline(context);
@@ -108,7 +116,7 @@ export async function runOptimization(context: LoopContext): Promise<RunState> {
       throw error;
     }
   }
-  state.finishedAt = new Date().toISOString();
+  state.stoppedAt = new Date().toISOString();
   hooks.emit({ type: 'stopped', reason: state.stopReason ?? 'max_iterations' });
   await save();
   hooks.emit({ type: 'run_finished', state });

@@ -127,6 +127,9 @@ export interface RunState {
   strategyState?: unknown;
   test?: SplitScore;
   stopReason?: StopReason;
+  /** The loop ended (set by the engine's last checkpoint); the reports may not be written yet. */
+  stoppedAt?: string;
+  /** The run is done: its reports and case results are written (set after them, last). */
   finishedAt?: string;
   spend: SpendLine[];
   wallTimeMs: number;

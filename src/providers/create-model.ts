@@ -14,6 +14,7 @@ import { anthropicTemperatureIssue, createAnthropicModel } from './anthropic/ind
 import type { KeyLedger } from './key-ledger.js';
 import { CircuitBreaker, withBreakerWatch, withCircuitBreaker } from './middleware/with-circuit-breaker.js';
 import { withCost } from './middleware/with-cost.js';
+import { lookupPrice } from './prices.js';
 import { withKeyRotation } from './middleware/with-key-rotation.js';
 import { defaultRateLimiters, withRateLimit, type RateLimiterRegistry } from './middleware/with-rate-limit.js';
 import { withRetry, type RetryInfo } from './middleware/with-retry.js';
@@ -46,10 +47,12 @@ export function createModel(config: ModelConfig, options: CreateModelOptions): C
   const warn = options.warn ?? (() => {});
   const limiters = options.rateLimiters ?? defaultRateLimiters;
 
+  const price = config.price ?? lookupPrice(config.provider, config.model);
   if (config.provider === 'sim') {
     const sim = withCost(createSimModel(config), config.price);
     // The simulator has no provider limits; cap it only when the spec asks (benchmarks).
-    return config.concurrency ? withRateLimit(sim, limiters.get('sim', config.concurrency)) : sim;
+    const model = config.concurrency ? withRateLimit(sim, limiters.get('sim', config.concurrency)) : sim;
+    return { ...model, ...(price ? { price } : {}) };
   }
 
   const provider: RealProvider = config.provider;
@@ -92,7 +95,7 @@ export function createModel(config: ModelConfig, options: CreateModelOptions): C
     onRetry: options.onRetry,
   });
   const model = withCircuitBreaker(retried, breaker);
-  return { ...model, baseUrl: endpoint.baseUrl, complete: model.complete };
+  return { ...model, baseUrl: endpoint.baseUrl, ...(price ? { price } : {}), complete: model.complete };
 }
 
 function temperatureIssue(provider: RealProvider, model: string): string | undefined {

@@ -19,6 +19,11 @@ export interface ChatRequest {
   temperature?: number;
   maxTokens: number;
   signal?: AbortSignal;
+  /**
+   * Called right before each attempt leaves for the provider (after any wait for a rate-limit slot):
+   * the spend journal tells a call that was sent from one still queued. Not part of the request.
+   */
+  onSend?: () => void;
 }
 
 export interface TokenUsage {
@@ -51,6 +56,8 @@ export interface ChatModel {
   readonly simulated: boolean;
   /** The endpoint it talks to (part of the cache key: two servers never share answers). */
   readonly baseUrl?: string;
+  /** The price its cost is computed at (the spec's override or the price table); absent when unknown. */
+  readonly price?: ModelPrice;
   complete(request: ChatRequest): Promise<ChatResponse>;
 }
 

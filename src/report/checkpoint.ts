@@ -21,7 +21,7 @@ export async function readCheckpoint(runDir: string): Promise<RunState> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (isNotFound(error)) {
-      throw checkpointError(`no checkpoint in ${runDir}`, 'the run stopped before its first checkpoint: start a new run', error);
+      throw checkpointError(`no checkpoint in ${runDir}`, 'the run stopped before it started (nothing was spent): start a new run', error);
     }
     throw error;
   }
@@ -58,8 +58,8 @@ function checkpointError(message: string, hint: string, cause?: unknown): Prompt
 }
 
 /**
- * The folder of a run: `latest` (the run whose checkpoint started most recently), a run id (a
- * folder name under `runsDir`), or a path to a run folder. RUN_NOT_FOUND (exit 2) otherwise.
+ * The folder of a run: `latest` (the newest run, see listRuns), a run id (a folder name under
+ * `runsDir`), or a path to a run folder. RUN_NOT_FOUND (exit 2) otherwise.
  */
 export async function findRun(runsDir: string, idOrPath: string): Promise<string> {
   if (idOrPath === 'latest') return findLatestRun(runsDir);
@@ -74,7 +74,25 @@ export async function findRun(runsDir: string, idOrPath: string): Promise<string
   });
 }
 
-async function findLatestRun(runsDir: string): Promise<string> {
+export interface RunFolder {
+  dir: string;
+  name: string;
+  /** Milliseconds: the checkpoint's startedAt, else the time in the run id, else the folder's mtime. */
+  startedAt: number;
+  /** False when the folder has no readable checkpoint (the newest run is then not skipped for an older one). */
+  hasCheckpoint: boolean;
+}
+
+/** A run id: `YYYYMMDD-HHMMSS-xxxx` (UTC). */
+const RUN_ID = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-[0-9a-f]+$/;
+
+/**
+ * The optimize runs under `runsDir`, newest first: folders holding a checkpoint, a trace or a spend
+ * journal, or named like a run id (compare folders are not runs). A run whose checkpoint is
+ * missing or unreadable is listed too, by the time in its id, so `latest` never silently falls
+ * back to an older run.
+ */
+export async function listRuns(runsDir: string): Promise<RunFolder[]> {
   let names: string[];
   try {
     names = await readdir(runsDir);
@@ -82,22 +100,36 @@ async function findLatestRun(runsDir: string): Promise<string> {
     if (!isNotFound(error)) throw error;
     names = [];
   }
-  let best: { dir: string; startedAt: number; name: string } | undefined;
+  const runs: RunFolder[] = [];
   for (const name of names) {
     const dir = join(runsDir, name);
-    const startedAt = await checkpointStartedAt(dir);
-    if (startedAt === undefined) continue;
-    if (!best || startedAt > best.startedAt || (startedAt === best.startedAt && name > best.name)) {
-      best = { dir, startedAt, name };
-    }
+    const files = await readdir(dir).catch(() => undefined);
+    if (!files) continue;
+    const isRun = RUN_ID.test(name) || files.includes(RUN_FILES.checkpoint) || files.includes(RUN_FILES.trace) || files.includes(RUN_FILES.spend);
+    if (!isRun) continue;
+    const fromCheckpoint = files.includes(RUN_FILES.checkpoint) ? await checkpointStartedAt(dir) : undefined;
+    const startedAt = fromCheckpoint ?? idTime(name) ?? (await stat(dir)).mtimeMs;
+    runs.push({ dir: resolve(dir), name, startedAt, hasCheckpoint: fromCheckpoint !== undefined });
   }
-  if (!best) {
-    throw new PromptoptError('RUN_NOT_FOUND', `no runs with a checkpoint in ${runsDir}`, {
+  return runs.sort((a, b) => b.startedAt - a.startedAt || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+}
+
+async function findLatestRun(runsDir: string): Promise<string> {
+  const [newest] = await listRuns(runsDir);
+  if (!newest) {
+    throw new PromptoptError('RUN_NOT_FOUND', `no runs in ${runsDir}`, {
       exitCode: EXIT.badInput,
       hint: 'run `promptopt optimize` first',
     });
   }
-  return resolve(best.dir);
+  return newest.dir;
+}
+
+function idTime(name: string): number | undefined {
+  const m = RUN_ID.exec(name);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** Milliseconds of the checkpoint's startedAt; undefined when the folder has no readable checkpoint. */

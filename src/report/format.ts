@@ -1,5 +1,6 @@
 /** Small pure formatters shared by the report renderers. */
 import type { StopReason } from '../optimizer/types.js';
+import type { ReportData } from './types.js';
 
 /** Why a run stopped, in words. */
 export const STOP_REASONS: Record<StopReason, string> = {
@@ -74,4 +75,21 @@ export function table(header: string[], rows: string[][]): string {
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
   return lines.join('\n');
+}
+
+/** `3 ($0.0012)`: a count of calls and their value; `—` for none. */
+export function callsWorth(calls: number, amountUsd: number): string {
+  return calls === 0 ? '—' : `${integer(calls)} (${usd(amountUsd)})`;
+}
+
+/** Paid, replayed from the cache and saved by the cache, in one paragraph of plain text. */
+export function moneyBreakdown(data: Pick<ReportData, 'totals' | 'calls'>): string {
+  const t = data.totals;
+  const reserved = t.reservedCalls > 0 ? ` (${integer(t.reservedCalls)} of them counted at their reservation: cut off by a kill or an interrupt before their usage came back)` : '';
+  const unpriced = t.unknownCostCalls > 0 ? `, or more: ${integer(t.unknownCostCalls)} call(s) had no known price` : '';
+  return [
+    `Paid: ${usd(t.costUsd)} for ${integer(data.calls.made)} call(s)${reserved}${unpriced}.`,
+    `Replayed from the cache: ${integer(t.replayedCalls)} call(s) this run had already paid for (${usd(t.replayedUsd)}, not paid again).`,
+    `Saved: ${integer(t.savedCalls)} call(s) served from the cache, paid for by earlier runs or evals (${usd(t.savedUsd)} not spent).`,
+  ].join(' ');
 }

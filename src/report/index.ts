@@ -2,7 +2,7 @@
 export { REDACTED, redact, redactSecrets, redactWith, createRedactor, secretsFromEnv } from './redact.js';
 export { traceEntryFromCall, type TraceEntry } from './trace-entry.js';
 export { TraceWriter, type TraceWriterOptions } from './trace-writer.js';
-export { findRun, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+export { findRun, listRuns, readCheckpoint, writeCheckpoint, type RunFolder } from './checkpoint.js';
 export { RUN_FILES, runFile } from './run-files.js';
 export { buildReportData } from './report-data.js';
 export { renderMarkdown } from './render-markdown.js';

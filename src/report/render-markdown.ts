@@ -1,6 +1,6 @@
 /** ReportData -> report.md. Pure. */
 import type { CandidateStatus } from '../optimizer/types.js';
-import { cell, code, deltaPoints, duration, fenced, integer, oneLine, percent, STOP_REASONS, table, usd } from './format.js';
+import { callsWorth, cell, code, deltaPoints, duration, fenced, integer, moneyBreakdown, oneLine, percent, STOP_REASONS, table, usd } from './format.js';
 import type { ModelRef, ReportData, ScoreCell, TrajectoryRow } from './types.js';
 
 const STATUS_MARKS: Record<CandidateStatus, string> = {
@@ -119,25 +119,29 @@ function cost(data: ReportData): string {
     line.role,
     cell(code(line.model)),
     integer(line.calls),
-    integer(line.cacheHits),
     integer(line.inputTokens),
     integer(line.outputTokens),
     usd(line.costUsd) + (line.unknownCostCalls > 0 ? ` (+${line.unknownCostCalls} unpriced)` : ''),
+    callsWorth(line.replayedCalls, line.replayedUsd),
+    callsWorth(line.savedCalls, line.savedUsd),
   ]);
   const { totals, calls } = data;
   rows.push([
     '**total**',
     '',
     integer(calls.made),
-    integer(calls.cacheHits),
     integer(totals.inputTokens),
     integer(totals.outputTokens),
     `**${totalCost(data)}**`,
+    callsWorth(totals.replayedCalls, totals.replayedUsd),
+    callsWorth(totals.savedCalls, totals.savedUsd),
   ]);
   return [
     '## Cost and tokens',
     '',
-    table(['Role', 'Model', 'Calls', 'Cache hits', 'Input tokens', 'Output tokens', 'Cost'], rows),
+    table(['Role', 'Model', 'Paid calls', 'Input tokens', 'Output tokens', 'Paid', 'Replayed from cache', 'Saved by cache'], rows),
+    '',
+    moneyBreakdown(data),
     '',
     `Calls: ${integer(calls.made)} made, ${integer(calls.cacheHits)} served from cache (${percent(calls.hitRate)} hit rate).`,
   ].join('\n');

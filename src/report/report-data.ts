@@ -31,7 +31,7 @@ export function buildReportData(input: ReportInput): ReportData {
     strategy: state.strategy,
     seed: state.seed,
     startedAt: state.startedAt,
-    finishedAt: state.finishedAt,
+    finishedAt: state.finishedAt ?? state.stoppedAt,
     wallTimeMs: state.wallTimeMs,
     stopReason: state.stopReason,
     startVersion: input.startVersion,
@@ -50,6 +50,11 @@ export function buildReportData(input: ReportInput): ReportData {
       inputTokens: sum(spend, (l) => l.inputTokens),
       outputTokens: sum(spend, (l) => l.outputTokens),
       unknownCostCalls: sum(spend, (l) => l.unknownCostCalls),
+      reservedCalls: sum(spend, (l) => l.reservedCalls),
+      replayedCalls: sum(spend, (l) => l.replayedCalls),
+      replayedUsd: sum(spend, (l) => l.replayedUsd),
+      savedCalls: sum(spend, (l) => l.savedCalls),
+      savedUsd: sum(spend, (l) => l.savedUsd),
     },
     calls: { made: input.callsMade, cacheHits: input.cacheHits, hitRate: total === 0 ? 0 : input.cacheHits / total },
     startPrompt: input.startPrompt,
@@ -142,7 +147,8 @@ function compareCategories(start: SplitScore, final: SplitScore): CategoryRow[] 
 const ROLE_ORDER: Record<CallRole, number> = { optimizer: 0, target: 1, judge: 2 };
 
 function sortSpend(lines: SpendLine[]): SpendLine[] {
-  return lines.map((l) => ({ ...l })).sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.model.localeCompare(b.model));
+  const empty = { reservedCalls: 0, replayedCalls: 0, replayedUsd: 0, savedCalls: 0, savedUsd: 0 };
+  return lines.map((l) => ({ ...empty, ...l })).sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.model.localeCompare(b.model));
 }
 
 function sum<T>(items: T[], pick: (item: T) => number): number {

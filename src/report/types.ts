@@ -118,7 +118,22 @@ export interface ReportData {
   lessons: string[];
   /** By role and model. */
   spend: SpendLine[];
-  totals: { costUsd: number; inputTokens: number; outputTokens: number; unknownCostCalls: number };
+  /**
+   * costUsd is what the run paid (reservedCalls of its calls at their reservation: cut off by a kill
+   * or aborted); replayed calls came from the cache, paid by this run before (not paid again); saved
+   * calls came from the cache, paid by someone else (an earlier run, an eval).
+   */
+  totals: {
+    costUsd: number;
+    inputTokens: number;
+    outputTokens: number;
+    unknownCostCalls: number;
+    reservedCalls: number;
+    replayedCalls: number;
+    replayedUsd: number;
+    savedCalls: number;
+    savedUsd: number;
+  };
   calls: { made: number; cacheHits: number; /** cacheHits / (made + cacheHits), 0 with no calls. */ hitRate: number };
   startPrompt: string;
   finalPrompt: string;

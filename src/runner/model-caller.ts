@@ -3,12 +3,24 @@
  * cache, shares identical requests already in flight, records spend per role and model, enforces
  * the budget before a paid call, and reports each call to the trace. Retries, key rotation and
  * rate limits live below it, in the provider middleware.
+ *
+ * The money path of a paid call: reserve an upper bound of its cost (the budget gate), journal the
+ * reservation and, when the request leaves (after any wait for a rate-limit slot), that it was sent
+ * (optimize runs); then journal and ledger the actual cost, and only then cache the answer, marked
+ * with who paid for it. A call that fails after it was sent, in a way the provider may bill, is
+ * counted at its reservation; one that never left costs nothing.
  */
-import { PromptoptError, EXIT, InterruptedError, stopSignalOf } from '../errors.js';
+import { InterruptedError, ProviderError, stopSignalOf } from '../errors.js';
 import type { ChatModel, ChatRequest, ChatResponse } from '../providers/types.js';
+import { BudgetExhaustedError } from './budget-exhausted-error.js';
+import { BudgetGate } from './budget-gate.js';
 import { cacheKey } from './cache-key.js';
-import type { ResponseCache } from './response-cache.js';
+import { maxCallCostUsd } from './call-cost-bound.js';
+import type { PaidBy, ResponseCache } from './response-cache.js';
+import type { SpendJournal } from './spend-journal.js';
 import { SpendLedger, type CallRole } from './spend-ledger.js';
+
+export { BudgetExhaustedError };
 
 export interface CallMeta {
   caseId?: string;
@@ -31,20 +43,15 @@ export interface CallEvent {
   at: string;
 }
 
-export class BudgetExhaustedError extends PromptoptError {
-  constructor(readonly spentUsd: number, readonly maxUsd: number) {
-    super('BUDGET_EXHAUSTED', `budget exhausted: spent $${spentUsd.toFixed(4)} of $${maxUsd.toFixed(2)}`, {
-      exitCode: EXIT.providerFailure,
-      hint: 'raise budget.max_cost_usd (or --max-cost), or run again: completed calls are served from the cache',
-    });
-  }
-}
-
 export interface ModelCallerOptions {
   cache?: ResponseCache;
   /** Namespace mixed into cache keys for this role (optimizer calls use the run id). */
   namespaces?: Partial<Record<CallRole, string>>;
   maxCostUsd?: number;
+  /** Who pays for this caller's calls (written into the cache entries it fills); `library` by default. */
+  payer?: { by: PaidBy['by']; runId?: string };
+  /** An optimize run's spend journal: every paid call is recorded there before it is sent. */
+  journal?: SpendJournal;
   onCall?: (event: CallEvent) => void;
   /** Called once when spend first crosses 80% of the budget. */
   onBudgetWarning?: (spentUsd: number, maxUsd: number) => void;
@@ -58,14 +65,11 @@ export interface ModelCallerOptions {
 export class ModelCaller {
   readonly ledger = new SpendLedger();
   private readonly inFlight = new Map<string, Promise<ChatResponse>>();
+  private readonly gate = new BudgetGate(
+    () => this.options.maxCostUsd,
+    () => this.ledger.totalCostUsd,
+  );
   private warned = false;
-  /** Expected cost of paid calls in flight (see reserve). */
-  private reserved = 0;
-  /** Actual cost of paid calls so far, per model: the basis of reservations. */
-  private readonly observed = new Map<string, { sum: number; calls: number }>();
-  /** A model's first paid call in flight: its other calls wait for it when a budget is set. */
-  private readonly probes = new Map<string, Promise<void>>();
-  private exhausted = false;
 
   constructor(private options: ModelCallerOptions = {}) {}
 
@@ -75,7 +79,12 @@ export class ModelCaller {
   }
 
   get budgetExhausted(): boolean {
-    return this.exhausted;
+    return this.gate.isExhausted;
+  }
+
+  /** Resolves once no paid call is in flight (so the ledger holds every call that was sent). */
+  idle(): Promise<void> {
+    return this.gate.idle();
   }
 
   async call(model: ChatModel, request: ChatRequest, role: CallRole, sample = 0, meta: CallMeta = {}): Promise<ChatResponse> {
@@ -95,23 +104,43 @@ export class ModelCaller {
     meta: CallMeta,
     key: string,
   ): Promise<ChatResponse> {
-    const cache = this.options.cache;
+    const { cache, journal, signal } = this.options;
     const base = { role, provider: model.provider, model: model.modelId, simulated: model.simulated, request, sample, meta };
-    const cached = cache ? await cache.get(key) : undefined;
-    if (cached) {
-      this.ledger.record(role, model.modelId, { cached: true, inputTokens: 0, outputTokens: 0, costUsd: 0 });
-      this.options.onCall?.({ ...base, response: cached, cacheHit: true, at: new Date().toISOString() });
-      return cached;
+    const entry = cache ? await cache.lookup(key) : undefined;
+    if (entry) {
+      const runId = this.options.payer?.runId;
+      const replayed = runId !== undefined && entry.paidBy?.runId === runId;
+      const value = entry.paidBy ? entry.paidBy.costUsd : entry.response.costUsd;
+      this.ledger.recordHit(role, model.modelId, { replayed, costUsd: value });
+      journal?.hit(role, model.modelId, replayed, value);
+      this.options.onCall?.({ ...base, response: entry.response, cacheHit: true, at: new Date().toISOString() });
+      return entry.response;
     }
-    const signal = this.options.signal;
     if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
-    const reservation = await this.reserve(model);
+    const reservation = maxCallCostUsd(model.price, request);
+    await this.gate.admit(reservation, signal);
+    const reservedUsd = model.price ? reservation : null;
+    let call: number | undefined;
+    let sent = false;
+    const onSend = () => {
+      if (!sent && call !== undefined) journal?.sent(call);
+      sent = true;
+    };
     let response: ChatResponse;
     try {
       if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
-      response = await model.complete(signal ? { ...request, signal } : request);
+      call = journal?.reserve({ key, role, provider: model.provider, model: model.modelId, usd: reservedUsd });
+      response = await model.complete({ ...request, ...(signal ? { signal } : {}), onSend });
     } catch (error) {
-      reservation.release(null);
+      const billed = sent ? mayHaveBeenBilled(error, signal) : undefined;
+      if (billed) {
+        this.ledger.recordPaid(role, model.modelId, { inputTokens: 0, outputTokens: 0, costUsd: reservedUsd, atReservation: true });
+        if (call !== undefined) journal?.charge(call, reservedUsd, billed);
+      } else if (call !== undefined) {
+        journal?.release(call, errorCode(error));
+      }
+      this.gate.release(reservation);
+      if (billed) this.noteSpend();
       if (signal?.aborted) {
         this.options.onCall?.({ ...base, error: { code: 'ABORTED', message: 'cancelled by an interrupt' }, cacheHit: false, at: new Date().toISOString() });
         throw new InterruptedError(undefined, stopSignalOf(signal));
@@ -125,54 +154,20 @@ export class ModelCaller {
       });
       throw error;
     }
-    reservation.release(response.costUsd);
-    this.ledger.record(role, model.modelId, {
-      cached: false,
+    if (call !== undefined) journal!.settle(call, response.usage, response.costUsd);
+    this.ledger.recordPaid(role, model.modelId, {
       inputTokens: response.usage.inputTokens,
       outputTokens: response.usage.outputTokens,
       costUsd: response.costUsd,
     });
-    if (cache) await cache.put(key, response);
-    this.options.onCall?.({ ...base, response, cacheHit: false, at: new Date().toISOString() });
+    this.gate.release(reservation);
     this.noteSpend();
-    return { ...response, cached: false };
-  }
-
-  /**
-   * Sets aside the expected cost of a paid call before it starts (the mean actual cost of this model's
-   * calls so far), so calls in flight together stop short of the budget instead of overshooting it.
-   * Until a model's first paid call has completed, its other calls wait for it (one probe), so even
-   * the first burst cannot overshoot by more than one call. Returns the reservation and a release.
-   */
-  private async reserve(model: ChatModel): Promise<{ amount: number; release: (actualCost: number | null) => void }> {
-    const max = this.options.maxCostUsd;
-    if (max === undefined) return { amount: 0, release: () => {} };
-    const key = `${model.provider}:${model.modelId}`;
-    while (!this.observed.has(key) && this.probes.has(key)) await this.probes.get(key);
-    const observed = this.observed.get(key);
-    const amount = observed ? observed.sum / observed.calls : 0;
-    const spent = this.ledger.totalCostUsd;
-    if (spent >= max || spent + this.reserved + amount > max) {
-      this.exhausted = true;
-      throw new BudgetExhaustedError(spent, max);
+    if (cache) {
+      const payer = this.options.payer ?? { by: 'library' as const };
+      await cache.put(key, response, { ...payer, role, costUsd: response.costUsd, at: new Date().toISOString() });
     }
-    this.reserved += amount;
-    let endProbe: (() => void) | undefined;
-    if (!observed) this.probes.set(key, new Promise<void>((resolve) => (endProbe = resolve)));
-    return {
-      amount,
-      release: (actualCost) => {
-        this.reserved -= amount;
-        if (actualCost !== null) {
-          const seen = this.observed.get(key) ?? { sum: 0, calls: 0 };
-          this.observed.set(key, { sum: seen.sum + actualCost, calls: seen.calls + 1 });
-        }
-        if (endProbe) {
-          this.probes.delete(key);
-          endProbe();
-        }
-      },
-    };
+    this.options.onCall?.({ ...base, response, cacheHit: false, at: new Date().toISOString() });
+    return { ...response, cached: false };
   }
 
   private noteSpend(): void {
@@ -201,4 +196,35 @@ export class ModelCaller {
     if (!cache) return false;
     return cache.has(cacheKey(model, request, sample, this.options.namespaces?.[role] ?? ''));
   }
+}
+
+/** Network errors that mean the request never reached the provider. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Why a failed call may still be on the provider's bill, or undefined when it cannot be: the request
+ * was cut off while the provider worked on it (an interrupt, a timeout, a dropped connection), or a
+ * 200 came back whose body was unusable. Error statuses (4xx, 429, 5xx) and refused connections
+ * are not billed.
+ */
+function mayHaveBeenBilled(error: unknown, signal: AbortSignal | undefined): string | undefined {
+  if (signal?.aborted || error instanceof InterruptedError) return 'aborted in flight';
+  if (!(error instanceof ProviderError)) return `failed in flight (${errorCode(error)})`;
+  if (error.kind === 'malformed_response') return 'a 200 with an unusable body';
+  if (error.kind === 'timeout') return 'timed out in flight';
+  if (error.kind === 'connection' && !NOT_SENT.has(causeCode(error) ?? '')) return 'connection lost in flight';
+  return undefined;
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string } | null)?.code ?? 'ERROR';
+}
+
+/** The first `code` down the cause chain that looks like a system error code (ECONNREFUSED...). */
+function causeCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  }
+  return undefined;
 }

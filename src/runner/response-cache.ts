@@ -12,8 +12,22 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RootDatabase } from 'lmdb';
 import type { ChatResponse } from '../providers/types.js';
+import type { CallRole } from './spend-ledger.js';
 
-/** What is stored per entry: the response as the model returned it, and the key it answers. */
+/**
+ * Who paid for an entry: an optimize run (its id), an eval, a compare (or a program using the
+ * library); the role of the call, what it cost, and when it was written. A hit on an entry its own
+ * run paid for is a replay (no new spend, already counted); any other hit is money saved.
+ */
+export interface PaidBy {
+  by: 'optimize' | 'eval' | 'compare' | 'library';
+  runId?: string;
+  role: CallRole;
+  costUsd: number | null;
+  at: string;
+}
+
+/** What is stored per entry: the response as the model returned it, the key it answers, who paid. */
 interface StoredResponse {
   key: string;
   text: string;
@@ -22,6 +36,14 @@ interface StoredResponse {
   costUsd: number | null;
   model: string;
   finishReason?: string;
+  /** Absent in entries written before it was recorded. */
+  paidBy?: PaidBy;
+}
+
+/** A cache hit: the response, and who paid for it when known. */
+export interface CacheEntry {
+  response: ChatResponse;
+  paidBy?: PaidBy;
 }
 
 export interface CacheStats {
@@ -40,20 +62,25 @@ export class ResponseCache {
   constructor(readonly dir: string) {}
 
   async get(key: string): Promise<ChatResponse | undefined> {
+    return (await this.lookup(key))?.response;
+  }
+
+  /** The entry for `key` with who paid for it; undefined on a miss. */
+  async lookup(key: string): Promise<CacheEntry | undefined> {
     if (!(await this.#exists())) return undefined; // reading never creates the database
     const raw = (await this.#open()).get(key);
     if (raw === undefined) return undefined;
     const stored = parse(raw, key);
     if (!stored) return undefined;
-    const { key: _key, ...response } = stored;
-    return { ...response, cached: true };
+    const { key: _key, paidBy, ...response } = stored;
+    return { response: { ...response, cached: true }, ...(paidBy ? { paidBy } : {}) };
   }
 
   async has(key: string): Promise<boolean> {
     return (await this.get(key)) !== undefined;
   }
 
-  async put(key: string, response: ChatResponse): Promise<void> {
+  async put(key: string, response: ChatResponse, paidBy?: PaidBy): Promise<void> {
     const stored: StoredResponse = {
       key,
       text: response.text,
@@ -62,6 +89,7 @@ export class ResponseCache {
       costUsd: response.costUsd,
       model: response.model,
       ...(response.finishReason !== undefined ? { finishReason: response.finishReason } : {}),
+      ...(paidBy ? { paidBy } : {}),
     };
     await (await this.#open()).put(key, JSON.stringify(stored));
   }

@@ -1,6 +1,9 @@
-import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+
+/** `.<name>.<pid>.<8 hex>.tmp`: the temp file writeFileAtomic renames over its target. */
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 /**
  * Writes a file so that readers see either the old content or the new, never half of it:
@@ -15,5 +18,32 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Removes the temp files a killed writer left in `dir` (a kill -9 between write and rename leaves
+ * one). Only files of processes no longer running are touched, so a live writer is never disturbed.
+ * Returns the names removed; a missing folder has none.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_FILE.exec(name);
+    if (!m || isRunning(Number(m[1]))) continue;
+    await rm(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
   }
 }

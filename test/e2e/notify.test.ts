@@ -127,21 +127,23 @@ describe('notify: optimize', () => {
 
   test('a budget stop posts `budget_warning` then `budget_exhausted` (and no new version)', async () => {
     receiver = await startReceiver();
-    const price = { input_per_mtok: 1000, output_per_mtok: 1000 };
-    await writeSpec(dir, simSpec({ notify: { webhooks: [receiver.url] } }, { price }));
-    const result = await cli(['optimize', 'task.yaml', '--json', '--no-cache', '--max-cost', '0.01', '-j', '1']);
+    // Output tokens only, and max_tokens 4: a call costs $0.01 to $0.02 and reserves $0.02 (its upper
+    // bound), so the run passes 80% of $0.12 before a call no longer fits.
+    const price = { input_per_mtok: 0, output_per_mtok: 5000 };
+    await writeSpec(dir, simSpec({ notify: { webhooks: [receiver.url] } }, { price, max_tokens: 4 }));
+    const result = await cli(['optimize', 'task.yaml', '--json', '--no-cache', '--max-cost', '0.12', '-j', '1']);
     expect(result.code, result.stderr).toBe(0);
     const summary = parseJsonOut(result);
     expect(summary.stop_reason).toBe('budget');
     expect(receiver.types()).toEqual(['budget_warning', 'budget_exhausted']);
     const [warning, exhausted] = receiver.received.map((r) => r.body);
-    expect(warning).toMatchObject({ task: 'sentiment', report: summary.reports.markdown, details: { max_usd: 0.01, run_id: summary.run_id } });
-    expect(warning!.details.spent_usd).toBeGreaterThanOrEqual(0.008);
+    expect(warning).toMatchObject({ task: 'sentiment', report: summary.reports.markdown, details: { max_usd: 0.12, run_id: summary.run_id } });
+    expect(warning!.details.spent_usd).toBeGreaterThanOrEqual(0.096);
     expect(exhausted).toMatchObject({
       task: 'sentiment',
       versions: { start: summary.start_version, current: summary.best_version },
       report: summary.reports.markdown,
-      details: { max_usd: 0.01, stop_reason: 'budget', spent_usd: summary.cost_usd },
+      details: { max_usd: 0.12, stop_reason: 'budget', spent_usd: summary.cost_usd },
     });
   });
 

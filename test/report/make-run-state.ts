@@ -63,8 +63,8 @@ export function makeRunState(overrides: Partial<RunState> = {}): RunState {
     test: score('test', 4, 5),
     stopReason: 'patience',
     spend: [
-      { role: 'target', model: 'sim-target', calls: 40, cacheHits: 8, inputTokens: 4000, outputTokens: 400, costUsd: 0, unknownCostCalls: 0 },
-      { role: 'optimizer', model: 'claude-sonnet-4-5', calls: 2, cacheHits: 0, inputTokens: 3000, outputTokens: 1200, costUsd: 0.0268, unknownCostCalls: 0 },
+      { role: 'target', model: 'sim-target', calls: 40, cacheHits: 8, inputTokens: 4000, outputTokens: 400, costUsd: 0, unknownCostCalls: 0, reservedCalls: 0, replayedCalls: 3, replayedUsd: 0, savedCalls: 5, savedUsd: 0 },
+      { role: 'optimizer', model: 'claude-sonnet-4-5', calls: 2, cacheHits: 0, inputTokens: 3000, outputTokens: 1200, costUsd: 0.0268, unknownCostCalls: 0, reservedCalls: 0, replayedCalls: 0, replayedUsd: 0, savedCalls: 0, savedUsd: 0 },
     ],
     wallTimeMs: 83_000,
     ...overrides,

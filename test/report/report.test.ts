@@ -66,8 +66,11 @@ describe('renderMarkdown', () => {
   it('has categories, lessons, cost by role and model, and cache hits', () => {
     expect(markdown).toContain('| format_violation | 3 | 0 |');
     expect(markdown).toContain('- ✓ asking for exactly one word fixed format violations');
-    expect(markdown).toContain('| optimizer | `claude-sonnet-4-5` | 2 | 0 | 3,000 | 1,200 | $0.0268 |');
-    expect(markdown).toContain('| target | `sim-target` | 40 | 8 | 4,000 | 400 | $0.00 |');
+    expect(markdown).toContain('| optimizer | `claude-sonnet-4-5` | 2 | 3,000 | 1,200 | $0.0268 | — | — |');
+    expect(markdown).toContain('| target | `sim-target` | 40 | 4,000 | 400 | $0.00 | 3 ($0.00) | 5 ($0.00) |');
+    expect(markdown).toContain('Paid: $0.0268 for 42 call(s).');
+    expect(markdown).toContain('Replayed from the cache: 3 call(s) this run had already paid for ($0.00, not paid again).');
+    expect(markdown).toContain('Saved: 5 call(s) served from the cache, paid for by earlier runs or evals ($0.00 not spent).');
     expect(markdown).toContain('Calls: 42 made, 8 served from cache (16.0% hit rate).');
   });
 

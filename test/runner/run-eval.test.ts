@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
 import { ModelCaller, BudgetExhaustedError } from '../../src/runner/model-caller.js';
 import { ResponseCache } from '../../src/runner/response-cache.js';
+import { maxCallCostUsd } from '../../src/runner/call-cost-bound.js';
 import { IncompleteEvalError, runEval, type RunEvalOptions } from '../../src/runner/run-eval.js';
 import type { SplitCase } from '../../src/spec/types.js';
 import { lastUserMessage, recordingModel } from '../support/recording-model.js';
@@ -133,15 +134,34 @@ describe('runEval', () => {
 });
 
 describe('budget reservations', () => {
-  it('never lets calls in flight together overshoot the budget', async () => {
-    const priced = recordingModel(() => 'ALPHA', { latencyMs: 5, costPerCall: 0.01 });
-    const many = Array.from({ length: 40 }, (_, i) => ({ ...cases[0]!, id: `b${i}`, vars: { word: `w${i}` } }));
-    const caller = new ModelCaller({ maxCostUsd: 0.1 });
+  // $0.01 per call (12 tokens at $833.33 per million); a call reserves its upper bound, about $0.05.
+  const price = { inputPerMTok: 10_000 / 12, outputPerMTok: 10_000 / 12 };
+
+  it('never lets calls in flight together overshoot the budget, and uses it up to one reservation', async () => {
+    const priced = recordingModel(() => 'ALPHA', { latencyMs: 5, price });
+    const many = Array.from({ length: 120 }, (_, i) => ({ ...cases[0]!, id: `b${i}`, vars: { word: `w${i}` } }));
+    const caller = new ModelCaller({ maxCostUsd: 1 });
     const error = await runEval(options({ target: priced, caller, cases: many, concurrency: 20 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IncompleteEvalError);
-    expect(caller.ledger.totalCostUsd).toBeLessThanOrEqual(0.1 + 1e-9);
-    expect(caller.ledger.totalCostUsd).toBeGreaterThanOrEqual(0.09 - 1e-9);
-    // The first call ran alone (the probe); the rest were reserved against its cost, 20 in flight.
-    expect(priced.maxInFlight).toBeGreaterThan(1);
+    const reservation = maxCallCostUsd(price, renderRequestFor('w100'));
+    expect(reservation).toBeGreaterThan(0.01); // an upper bound, far above the actual cost
+    expect(caller.ledger.totalCostUsd).toBeLessThanOrEqual(1 + 1e-9);
+    expect(caller.ledger.totalCostUsd).toBeGreaterThanOrEqual(1 - reservation - 0.01);
+    expect(priced.maxInFlight).toBeGreaterThan(1); // reservations, not a queue of one
   });
+
+  it('counts a call aborted in flight at its reservation (the provider may bill it)', async () => {
+    const controller = new AbortController();
+    const slow = recordingModel(() => 'ALPHA', { latencyMs: 200, price });
+    const caller = new ModelCaller({ maxCostUsd: 1, signal: controller.signal });
+    setTimeout(() => controller.abort('SIGINT'), 20);
+    await runEval(options({ target: slow, caller, cases: [cases[0]!], concurrency: 1 })).catch(() => undefined);
+    const [line] = caller.ledger.snapshot();
+    expect(line).toMatchObject({ calls: 1, reservedCalls: 1 });
+    expect(line!.costUsd).toBeCloseTo(maxCallCostUsd(price, renderRequestFor('alpha')), 12);
+  });
+
+  function renderRequestFor(word: string) {
+    return { messages: [{ role: 'user' as const, content: `Shout ${word}` }], maxTokens: 16 };
+  }
 });

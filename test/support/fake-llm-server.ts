@@ -120,6 +120,11 @@ export interface RecordedRequest {
   status: number;
   /** Set when a fault was injected. */
   fault?: Fault;
+  /**
+   * The tokens this request is billed for, as the body sent back counts them: set for every 200 whose
+   * body carries usage (an answer to a client that has gone away included), absent otherwise.
+   */
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 export interface FakeLlmServer {
@@ -277,12 +282,15 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         const full = successBody(api, request, { text: 'malformed', usage: { inputTokens: 1, outputTokens: 1 } });
         if (kind === 'missing-content') delete full[api === 'openai' ? 'choices' : 'content'];
         if (kind === 'missing-usage') delete full.usage;
+        else record.usage = usageOf(full);
         return send(200, JSON.stringify(full));
       }
     }
 
     const reply = await (options.respond ?? defaultRespond)(request);
-    send(200, JSON.stringify(successBody(api, request, typeof reply === 'string' ? { text: reply } : reply)));
+    const body200 = successBody(api, request, typeof reply === 'string' ? { text: reply } : reply);
+    record.usage = usageOf(body200);
+    send(200, JSON.stringify(body200));
   }
 
   function isValid(key: string): boolean {
@@ -390,6 +398,12 @@ export async function closedPortUrl(): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** The usage of a success body, in either API's shape. */
+function usageOf(body: Record<string, unknown>): { inputTokens: number; outputTokens: number } {
+  const usage = body.usage as Record<string, number>;
+  return { inputTokens: usage.prompt_tokens ?? usage.input_tokens ?? 0, outputTokens: usage.completion_tokens ?? usage.output_tokens ?? 0 };
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

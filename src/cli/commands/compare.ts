@@ -96,7 +96,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   );
   const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env: ctx.env, warn, ledger: keyLedger, rateLimiters }) : undefined;
   const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir) : undefined;
-  const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache, signal });
+  const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache, signal, payer: { by: 'compare' } });
 
   if (!options.quiet && !options.json) {
     io.err(

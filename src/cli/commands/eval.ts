@@ -20,7 +20,7 @@ import type { CommandEnv } from '../program/command-env.js';
 import { evalJson } from '../output/eval-json.js';
 import { junitXml } from '../output/junit.js';
 import { stepSummaryMarkdown } from '../output/step-summary.js';
-import { evalTable, failingCasesText } from '../output/eval-table.js';
+import { evalTable, failingCasesText, spendLine } from '../output/eval-table.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
 import { describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
@@ -73,7 +73,7 @@ interface ParsedEvalOptions {
 async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, parsed: ParsedEvalOptions): Promise<number> {
   const { io, signal } = ctx;
   const { split, threshold, concurrency, warn, notifyUrls, deadline } = parsed;
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal: deadline.signal } });
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal: deadline.signal, payer: { by: 'eval' } } });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -160,6 +160,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     io.out(JSON.stringify(document));
   } else {
     io.out(evalTable(result));
+    io.out(spendLine(caller.ledger.snapshot()));
     const failing = failingCasesText(result);
     if (failing) io.out(`\n${failing}`);
     io.out('');

@@ -4,7 +4,7 @@
  * final held-out test score is below it, 2 for bad input, 3 for provider failure, 130 on Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, InterruptedError, PromptoptError } from '../../errors.js';
@@ -15,7 +15,10 @@ import { initialState, runOptimization, specFingerprint } from '../../optimizer/
 import { taskContext } from '../../optimizer/meta-prompt.js';
 import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
-import { findRun, readCheckpoint, runFile, secretsFromEnv, traceEntryFromCall, TraceWriter } from '../../report/index.js';
+import { runFile, secretsFromEnv, traceEntryFromCall, TraceWriter, writeCheckpoint } from '../../report/index.js';
+import { SpendJournal } from '../../runner/spend-journal.js';
+import { removeStaleTempFiles } from '../../util/atomic-write.js';
+import { loadResumable } from '../optimize/resume.js';
 import { openTaskSession, withWorkerCap } from '../task-session.js';
 import { parsePositiveInt, parseUnit } from './eval.js';
 import type { CommandEnv } from '../program/command-env.js';
@@ -76,13 +79,21 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
 
   // The splits file is written here (after every check, never by a dry run), so later runs and `eval` use these splits.
   const recordedCases = await session.recordSplits();
-  const resumed = options.resume ? await loadResumable(spec.runsDir, options.resume, specFingerprint({ spec, cases: recordedCases })) : undefined;
+  const fingerprint = specFingerprint({ spec, cases: recordedCases });
+  const resumed = options.resume ? await loadResumable(spec.runsDir, options.resume, fingerprint, spec.file) : undefined;
+  if (resumed && !options.quiet) io.err(resumed.announcement);
   const runId = resumed?.state.runId ?? newRunId();
   const runDir = resumed?.runDir ?? join(spec.runsDir, runId);
   await mkdir(runDir, { recursive: true });
+  await removeLeftoverTempFiles(spec);
+  // Spend is durable: every paid call is journaled before it is sent, and a resumed run's ledger is
+  // rebuilt from the journal (a run from before the journal continues from its checkpoint's spend).
+  const cache = session.cache;
+  const journal = await SpendJournal.open(runFile(runDir, 'spend'), { runId, ...(cache ? { lookup: (key: string) => cache.lookup(key) } : {}) });
+  const journaled = journal.ledgerLines();
+  caller.ledger.restore(journaled.length > 0 || !resumed ? journaled : resumed.state.spend);
   trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: secretsFromEnv(ctx.env) });
-  caller.configure({ namespaces: { optimizer: runId }, maxCostUsd });
-  if (resumed) caller.ledger.restore(resumed.state.spend);
+  caller.configure({ namespaces: { optimizer: runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
 
   const view = createLiveView({
     ...(io.isTTY && !options.json && io.errStream ? { stream: io.errStream } : {}),
@@ -125,11 +136,15 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   });
 
   const testResult = rememberTestResult(context);
+  // A finished run resumed only because its reports are missing: it has told its webhooks already.
+  const alreadyFinished = Boolean(resumed?.state.finishedAt);
 
   let state: RunState;
   try {
-    state = await runOptimization(context);
+    state = await runOptimization(context, { resumed: Boolean(resumed) });
   } catch (error) {
+    await caller.idle();
+    journal.close();
     await notifications.flush(); // a budget warning already on its way
     const resumeHint = `checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`;
     const late = deadline.explain(error, 'the run stopped before it finished', resumeHint);
@@ -141,10 +156,17 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     view.stop();
     await trace.close();
   }
-  const cases = await saveFinalCases(runDir, { context, cache: session.cache, test: testResult(), warn });
+  // Calls still in flight (a budget stop leaves some) were sent: wait for their cost before reporting it.
+  await caller.idle();
+  journal.close();
+  state.spend = caller.ledger.snapshot();
+  // Finishing is the last step: case results and reports first, then the checkpoint says finished.
+  const cases = await saveFinalCases(runDir, { context, cache, test: testResult(), warn });
   const written = await writeRunReports({ state, spec, session, optimizer, runDir, cases });
+  state.finishedAt ??= state.stoppedAt ?? new Date().toISOString();
+  await writeCheckpoint(runDir, state);
   const exitCode = failUnder !== undefined && (state.test?.score ?? 0) < failUnder ? EXIT.belowThreshold : EXIT.ok;
-  notifications.finish(state, { versionFile: written.data.finalVersion.file, spentUsd: caller.ledger.totalCostUsd });
+  if (!alreadyFinished) notifications.finish(state, { versionFile: written.data.finalVersion.file, spentUsd: caller.ledger.totalCostUsd });
   const outcome = {
     data: written.data,
     iterations: state.iterations.length,
@@ -167,6 +189,12 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   return exitCode;
 }
 
+/** Temp files a kill left beside checkpoints (in every run folder) and versions (see removeStaleTempFiles). */
+async function removeLeftoverTempFiles(spec: import('../../spec/types.js').Spec): Promise<void> {
+  const runs = await readdir(spec.runsDir).catch(() => [] as string[]);
+  await Promise.all([...runs.map((name) => removeStaleTempFiles(join(spec.runsDir, name))), removeStaleTempFiles(spec.versionsDir)]);
+}
+
 async function writeRunReports(input: {
   state: RunState;
   spec: import('../../spec/types.js').Spec;
@@ -181,22 +209,6 @@ async function writeRunReports(input: {
     target: { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated },
     optimizerModel: { provider: optimizer.provider, model: optimizer.modelId, simulated: optimizer.simulated },
   });
-}
-
-async function loadResumable(runsDir: string, idOrPath: string, fingerprint: string): Promise<{ state: RunState; runDir: string }> {
-  const runDir = await findRun(runsDir, idOrPath);
-  const state = await readCheckpoint(runDir);
-  if (state.specHash !== fingerprint) {
-    throw new PromptoptError('RESUME_SPEC_CHANGED', `cannot resume ${state.runId}: the task (prompt, target or cases) changed since the run started`, {
-      hint: 'start a new run; the cache still serves every call that did not change',
-    });
-  }
-  if (state.finishedAt) {
-    throw new PromptoptError('RESUME_FINISHED', `run ${state.runId} already finished (${state.stopReason ?? 'done'})`, {
-      hint: `see its report: ${runFile(runDir, 'markdown')}`,
-    });
-  }
-  return { state, runDir };
 }
 
 /**

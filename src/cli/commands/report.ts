@@ -11,7 +11,8 @@ import chalk from 'chalk';
 import { EXIT, PromptoptError } from '../../errors.js';
 import { resolveSplits } from '../../dataset/resolve-splits.js';
 import { specFingerprint } from '../../optimizer/engine.js';
-import { findRun, readCaseRecords, readCheckpoint } from '../../report/index.js';
+import { findRun, readCaseRecords, readCheckpoint, runFile } from '../../report/index.js';
+import { foldJournal, readJournal } from '../../runner/spend-journal.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
@@ -36,6 +37,9 @@ export async function reportCommand(run: string, file: string | undefined, optio
   if (!current || specFingerprint({ spec, cases: current.cases }) !== state.specHash) {
     io.err(chalk.yellow(`warning: the task in ${spec.file} changed since run ${state.runId}; the reports name its current task and models`));
   }
+  // The spend journal is exact (calls after the last checkpoint included); the checkpoint's copy is the fallback.
+  const journaled = foldJournal(readJournal(runFile(runDir, 'spend')).records);
+  if (journaled.length > 0) state.spend = journaled;
   const cases = await readCaseRecords(runDir);
   const { paths } = await writeRunReports({
     state,
@@ -49,6 +53,10 @@ export async function reportCommand(run: string, file: string | undefined, optio
     io.out(paths.html);
   } else {
     io.out(`re-rendered the reports of run ${state.runId}${cases ? '' : ' (no cases.json: without the case table)'}`);
+    if (!state.finishedAt) {
+      const how = state.stoppedAt ? 'it stopped before its reports were written' : 'it has not stopped (killed or still running)';
+      io.err(chalk.yellow(`note: run ${state.runId} is not finished (${how}); \`promptopt optimize <task.yaml> --resume ${state.runId}\` finishes it`));
+    }
     io.out(`  markdown: ${paths.markdown}\n  json:     ${paths.json}\n  html:     ${paths.html}`);
   }
   return EXIT.ok;

@@ -45,10 +45,14 @@ export async function saveFinalCases(runDir: string, input: FinalCasesInput): Pr
   return (await readCaseRecords(runDir)) ?? [];
 }
 
-/** Case records of the current prompt: train and validation from the cache, then the test result. */
+/**
+ * Case records of the current prompt: train and validation from the cache, then the test result (also
+ * from the cache when this process did not score it: a run finished after a kill during its reports).
+ */
 export async function finalCaseRecords(input: FinalCasesInput): Promise<CaseRecord[]> {
   const { context, cache } = input;
   const prompt = context.state.current.prompt;
+  const testInMemory = input.test !== undefined && input.test.prompt === prompt;
   const records: CaseRecord[] = [];
   if (cache) {
     const replay = createLoopContext({
@@ -57,7 +61,8 @@ export async function finalCaseRecords(input: FinalCasesInput): Promise<CaseReco
       ...(context.judge ? { judge: cacheOnly(context.judge) } : {}),
       caller: new ModelCaller({ cache }),
     });
-    for (const split of ['train', 'validation'] as const) {
+    const splits = testInMemory || !context.state.test ? (['train', 'validation'] as const) : (['train', 'validation', 'test'] as const);
+    for (const split of splits) {
       let cases;
       try {
         cases = (await replay.evaluate(prompt, split, { phase: 'report' })).cases;
@@ -72,7 +77,7 @@ export async function finalCaseRecords(input: FinalCasesInput): Promise<CaseReco
       if (missing > 0) input.warn(`warning: the report lists ${found.length} of ${cases.length} ${split} case(s); ${missing} were not in the response cache`);
     }
   }
-  if (input.test && input.test.prompt === prompt) records.push(...input.test.result.cases.map(toCaseRecord));
+  if (testInMemory) records.push(...input.test!.result.cases.map(toCaseRecord));
   return records;
 }
 

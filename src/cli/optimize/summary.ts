@@ -33,6 +33,15 @@ export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
     },
     cost_usd: data.totals.costUsd,
     cost_incomplete: data.totals.unknownCostCalls > 0,
+    spend: {
+      paid_usd: data.totals.costUsd,
+      paid_calls: data.calls.made,
+      calls_at_reservation: data.totals.reservedCalls,
+      replayed_usd: data.totals.replayedUsd,
+      replayed_calls: data.totals.replayedCalls,
+      saved_usd: data.totals.savedUsd,
+      saved_calls: data.totals.savedCalls,
+    },
     calls_made: data.calls.made,
     cache_hits: data.calls.cacheHits,
     cache_hit_rate: data.calls.hitRate,
@@ -53,7 +62,7 @@ export function summaryText(outcome: RunOutcome): string {
     `  train       ${pct(data.baseline.train)} → ${pct(data.final.train)}`,
     `  validation  ${pct(data.baseline.validation)} → ${pct(data.final.validation)}`,
     `  test        ${pct(data.final.test)}  (held out; never shown to the optimizer)`,
-    `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} · calls ${data.calls.made} made, ${data.calls.cacheHits} from cache (${formatPercent(data.calls.hitRate)}) · ${(data.wallTimeMs / 1000).toFixed(1)} s`,
+    `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} paid for ${data.calls.made} call(s) · cache: ${cacheLine(data)} · ${(data.wallTimeMs / 1000).toFixed(1)} s`,
     `  best prompt: v${data.finalVersion.version} → ${outcome.finalFile}`,
     `  report:      ${outcome.reportPaths.markdown}`,
     `  html:        ${outcome.reportPaths.html}`,
@@ -63,4 +72,13 @@ export function summaryText(outcome: RunOutcome): string {
     lines.push(`  next: review it with \`promptopt diff ${spec} v${data.startVersion} v${data.finalVersion.version}\`, adopt it with \`promptopt promote ${spec} v${data.finalVersion.version}\``);
   }
   return lines.join('\n');
+}
+
+/** `12 replayed ($0.0100, paid by this run before), 30 saved ($0.0200 not spent)`; `no hits`. */
+function cacheLine(data: ReportData): string {
+  const t = data.totals;
+  const parts: string[] = [];
+  if (t.replayedCalls > 0) parts.push(`${t.replayedCalls} replayed (${formatUsd(t.replayedUsd)}, paid by this run before)`);
+  if (t.savedCalls > 0) parts.push(`${t.savedCalls} saved (${formatUsd(t.savedUsd)} not spent)`);
+  return parts.length ? parts.join(', ') : 'no hits';
 }

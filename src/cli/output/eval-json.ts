@@ -1,7 +1,7 @@
 /** The `eval --json` / `--output` document: snake_case keys like the spec, with a schema_version. */
 import type { CaseResult, EvalResult, SplitSummary } from '../../runner/types.js';
 import type { SpendLine } from '../../runner/spend-ledger.js';
-import { spendLineJson, usageCountsJson } from '../../runner/usage-json.js';
+import { spendLineJson, spendTotalsJson, usageCountsJson } from '../../runner/usage-json.js';
 import { JSON_SCHEMA_VERSION } from './json-schema-version.js';
 
 export interface EvalReportInfo {
@@ -33,6 +33,7 @@ export function evalJson(info: EvalReportInfo, result: EvalResult): Record<strin
     wall_time_ms: Math.round(result.wallTimeMs),
     summary: result.summaries.map(summaryJson),
     spend: info.spend.map(spendLineJson),
+    spend_totals: spendTotalsJson(info.spend),
     keys: info.keys,
     cases: result.cases.map(caseJson),
   };

@@ -1,5 +1,6 @@
 /** The human summary `promptopt eval` prints: a table per split, then the failing cases. */
 import chalk from 'chalk';
+import { spendTotals, type SpendLine } from '../../runner/spend-ledger.js';
 import type { EvalResult } from '../../runner/types.js';
 import { excerpt, formatPercent, formatUsd } from '../terminal.js';
 
@@ -34,4 +35,11 @@ export function failingCasesText(result: EvalResult, limit = 10): string {
   }
   if (failing.length > limit) lines.push(chalk.dim(`  … ${failing.length - limit} more (use --json or --output for all)`));
   return lines.join('\n');
+}
+
+/** `spend: paid $0.0123 for 40 call(s) · saved $0.0040 (12 call(s) served from the cache)`. */
+export function spendLine(lines: SpendLine[]): string {
+  const t = spendTotals(lines);
+  const paid = formatUsd(t.paidUsd, t.unknownCostCalls > 0);
+  return `spend: paid ${paid} for ${t.paidCalls} call(s) · saved ${formatUsd(t.savedUsd + t.replayedUsd)} (${t.savedCalls + t.replayedCalls} call(s) served from the cache)`;
 }

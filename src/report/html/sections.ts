@@ -1,5 +1,5 @@
 /** The body sections of the HTML report, each a pure ReportData -> markup function. */
-import { deltaPoints, duration, integer, percent, STOP_REASONS, usd } from '../format.js';
+import { callsWorth, deltaPoints, duration, integer, moneyBreakdown, percent, STOP_REASONS, usd } from '../format.js';
 import type { ReportData, ScoreCell, TrajectoryRow } from '../types.js';
 import { caseTable } from './case-table.js';
 import { diffView } from './diff-view.js';
@@ -140,14 +140,15 @@ export function spendSection(data: ReportData): SafeHtml {
   return html`<section id="spend">
 <h2>Cost and tokens</h2>
 <table>
-<thead><tr><th>Role</th><th>Model</th><th class="num">Calls</th><th class="num">Cache hits</th><th class="num">Input tokens</th><th class="num">Output tokens</th><th class="num">Cost</th></tr></thead>
+<thead><tr><th>Role</th><th>Model</th><th class="num">Paid calls</th><th class="num">Input tokens</th><th class="num">Output tokens</th><th class="num">Paid</th><th class="num">Replayed from cache</th><th class="num">Saved by cache</th></tr></thead>
 <tbody>
 ${data.spend.map(
-  (l) => html`<tr><td>${l.role}</td><td><code>${l.model}</code></td><td class="num">${integer(l.calls)}</td><td class="num">${integer(l.cacheHits)}</td><td class="num">${integer(l.inputTokens)}</td><td class="num">${integer(l.outputTokens)}</td><td class="num">${usd(l.costUsd)}${l.unknownCostCalls > 0 ? ` (+${l.unknownCostCalls} unpriced)` : ''}</td></tr>`,
+  (l) => html`<tr><td>${l.role}</td><td><code>${l.model}</code></td><td class="num">${integer(l.calls)}</td><td class="num">${integer(l.inputTokens)}</td><td class="num">${integer(l.outputTokens)}</td><td class="num">${usd(l.costUsd)}${l.unknownCostCalls > 0 ? ` (+${l.unknownCostCalls} unpriced)` : ''}</td><td class="num">${callsWorth(l.replayedCalls, l.replayedUsd)}</td><td class="num">${callsWorth(l.savedCalls, l.savedUsd)}</td></tr>`,
 )}
-<tr><th>total</th><td></td><td class="num">${integer(data.calls.made)}</td><td class="num">${integer(data.calls.cacheHits)}</td><td class="num">${integer(data.totals.inputTokens)}</td><td class="num">${integer(data.totals.outputTokens)}</td><td class="num"><strong>${totalCost(data)}</strong></td></tr>
+<tr><th>total</th><td></td><td class="num">${integer(data.calls.made)}</td><td class="num">${integer(data.totals.inputTokens)}</td><td class="num">${integer(data.totals.outputTokens)}</td><td class="num"><strong>${totalCost(data)}</strong></td><td class="num">${callsWorth(data.totals.replayedCalls, data.totals.replayedUsd)}</td><td class="num">${callsWorth(data.totals.savedCalls, data.totals.savedUsd)}</td></tr>
 </tbody>
 </table>
+<p class="meta">${moneyBreakdown(data)}</p>
 </section>`;
 }
 
