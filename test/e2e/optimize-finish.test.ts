@@ -44,12 +44,15 @@ describe('optimize: finishing is the last step', () => {
     await writeTask(dir, SPEC);
     // Something in the way of report.html (as a kill in the middle of writing the reports would leave them half done).
     let obstacle: string | undefined;
+    let placing: Promise<void> | undefined;
+    // Requests arrive together: the first one places the obstacle, the others wait for it (a second
+    // mkdir would fail, and the server would answer that request with a 500).
     world.setHold(() => {
-      if (obstacle) return undefined;
-      return runDirs(dir).then(async ([run]) => {
+      placing ??= runDirs(dir).then(async ([run]) => {
         obstacle = join(run!, 'report.html');
         await mkdir(obstacle);
       });
+      return obstacle ? undefined : placing;
     });
     const broken = await optimize(world, dir, ['--json']);
     world.setHold(undefined);
