@@ -82,14 +82,27 @@ async function findLatestRun(runsDir: string): Promise<string> {
     if (!isNotFound(error)) throw error;
     names = [];
   }
-  let best: { dir: string; startedAt: number; name: string } | undefined;
+  let best: { dir: string; startedAt: number; name: string; modifiedMs: number } | undefined;
+  let damaged: { file: string; problem: string; modifiedMs: number } | undefined;
   for (const name of names) {
     const dir = join(runsDir, name);
-    const startedAt = await checkpointStartedAt(dir);
-    if (startedAt === undefined) continue;
-    if (!best || startedAt > best.startedAt || (startedAt === best.startedAt && name > best.name)) {
-      best = { dir, startedAt, name };
+    const found = await checkpointStartedAt(dir);
+    if (found === undefined) continue;
+    if ('problem' in found) {
+      if (!damaged || found.modifiedMs > damaged.modifiedMs) damaged = found;
+      continue;
     }
+    const { startedAt, modifiedMs } = found;
+    if (!best || startedAt > best.startedAt || (startedAt === best.startedAt && name > best.name)) {
+      best = { dir, startedAt, name, modifiedMs };
+    }
+  }
+  // A damaged checkpoint newer than every readable one may be the latest run: name it rather than guess.
+  if (damaged && (!best || damaged.modifiedMs > best.modifiedMs)) {
+    throw checkpointError(
+      `corrupt checkpoint ${damaged.file}: ${damaged.problem}`,
+      best ? `it may be the latest run: pass a run id instead of latest (e.g. ${best.name}), or move the damaged run folder away` : 'start a new run; this one cannot be resumed',
+    );
   }
   if (!best) {
     throw new PromptoptError('RUN_NOT_FOUND', `no runs with a checkpoint in ${runsDir}`, {
@@ -100,15 +113,29 @@ async function findLatestRun(runsDir: string): Promise<string> {
   return resolve(best.dir);
 }
 
-/** Milliseconds of the checkpoint's startedAt; undefined when the folder has no readable checkpoint. */
-async function checkpointStartedAt(dir: string): Promise<number | undefined> {
+/**
+ * The checkpoint's startedAt (ms) and when the file was last written; `problem` when the file is
+ * there but unreadable (corrupt JSON, no startedAt); undefined when the folder has no checkpoint.
+ */
+async function checkpointStartedAt(
+  dir: string,
+): Promise<{ startedAt: number; modifiedMs: number } | { file: string; problem: string; modifiedMs: number } | undefined> {
+  const file = join(dir, RUN_FILES.checkpoint);
+  let text: string;
+  let modifiedMs: number;
   try {
-    const raw = JSON.parse(await readFile(join(dir, RUN_FILES.checkpoint), 'utf8')) as { startedAt?: unknown };
-    const ms = typeof raw.startedAt === 'string' ? Date.parse(raw.startedAt) : Number.NaN;
-    return Number.isNaN(ms) ? undefined : ms;
+    [text, modifiedMs] = await Promise.all([readFile(file, 'utf8'), stat(file).then((s) => s.mtimeMs)]);
   } catch {
     return undefined;
   }
+  let raw: { startedAt?: unknown };
+  try {
+    raw = JSON.parse(text) as { startedAt?: unknown };
+  } catch {
+    return { file, problem: 'not valid JSON', modifiedMs };
+  }
+  const ms = typeof raw?.startedAt === 'string' ? Date.parse(raw.startedAt) : Number.NaN;
+  return Number.isNaN(ms) ? { file, problem: 'no valid startedAt', modifiedMs } : { startedAt: ms, modifiedMs };
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -37,7 +37,15 @@ export class ResponseCache {
   /** Whether the database existed when first asked (checked once; a put opens it anyway). */
   #existed: Promise<boolean> | undefined;
 
-  constructor(readonly dir: string) {}
+  /** Applied to an entry's text before it is stored: keeps known API keys (a model echoing one) off disk. */
+  readonly #scrub: (text: string) => string;
+
+  constructor(
+    readonly dir: string,
+    options: { scrub?: (text: string) => string } = {},
+  ) {
+    this.#scrub = options.scrub ?? ((text) => text);
+  }
 
   async get(key: string): Promise<ChatResponse | undefined> {
     if (!(await this.#exists())) return undefined; // reading never creates the database
@@ -56,7 +64,7 @@ export class ResponseCache {
   async put(key: string, response: ChatResponse): Promise<void> {
     const stored: StoredResponse = {
       key,
-      text: response.text,
+      text: this.#scrub(response.text),
       usage: response.usage,
       latencyMs: response.latencyMs,
       costUsd: response.costUsd,

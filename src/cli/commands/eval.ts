@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, UsageError } from '../../errors.js';
 import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
+import { redactWith } from '../../report/redact.js';
 import { runEval } from '../../runner/run-eval.js';
 import { requestShape } from '../../runner/render-request.js';
 import { summaryFor } from '../../runner/summarize.js';
@@ -21,6 +22,7 @@ import { junitXml } from '../output/junit.js';
 import { stepSummaryMarkdown } from '../output/step-summary.js';
 import { evalTable, failingCasesText } from '../output/eval-table.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
+import { checkOutputFile } from '../check-output-file.js';
 import { describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
@@ -50,8 +52,11 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency);
   const warn = (message: string) => io.err(chalk.yellow(message));
   const notifyUrls = parseNotifyUrls(options.notify);
+  if (options.output) checkOutputFile(options.output, '--output');
+  if (options.junit) checkOutputFile(options.junit, '--junit');
+  if (ctx.env.GITHUB_STEP_SUMMARY) checkOutputFile(ctx.env.GITHUB_STEP_SUMMARY, 'GITHUB_STEP_SUMMARY');
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal } });
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal } });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -90,6 +95,9 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   } finally {
     progress.stop();
   }
+  // Every output below (stdout, --json, --output, --junit, the step summary, webhooks) reads the
+  // results with known keys removed: a key planted in a case or echoed by the model goes nowhere.
+  result = redactWith(result, session.scrub);
 
   const overall = summaryFor(result.summaries, split)!;
   const effectiveThreshold = threshold ?? spec.threshold;
@@ -125,7 +133,7 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   }
 
   // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
-  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env });
+  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub });
   if (providerErrors === 0 && !passed) {
     const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
     void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));

@@ -15,7 +15,8 @@ import { initialState, runOptimization, specFingerprint } from '../../optimizer/
 import { taskContext } from '../../optimizer/meta-prompt.js';
 import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
-import { findRun, readCheckpoint, runFile, secretsFromEnv, traceEntryFromCall, TraceWriter } from '../../report/index.js';
+import { findRun, readCheckpoint, runFile, traceEntryFromCall, TraceWriter } from '../../report/index.js';
+import { listVersions } from '../../store/list-versions.js';
 import { openTaskSession, withWorkerCap } from '../task-session.js';
 import { parsePositiveInt, parseUnit } from './eval.js';
 import type { CommandEnv } from '../program/command-env.js';
@@ -51,6 +52,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     warn,
     concurrency: options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency),
     env: ctx.env,
+    trustSpec: ctx.trustSpec,
     caller: { signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
   });
   const { spec, caller } = session;
@@ -58,7 +60,8 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const required: ('train' | 'validation' | 'test')[] = ['train', 'test'];
   if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
   assertSplitsNonEmpty(spec, session.cases, required);
-  const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', env: ctx.env, warn, ledger: session.keyLedger, rateLimiters: session.rateLimiters });
+  await listVersions(spec.versionsDir); // a damaged vN.json is named now, before the first call
+  const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: session.keyLedger, rateLimiters: session.rateLimiters });
   const maxCostUsd = maxCostFlag ?? spec.budget?.maxCostUsd;
 
   if (options.dryRun) {
@@ -72,7 +75,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const runId = resumed?.state.runId ?? newRunId();
   const runDir = resumed?.runDir ?? join(spec.runsDir, runId);
   await mkdir(runDir, { recursive: true });
-  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: secretsFromEnv(ctx.env) });
+  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: session.secrets });
   caller.configure({ namespaces: { optimizer: runId }, maxCostUsd });
   if (resumed) caller.ledger.restore(resumed.state.spend);
 
@@ -85,7 +88,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     write: (line) => io.err(line),
   });
   const notifications = optimizeNotifications({
-    notifier: commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env }),
+    notifier: commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub }),
     spec,
     runId,
     report: runFile(runDir, 'markdown'),
@@ -131,7 +134,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     view.stop();
     await trace.close();
   }
-  const cases = await saveFinalCases(runDir, { context, cache: session.cache, test: testResult(), warn });
+  const cases = await saveFinalCases(runDir, { context, cache: session.cache, test: testResult(), warn, secrets: session.secrets });
   const written = await writeRunReports({ state, spec, session, optimizer, runDir, cases });
   const exitCode = failUnder !== undefined && (state.test?.score ?? 0) < failUnder ? EXIT.belowThreshold : EXIT.ok;
   notifications.finish(state, { versionFile: written.data.finalVersion.file, spentUsd: caller.ledger.totalCostUsd });
@@ -170,6 +173,7 @@ async function writeRunReports(input: {
     ...input,
     target: { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated },
     optimizerModel: { provider: optimizer.provider, model: optimizer.modelId, simulated: optimizer.simulated },
+    secrets: session.secrets,
   });
 }
 

@@ -16,6 +16,7 @@ import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
 import { modelRefOf, writeRunReports } from '../run-reports.js';
+import { commandSecrets } from '../command-secrets.js';
 import type { CommandEnv } from '../program/command-env.js';
 
 export interface ReportOptions {
@@ -24,10 +25,10 @@ export interface ReportOptions {
 
 export async function reportCommand(run: string, file: string | undefined, options: ReportOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
-  const given = file ? await loadSpec(file, { env: offlineEnv(ctx.env) }) : undefined;
+  const given = file ? await loadSpec(file, { env: offlineEnv(ctx.env), trustSpec: ctx.trustSpec }) : undefined;
   const runDir = await findRun(given?.runsDir ?? resolve(DEFAULT_RUNS_DIR), run);
   const state = await readCheckpoint(runDir);
-  const spec = given ?? (await loadRunSpec(state.specFile, run, ctx.env));
+  const spec = given ?? (await loadRunSpec(state.specFile, run, ctx));
   if (specFingerprint({ spec, cases: splitCases(spec.cases, spec.splits) }) !== state.specHash) {
     io.err(chalk.yellow(`warning: the task in ${spec.file} changed since run ${state.runId}; the reports name its current task and models`));
   }
@@ -39,6 +40,7 @@ export async function reportCommand(run: string, file: string | undefined, optio
     optimizerModel: modelRefOf(spec.optimizer),
     runDir,
     ...(cases ? { cases } : {}),
+    secrets: commandSecrets(ctx.env, spec),
   });
   if (options.open) {
     io.out(paths.html);
@@ -50,7 +52,7 @@ export async function reportCommand(run: string, file: string | undefined, optio
 }
 
 /** The spec the run was started with; a clear error when it is gone. */
-async function loadRunSpec(specFile: string, run: string, env: NodeJS.ProcessEnv): Promise<Spec> {
+async function loadRunSpec(specFile: string, run: string, ctx: Pick<CommandEnv, 'env' | 'trustSpec'>): Promise<Spec> {
   const found = await stat(specFile).then(
     (s) => s.isFile(),
     () => false,
@@ -61,7 +63,7 @@ async function loadRunSpec(specFile: string, run: string, env: NodeJS.ProcessEnv
       hint: `pass the task spec: promptopt report ${run} <task.yaml>`,
     });
   }
-  return loadSpec(specFile, { env: offlineEnv(env) });
+  return loadSpec(specFile, { env: offlineEnv(ctx.env), trustSpec: ctx.trustSpec });
 }
 
 /**
