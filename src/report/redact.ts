@@ -51,8 +51,9 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   for (const secret of secrets) {
     if (secret.length >= MIN_ENV_SECRET && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  for (const pattern of KEY_PATTERNS) out = out.replace(pattern, REDACTED);
-  return out.replace(BEARER, `$1${REDACTED}`);
+  // The patterns only run where they can match (every key shape starts with `sk-`): most text has neither.
+  if (out.includes('sk-')) for (const pattern of KEY_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out.includes('Bearer') ? out.replace(BEARER, `$1${REDACTED}`) : out;
 }
 
 /** A redactor bound to `secrets` (copied: what a long-lived writer captures at construction). */

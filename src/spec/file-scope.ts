@@ -1,9 +1,10 @@
 /**
- * Which files a spec may read: `file://` prompts and templates, case files, schema and script
- * files of assertions. A spec can be written by someone else (a pull request), so by default it
- * reads only inside its project (the git work tree that holds it, or its own folder outside git):
- * `file://../examples/x.md` works, `/proc/self/environ`, `/etc` or `~/.ssh` do not. `--trust-spec`
- * lifts the limit.
+ * Which files a spec may read (`file://` prompts and templates, case files, schema and script files
+ * of assertions) and where it may write (its cache, versions and runs folders). A spec can be
+ * written by someone else (a pull request), so by default it reads and writes only inside its
+ * project (the git work tree that holds it, or its own folder outside git): `file://../examples/x.md`
+ * works, `/proc/self/environ`, `/etc` or `~/.ssh` do not, and prompt versions (whose extension and
+ * text the spec decides) cannot land in `~/.config/...`. `--trust-spec` lifts the limit.
  */
 import { displayPath } from './issues.js';
 import { findProjectRoot, isInside } from '../util/project-root.js';
@@ -21,11 +22,19 @@ export function specFileScope(specDir: string, options: { trusted?: boolean; hom
   return { root: findProjectRoot(specDir, options.home), trusted: options.trusted === true };
 }
 
-/** A message and hint when `file` is outside the scope (for `what`: "prompt file", "cases file"...); undefined when it may be read. */
-export function outsideScope(file: string, what: string, scope: FileScope | undefined): { message: string; hint: string } | undefined {
-  if (!scope || scope.trusted || isInside(scope.root, file)) return undefined;
+/**
+ * A message and hint when `path` is outside the scope (`what`: "prompt file", "versions folder"...;
+ * `use`: whether the spec reads or writes there); undefined when it may.
+ */
+export function outsideScope(
+  path: string,
+  what: string,
+  scope: FileScope | undefined,
+  use: 'reads' | 'writes' = 'reads',
+): { message: string; hint: string } | undefined {
+  if (!scope || scope.trusted || isInside(scope.root, path)) return undefined;
   return {
-    message: `${what} ${displayPath(file)} is outside the project (${displayPath(scope.root)}): a spec reads only files inside the git work tree that holds it, or its own folder outside git`,
-    hint: `move the file into the project; if you wrote this spec yourself, pass ${TRUST_SPEC_FLAG} to let it read anywhere`,
+    message: `${what} ${displayPath(path)} is outside the project (${displayPath(scope.root)}): a spec ${use} only inside the git work tree that holds it, or its own folder outside git`,
+    hint: `${use === 'reads' ? 'move the file into the project' : 'use a folder inside the project'}; if you wrote this spec yourself, pass ${TRUST_SPEC_FLAG}`,
   };
 }

@@ -15,11 +15,14 @@ export function specWarnings(spec: Spec): string[] {
   return [...noVariableWarning(spec), ...largeCaseWarning(spec.cases)];
 }
 
-/** The request templates (prompt, and the fixed system/user ones) use no `{{variable}}` at all. */
-function noVariableWarning(spec: Spec): string[] {
-  const templates = [spec.prompt.text, spec.system, spec.user].filter((t): t is string => t !== undefined);
+/**
+ * The request templates (the prompt, or `prompt` given in its place, and the fixed system/user ones)
+ * use no `{{variable}}` at all.
+ */
+export function noVariableWarning(spec: Spec, prompt: { text: string; file?: string } = spec.prompt): string[] {
+  const templates = [prompt.text, spec.system, spec.user].filter((t): t is string => t !== undefined);
   if (spec.cases.length < 2 || templates.some((t) => templateVariables(t).length > 0)) return [];
-  const where = spec.prompt.file ? displayPath(spec.prompt.file) : `${displayPath(spec.file)} (prompt)`;
+  const where = prompt.file ? displayPath(prompt.file) : `${displayPath(spec.file)} (prompt)`;
   const names = Object.keys(spec.cases[0]!.vars);
   return [
     `warning: ${where}: the prompt uses no template variable, so all ${spec.cases.length} cases send the same request` +

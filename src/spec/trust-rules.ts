@@ -2,7 +2,7 @@
  * Rules about what a spec someone else wrote could abuse, and about folders that cannot work:
  * a webhook header fed from a provider's key variable (it would post the key), an assertion file
  * outside the project (same limit as prompt and case files), and an output folder (cache,
- * versions, runs) whose path runs into a file.
+ * versions, runs) outside the project or whose path runs into a file.
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -70,8 +70,11 @@ function assertionFile(assertion: AssertionSpec, dir: string): string | undefine
   return resolve(dir, value.trim().slice(FILE_PREFIX.length));
 }
 
-/** The cache, versions and runs folders must be folders: a file on their path fails the first write. */
-export function checkOutputFolders(spec: Spec, { issueAt }: Pick<RulesContext, 'issueAt'>): SpecIssue[] {
+/**
+ * The cache, versions and runs folders must be inside the project (unless trusted), and folders: a
+ * file on their path would fail the first write.
+ */
+export function checkOutputFolders(spec: Spec, { issueAt, scope }: Pick<RulesContext, 'issueAt' | 'scope'>): SpecIssue[] {
   const folders: [PathSegment[], string, string, boolean][] = [
     [['cache', 'dir'], 'cache folder', spec.cache.dir, spec.cache.enabled],
     [['versions_dir'], 'versions folder', spec.versionsDir, true],
@@ -79,7 +82,13 @@ export function checkOutputFolders(spec: Spec, { issueAt }: Pick<RulesContext, '
   ];
   const issues: SpecIssue[] = [];
   for (const [path, what, dir, used] of folders) {
-    const file = used ? fileOnPath(dir) : undefined;
+    if (!used) continue;
+    const outside = outsideScope(dir, what, scope, 'writes');
+    if (outside) {
+      issues.push(issueAt(path, outside.message, { hint: outside.hint }));
+      continue;
+    }
+    const file = fileOnPath(dir);
     if (file === undefined) continue;
     const at = file === dir ? `${displayPath(dir)} is a file` : `${displayPath(file)} (on its path) is a file`;
     issues.push(issueAt(path, `${what} ${displayPath(dir)} cannot be used: ${at}, not a folder`, { hint: `set ${formatPath(path)} to a folder, or move the file away` }));

@@ -88,6 +88,18 @@ const HOSTILE: Hostile[] = [
     message: /assertion file .*outside\/schema\.json is outside the project/,
   },
   {
+    name: 'a versions folder outside the project (versions are files whose extension and text the spec decides)',
+    spec: () => sentimentSpec(loopbackTarget(), { versions_dir: '../outside/autostart' }),
+    path: 'versions_dir',
+    message: /versions folder .*outside\/autostart is outside the project .*: a spec writes only inside the git work tree/,
+  },
+  {
+    name: 'a cache folder elsewhere (an absolute path)',
+    spec: () => sentimentSpec(loopbackTarget(), { cache: { dir: join(root, 'outside', '.cache') } }),
+    path: 'cache.dir',
+    message: /cache folder .*outside\/\.cache is outside the project/,
+  },
+  {
     name: 'target.base_url on a host of the spec\'s choosing (openai-compatible)',
     spec: () => sentimentSpec({ ...loopbackTarget(), base_url: COLLECTOR }),
     path: 'target.base_url',

@@ -64,6 +64,11 @@ describe('warnings before spending', () => {
     expect(warnings(result.stderr)).toEqual([
       'warning: task.yaml (prompt): the prompt uses no template variable, so all 2 cases send the same request (cases have: input; e.g. add {{input}})',
     ]);
+    // The same for a prompt file given with --prompt (the spec's own prompt is fine here).
+    await writeSpec(dir, spec(), { files: { 'fixed.md': 'Say positive.\n' } });
+    const flag = await runCli(['eval', 'task.yaml', '--prompt', 'fixed.md', '--dry-run'], { cwd: dir });
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(warnings(flag.stderr)).toEqual([expect.stringMatching(/^warning: fixed\.md: the prompt uses no template variable, so all 2 cases send the same request/)]);
   });
 
   it('none of them for a clean task, nor for a system prompt whose fixed user message carries the variable', async () => {

@@ -22,6 +22,7 @@ import { junitXml } from '../output/junit.js';
 import { stepSummaryMarkdown } from '../output/step-summary.js';
 import { evalTable, failingCasesText } from '../output/eval-table.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
+import { noVariableWarning } from '../../spec/spec-warnings.js';
 import { checkOutputFile } from '../check-output-file.js';
 import { describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
@@ -60,7 +61,10 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
-  if (options.prompt) checkPromptVariables(prompt, promptFile!, spec);
+  if (options.prompt) {
+    checkPromptVariables(prompt, promptFile!, spec);
+    for (const warning of noVariableWarning(spec, { text: prompt, file: promptFile })) warn(warning);
+  }
   const cases = selectSplit(session.cases, split);
   if (split !== 'all') assertSplitsNonEmpty(spec, session.cases, [split]);
 
