@@ -52,9 +52,14 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   const program = new Command('promptopt')
     .description('Optimize LLM prompts against evals. Docs: README.md')
     .version(pkg.version)
+    .option('--trust-spec', 'trust the spec: let it read and write outside its project and send API keys to its base_url (never for specs from pull requests)')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', () => {
+      env.trustSpec = program.opts<{ trustSpec?: boolean }>().trustSpec === true;
+    });
   defineEval(program, env);
   defineOptimize(program, env);
   defineInit(program, env);

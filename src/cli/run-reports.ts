@@ -18,6 +18,8 @@ export interface RunReportInput {
   optimizerModel: ModelRef;
   runDir: string;
   cases?: CaseRecord[];
+  /** Known secret values to redact (see command-secrets.ts); key shapes are redacted anyway. */
+  secrets?: readonly string[];
 }
 
 export async function writeRunReports(input: RunReportInput): Promise<{ data: ReportData; paths: ReportPaths }> {
@@ -40,7 +42,7 @@ export async function writeRunReports(input: RunReportInput): Promise<{ data: Re
     cacheHits,
     ...(input.cases ? { cases: input.cases } : {}),
   });
-  const paths = await writeReports(runDir, data);
+  const paths = await writeReports(runDir, data, input.secrets);
   return { data, paths };
 }
 

@@ -14,6 +14,8 @@ import { ResponseCache } from '../runner/response-cache.js';
 import { ModelCaller, type ModelCallerOptions } from '../runner/model-caller.js';
 import type { ChatModel, ModelConfig } from '../providers/types.js';
 import type { Spec, SplitCase } from '../spec/types.js';
+import { createRedactor, type Redactor } from '../report/redact.js';
+import { commandSecrets } from './command-secrets.js';
 
 export interface TaskSession {
   spec: Spec;
@@ -28,6 +30,9 @@ export interface TaskSession {
   keyLedger: KeyLedger;
   /** One adaptive limiter per provider for this command (every model it makes shares them). */
   rateLimiters: RateLimiterRegistry;
+  /** The secrets this command knows of (see command-secrets.ts), and a redactor over them for everything it writes. */
+  secrets: string[];
+  scrub: Redactor;
 }
 
 export interface OpenSessionOptions {
@@ -36,6 +41,8 @@ export interface OpenSessionOptions {
   /** Told what was recorded (the splits file). */
   note?: (message: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** --trust-spec (see spec/file-scope.ts and providers/resolve-endpoint.ts). */
+  trustSpec?: boolean;
   caller?: Omit<ModelCallerOptions, 'cache'>;
   /** Workers for this command (-j); also the per-provider cap unless the spec sets one. */
   concurrency?: number;
@@ -43,7 +50,7 @@ export interface OpenSessionOptions {
 
 export async function openTaskSession(file: string, options: OpenSessionOptions): Promise<TaskSession> {
   const env = options.env ?? process.env;
-  const spec = await loadSpec(file, { env });
+  const spec = await loadSpec(file, { env, trustSpec: options.trustSpec, warn: options.warn });
   const { cases } = await resolveSplits(spec, { record: false });
   const recordSplits = async () => {
     const resolved = await resolveSplits(spec, { record: true, warn: options.warn });
@@ -55,13 +62,15 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
   const keyLedger = new KeyLedger();
   const rateLimiters = new RateLimiterRegistry();
   const workers = options.concurrency ?? spec.concurrency;
-  const target = createModel(withWorkerCap(spec.target, workers), { role: 'target', env, warn: options.warn, ledger: keyLedger, rateLimiters });
+  const target = createModel(withWorkerCap(spec.target, workers), { role: 'target', env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters });
   const judge = usesJudge(spec)
-    ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env, warn: options.warn, ledger: keyLedger, rateLimiters })
+    ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters })
     : undefined;
-  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir) : undefined;
+  const secrets = commandSecrets(env, spec);
+  const scrub = createRedactor(secrets);
+  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir, { scrub }) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
-  return { spec, cases, recordSplits, target, judge, cache, caller, keyLedger, rateLimiters };
+  return { spec, cases, recordSplits, target, judge, cache, caller, keyLedger, rateLimiters, secrets, scrub };
 }
 
 /**

@@ -7,8 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { SpecIssue } from '../errors.js';
 import { displayPath, type IssueAt, type Locator } from '../spec/issues.js';
+import { outsideScope, type FileScope } from '../spec/file-scope.js';
 import { resolveSpecPath } from '../spec/read-template.js';
 import type { TestCase } from '../spec/types.js';
+import { decodeUtf8, describeLines } from '../util/decode-utf8.js';
 import { normalizeCase } from './normalize-case.js';
 import { readCsvRows } from './read-csv.js';
 import { readJsonlRows } from './read-jsonl.js';
@@ -29,6 +31,10 @@ export interface LoadCasesOptions {
   specIssueAt: IssueAt;
   specDir: string;
   inputVar: string;
+  /** Where a cases file may be read from (see spec/file-scope.ts). */
+  scope?: FileScope;
+  /** One line per problem that is not an error (bytes that are not UTF-8). */
+  warn?: (message: string) => void;
 }
 
 export interface LoadedCases {
@@ -53,13 +59,21 @@ async function readRows(file: string, options: LoadCasesOptions): Promise<RowsRe
   const at = (message: string, hint: string): RowsRead => ({ rows: [], issues: [options.specIssueAt(['cases'], message, { hint })] });
   const reader = READERS[extname(file).toLowerCase()];
   if (!reader) return at(`unsupported cases file type "${extname(file) || file}"`, `use one of: ${Object.keys(READERS).join(', ')}`);
-  let text: string;
+  const outside = outsideScope(file, 'cases file', options.scope);
+  if (outside) return at(outside.message, outside.hint);
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const what = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? (error as Error).message})`;
     return at(`cases file ${what}: ${displayPath(file)}`, `paths are relative to the spec's folder (${displayPath(options.specDir)})`);
+  }
+  const { text, invalidLines } = decodeUtf8(bytes);
+  if (invalidLines.length > 0) {
+    options.warn?.(
+      `warning: ${displayPath(file)}: ${describeLines(invalidLines)} ${invalidLines.length === 1 ? 'holds' : 'hold'} bytes that are not UTF-8; they were replaced with "\uFFFD" (save the file as UTF-8 to keep those characters)`,
+    );
   }
   return reader(file, text);
 }

@@ -1,7 +1,7 @@
 /** .json (an array of cases) and .yaml/.yml (a list of cases) files, with line and column per field. */
 import type { SpecIssue } from '../errors.js';
 import { displayPath, positionOfOffset, type Locator } from '../spec/issues.js';
-import { parseYaml } from '../spec/read-yaml.js';
+import { parseYaml, TO_JS_OPTIONS } from '../spec/read-yaml.js';
 import { describeJsonError } from './json-error.js';
 import { rowsFromList, type RowsRead } from './raw-row.js';
 
@@ -24,7 +24,7 @@ export function readJsonRows(file: string, text: string): RowsRead {
 export function readYamlRows(file: string, text: string): RowsRead {
   const parsed = parseYaml(file, text);
   if (parsed.issues.length > 0) return { rows: [], issues: parsed.issues };
-  return listRows(file, parsed.doc.toJS({ maxAliasCount: 1000 }), parsed.locator, 'YAML');
+  return listRows(file, parsed.doc.toJS(TO_JS_OPTIONS), parsed.locator, 'YAML');
 }
 
 function listRows(file: string, value: unknown, locator: Locator, kind: string): RowsRead {

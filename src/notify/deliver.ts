@@ -4,7 +4,7 @@
  * the outcome says whether it got through, after how many attempts, and why not.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { redactUrl } from './url.js';
+import { redactUrl, splitCredentials } from './url.js';
 
 export const DELIVERY_DEFAULTS = {
   attempts: 3,
@@ -76,12 +76,21 @@ export async function deliver(options: DeliverOptions): Promise<DeliveryOutcome>
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const { signal } = options;
-  const headers = { 'content-type': 'application/json', 'user-agent': 'promptopt', ...options.headers };
+  // `https://user:token@host/hook` is sent as Basic authentication (unless a header says otherwise).
+  const target = splitCredentials(options.url);
+  const given = options.headers ?? {};
+  const hasAuthorization = Object.keys(given).some((name) => name.toLowerCase() === 'authorization');
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'promptopt',
+    ...(target.authorization && !hasAuthorization ? { authorization: target.authorization } : {}),
+    ...given,
+  };
 
   let last: DeliveryOutcome = { ok: false, attempts: 0, error: 'not attempted' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (signal?.aborted) return { ...last, ok: false, error: 'interrupted' };
-    const result = await attemptOnce(fetchFn, options.url, { body: options.body, headers, timeoutMs, signal });
+    const result = await attemptOnce(fetchFn, target.url, { body: options.body, headers, timeoutMs, signal });
     last = { ok: result.ok, attempts: attempt, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}) };
     if (result.ok || !result.retryable || attempt === attempts) return last;
     let waitMs = backoffMs(attempt, baseDelayMs, random);

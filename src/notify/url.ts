@@ -37,6 +37,19 @@ export function redactUrl(value: string): string {
 }
 
 /**
+ * A URL's `user:password@` as what it means, HTTP Basic authentication: the URL without them, and
+ * the `Authorization` header they stand for (fetch refuses a URL that holds credentials).
+ */
+export function splitCredentials(value: string): { url: string; authorization?: string } {
+  const url = parse(value);
+  if (!url || (url.username === '' && url.password === '')) return { url: value };
+  const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+  url.username = '';
+  url.password = '';
+  return { url: url.toString(), authorization: `Basic ${basic}` };
+}
+
+/**
  * Why a URL may not be written in a spec although it would work: a password in it, or a query
  * parameter named like a credential (`?token=...`). undefined when it is fine.
  */

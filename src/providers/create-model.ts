@@ -29,6 +29,8 @@ export interface CreateModelOptions {
   role: ModelRole;
   /** Where API keys and base URLs are read from; process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** --trust-spec: the config's base_url may receive keys whatever its host (see resolve-endpoint.ts). */
+  trustSpec?: boolean;
   /** One line per warning (e.g. a temperature the model cannot take). */
   warn?: (message: string) => void;
   /** Per-key tallies; pass the same ledger to every model to get one summary. */
@@ -57,7 +59,7 @@ export function createModel(config: ModelConfig, options: CreateModelOptions): C
 
   const provider: RealProvider = config.provider;
   const env = options.env ?? process.env;
-  const endpoint = resolveEndpoint(provider, config, env, role);
+  const endpoint = resolveEndpoint(provider, config, env, role, { trustSpec: options.trustSpec });
   if (endpoint.keys.length === 0) {
     throw new MissingApiKeyError(provider, endpoint.keyEnv, { path: `${role}.provider` });
   }

@@ -36,8 +36,12 @@ export function toCaseRecord(result: CaseResult): CaseRecord {
   };
 }
 
-/** Writes `cases.json` (every string redacted) atomically; returns its path. */
-export async function writeCaseRecords(runDir: string, input: { runId: string; promptVersion: number; cases: CaseRecord[] }): Promise<string> {
+/** Writes `cases.json` (every string redacted: `secrets` and key shapes) atomically; returns its path. */
+export async function writeCaseRecords(
+  runDir: string,
+  input: { runId: string; promptVersion: number; cases: CaseRecord[] },
+  secrets: readonly string[] = [],
+): Promise<string> {
   const file = runFile(runDir, 'cases');
   const lines: CaseLine[] = input.cases.map((c) => ({
     case_id: c.caseId,
@@ -48,7 +52,7 @@ export async function writeCaseRecords(runDir: string, input: { runId: string; p
     pass: c.pass,
     failures: c.failures,
   }));
-  const doc = redact({ schema_version: CASES_SCHEMA, run_id: input.runId, prompt_version: input.promptVersion, cases: lines });
+  const doc = redact({ schema_version: CASES_SCHEMA, run_id: input.runId, prompt_version: input.promptVersion, cases: lines }, secrets);
   await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
 }

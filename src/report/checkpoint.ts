@@ -107,7 +107,9 @@ export async function listRuns(runsDir: string): Promise<RunFolder[]> {
     if (!files) continue;
     const isRun = RUN_ID.test(name) || files.includes(RUN_FILES.checkpoint) || files.includes(RUN_FILES.trace) || files.includes(RUN_FILES.spend);
     if (!isRun) continue;
-    const fromCheckpoint = files.includes(RUN_FILES.checkpoint) ? await checkpointStartedAt(dir) : undefined;
+    // A damaged checkpoint leaves the run listed by the time in its id: `latest` then names the damage.
+    const found = files.includes(RUN_FILES.checkpoint) ? await checkpointStartedAt(dir) : undefined;
+    const fromCheckpoint = found && 'startedAt' in found ? found.startedAt : undefined;
     const startedAt = fromCheckpoint ?? idTime(name) ?? (await stat(dir)).mtimeMs;
     runs.push({ dir: resolve(dir), name, startedAt, hasCheckpoint: fromCheckpoint !== undefined });
   }
@@ -132,15 +134,29 @@ function idTime(name: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** Milliseconds of the checkpoint's startedAt; undefined when the folder has no readable checkpoint. */
-async function checkpointStartedAt(dir: string): Promise<number | undefined> {
+/**
+ * The checkpoint's startedAt (ms) and when the file was last written; `problem` when the file is
+ * there but unreadable (corrupt JSON, no startedAt); undefined when the folder has no checkpoint.
+ */
+async function checkpointStartedAt(
+  dir: string,
+): Promise<{ startedAt: number; modifiedMs: number } | { file: string; problem: string; modifiedMs: number } | undefined> {
+  const file = join(dir, RUN_FILES.checkpoint);
+  let text: string;
+  let modifiedMs: number;
   try {
-    const raw = JSON.parse(await readFile(join(dir, RUN_FILES.checkpoint), 'utf8')) as { startedAt?: unknown };
-    const ms = typeof raw.startedAt === 'string' ? Date.parse(raw.startedAt) : Number.NaN;
-    return Number.isNaN(ms) ? undefined : ms;
+    [text, modifiedMs] = await Promise.all([readFile(file, 'utf8'), stat(file).then((s) => s.mtimeMs)]);
   } catch {
     return undefined;
   }
+  let raw: { startedAt?: unknown };
+  try {
+    raw = JSON.parse(text) as { startedAt?: unknown };
+  } catch {
+    return { file, problem: 'not valid JSON', modifiedMs };
+  }
+  const ms = typeof raw?.startedAt === 'string' ? Date.parse(raw.startedAt) : Number.NaN;
+  return Number.isNaN(ms) ? { file, problem: 'no valid startedAt', modifiedMs } : { startedAt: ms, modifiedMs };
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 /** The report stage: run traces, checkpoints, and reports rendered by pure functions. */
-export { REDACTED, redact, redactSecrets, redactWith, createRedactor, secretsFromEnv } from './redact.js';
+export { REDACTED, redact, redactSecrets, redactWith, createRedactor, knownSecrets, secretsFromEnv, type Redactor } from './redact.js';
 export { traceEntryFromCall, type TraceEntry } from './trace-entry.js';
 export { TraceWriter, type TraceWriterOptions } from './trace-writer.js';
 export { findRun, listRuns, readCheckpoint, writeCheckpoint, type RunFolder } from './checkpoint.js';

@@ -1,6 +1,9 @@
 /**
- * Keeps API keys out of everything promptopt writes for a run (traces, reports): anything shaped
- * like a key, and the exact values of key-like environment variables, become `[REDACTED]`.
+ * Keeps API keys out of everything promptopt prints and writes (eval and compare outputs, traces,
+ * reports, the cache): anything shaped like a key, and the exact values of known secrets, become
+ * `[REDACTED]`. The known secrets are explicit: a command gathers them once from its own
+ * environment (never process.env) and its spec (`knownSecrets`), and every writer uses the same
+ * redactor, so a key planted in a case or echoed by a model is removed everywhere alike.
  */
 
 export const REDACTED = '[REDACTED]';
@@ -14,32 +17,47 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{16,}/g;
 
 const MIN_ENV_SECRET = 8;
 
-/** Values of env vars named `*_API_KEY`, `*_KEY` or `*TOKEN` (8+ characters), longest first. */
-export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const values = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    const upper = name.toUpperCase();
-    if (!value || value.length < MIN_ENV_SECRET) continue;
-    if (upper.endsWith('_KEY') || upper.endsWith('TOKEN')) values.add(value);
-  }
-  return [...values].sort((a, b) => b.length - a.length);
+const SECRET_NAME = /(_KEY|TOKEN|SECRET|PASSWORD)$/;
+
+/** Values of env vars named `*_KEY` (`*_API_KEY`), `*TOKEN`, `*SECRET` or `*PASSWORD` (8+ characters), longest first. */
+export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return knownSecrets(env);
 }
 
 /**
- * `text` with secrets replaced by `[REDACTED]`. `secrets` are exact values to remove (by default
- * read from the environment now); key-shaped strings are removed whatever the environment holds.
+ * Every secret value a command knows of: the key-like variables of `env` (see secretsFromEnv) and
+ * the variables named in `names` whatever they are called (a spec's `api_key_env` and
+ * `headers_env` entries), 8+ characters, longest first (so a key that contains another goes whole).
  */
-export function redactSecrets(text: string, secrets: readonly string[] = secretsFromEnv()): string {
+export function knownSecrets(env: NodeJS.ProcessEnv, names: Iterable<string> = []): string[] {
+  const values = new Set<string>();
+  const add = (value: string | undefined) => {
+    if (value && value.length >= MIN_ENV_SECRET) values.add(value);
+  };
+  for (const [name, value] of Object.entries(env)) if (SECRET_NAME.test(name.toUpperCase())) add(value);
+  for (const name of names) add(env[name]);
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** A function that returns its text with every secret removed. */
+export type Redactor = (text: string) => string;
+
+/**
+ * `text` with secrets replaced by `[REDACTED]`: the exact values in `secrets`, and key-shaped
+ * strings (Anthropic, OpenAI, OpenRouter keys; bearer tokens) whatever `secrets` holds.
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length >= MIN_ENV_SECRET && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  for (const pattern of KEY_PATTERNS) out = out.replace(pattern, REDACTED);
-  return out.replace(BEARER, `$1${REDACTED}`);
+  // The patterns only run where they can match (every key shape starts with `sk-`): most text has neither.
+  if (out.includes('sk-')) for (const pattern of KEY_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out.includes('Bearer') ? out.replace(BEARER, `$1${REDACTED}`) : out;
 }
 
-/** A redactor bound to the secrets present now (what a long-lived writer captures at construction). */
-export function createRedactor(secrets: readonly string[] = secretsFromEnv()): (text: string) => string {
+/** A redactor bound to `secrets` (copied: what a long-lived writer captures at construction). */
+export function createRedactor(secrets: readonly string[] = []): Redactor {
   const captured = [...secrets];
   return (text) => redactSecrets(text, captured);
 }
@@ -48,12 +66,12 @@ export function createRedactor(secrets: readonly string[] = secretsFromEnv()): (
  * A deep copy of `value` with every string redacted: for a ReportInput or ReportData before it is
  * rendered, or any JSON-able value. Object keys are kept as they are.
  */
-export function redact<T>(value: T, secrets: readonly string[] = secretsFromEnv()): T {
+export function redact<T>(value: T, secrets: readonly string[] = []): T {
   return redactWith(value, createRedactor(secrets));
 }
 
 /** A deep copy of `value` with every string passed through `scrub`. */
-export function redactWith<T>(value: T, scrub: (text: string) => string): T {
+export function redactWith<T>(value: T, scrub: Redactor): T {
   return redactDeep(value, scrub) as T;
 }
 

@@ -17,7 +17,7 @@ export interface TraceWriterOptions {
   batchLines?: number;
   /** Longest a buffered line waits before it is written, in ms (default 1000; 0 disables the timer). */
   flushIntervalMs?: number;
-  /** Exact secret values to redact; defaults to key-like env vars present at construction. */
+  /** Exact secret values to redact (see knownSecrets); key-shaped strings are redacted anyway. */
   secrets?: readonly string[];
 }
 

@@ -12,9 +12,12 @@ export interface ReportPaths {
   html: string;
 }
 
-/** Writes report.md, report.json and report.html into the run folder, atomically, every string redacted. Returns their paths. */
-export async function writeReports(runDir: string, data: ReportData): Promise<ReportPaths> {
-  const safe = redact(data);
+/**
+ * Writes report.md, report.json and report.html into the run folder, atomically, every string
+ * redacted (`secrets`: exact values, see knownSecrets; key shapes always). Returns their paths.
+ */
+export async function writeReports(runDir: string, data: ReportData, secrets: readonly string[] = []): Promise<ReportPaths> {
+  const safe = redact(data, secrets);
   const paths: ReportPaths = { markdown: runFile(runDir, 'markdown'), json: runFile(runDir, 'json'), html: runFile(runDir, 'html') };
   await Promise.all([
     writeFileAtomic(paths.markdown, renderMarkdown(safe)),

@@ -59,7 +59,15 @@ export class ResponseCache {
   /** Whether the database existed when first asked (checked once; a put opens it anyway). */
   #existed: Promise<boolean> | undefined;
 
-  constructor(readonly dir: string) {}
+  /** Applied to an entry's text before it is stored: keeps known API keys (a model echoing one) off disk. */
+  readonly #scrub: (text: string) => string;
+
+  constructor(
+    readonly dir: string,
+    options: { scrub?: (text: string) => string } = {},
+  ) {
+    this.#scrub = options.scrub ?? ((text) => text);
+  }
 
   async get(key: string): Promise<ChatResponse | undefined> {
     return (await this.lookup(key))?.response;
@@ -83,7 +91,7 @@ export class ResponseCache {
   async put(key: string, response: ChatResponse, paidBy?: PaidBy): Promise<void> {
     const stored: StoredResponse = {
       key,
-      text: response.text,
+      text: this.#scrub(response.text),
       usage: response.usage,
       latencyMs: response.latencyMs,
       costUsd: response.costUsd,

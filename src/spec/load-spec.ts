@@ -9,28 +9,39 @@ import { SpecError, type SpecIssue } from '../errors.js';
 import { loadCases } from '../dataset/load-cases.js';
 import { displayPath, issueFactory, sortIssues } from './issues.js';
 import { DEFAULT_INPUT_VAR, normalizeSpec } from './normalize.js';
-import { parseYaml } from './read-yaml.js';
+import { parseYaml, TO_JS_OPTIONS } from './read-yaml.js';
 import { checkRules } from './rules.js';
+import { specFileScope } from './file-scope.js';
+import { specWarnings } from './spec-warnings.js';
+import { decodeUtf8, describeLines } from '../util/decode-utf8.js';
 import { specSchema } from './schema.js';
 import { findLiteralKeys } from './secrets.js';
 import type { Spec } from './types.js';
 import { zodIssuesToSpecIssues } from './zod-issues.js';
 
 export interface LoadSpecOptions {
-  /** Environment for checks that depend on it (OPENAI_BASE_URL); defaults to process.env. */
+  /** Environment for checks that depend on it (OPENAI_BASE_URL, HOME); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * --trust-spec: the spec may read files outside its project and send keys to any base_url.
+   * Off by default: a spec may come from someone else (a pull request).
+   */
+  trustSpec?: boolean;
+  /** One line per warning (bytes that are not UTF-8 in a cases file, a huge case, a prompt without variables). */
+  warn?: (message: string) => void;
 }
 
 export async function loadSpec(file: string, options: LoadSpecOptions = {}): Promise<Spec> {
   const env = options.env ?? process.env;
   const specFile = resolve(file);
   const dir = dirname(specFile);
-  const text = await readSpecText(specFile);
+  const text = await readSpecText(specFile, options.warn);
+  const scope = specFileScope(dir, { trusted: options.trustSpec, home: env.HOME });
 
   const parsed = parseYaml(specFile, text);
   if (parsed.issues.length > 0) throw new SpecError(parsed.issues);
   const issueAt = issueFactory(parsed.locator);
-  const raw: unknown = parsed.doc.toJS({ maxAliasCount: 1000 });
+  const raw: unknown = parsed.doc.toJS(TO_JS_OPTIONS);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError([issueAt([], 'a spec must be a YAML mapping (name:, prompt:, target:, cases:, ...)', { hint: 'see examples/ for a complete spec' })]);
   }
@@ -47,6 +58,8 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
     specIssueAt: issueAt,
     specDir: dir,
     inputVar: typeof rawInputVar === 'string' && rawInputVar !== '' ? rawInputVar : DEFAULT_INPUT_VAR,
+    scope,
+    ...(options.warn ? { warn: options.warn } : {}),
   });
   const issues: SpecIssue[] = [...literalKeys.issues, ...schemaIssues, ...loaded.issues];
   if (!checked.success) throw new SpecError(sortIssues(issues));
@@ -58,16 +71,22 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
     issueAt,
     cases: loaded.cases,
     casesFile: loaded.casesFile,
+    scope,
   });
   issues.push(...normalized.issues);
-  if (issues.length === 0) issues.push(...checkRules(normalized.spec, { raw: checked.data, issueAt, env }));
+  if (issues.length === 0) issues.push(...checkRules(normalized.spec, { raw: checked.data, issueAt, env, scope }));
   if (issues.length > 0) throw new SpecError(sortIssues(issues));
+  if (options.warn) for (const warning of specWarnings(normalized.spec)) options.warn(warning);
   return normalized.spec;
 }
 
-async function readSpecText(file: string): Promise<string> {
+async function readSpecText(file: string, warn?: (message: string) => void): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    const { text, invalidLines } = decodeUtf8(await readFile(file));
+    if (invalidLines.length > 0) {
+      warn?.(`warning: ${displayPath(file)}: ${describeLines(invalidLines)} ${invalidLines.length === 1 ? 'holds' : 'hold'} bytes that are not UTF-8; they were replaced with "\uFFFD" (save the file as UTF-8)`);
+    }
+    return text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'spec file not found' : code === 'EISDIR' ? 'spec path is a folder, not a YAML file' : `cannot read spec file: ${(error as Error).message}`;

@@ -8,6 +8,7 @@ import type { SpecIssue } from '../errors.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { IssueAt, Locator } from './issues.js';
 import { definedOnly, normalizeJudge, normalizeOptimizerModel, normalizeTarget } from './model-config.js';
+import type { FileScope } from './file-scope.js';
 import { readTemplate } from './read-template.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import type { RawNotify, RawOptimizer, RawSpec } from './schema.js';
@@ -28,14 +29,17 @@ export interface NormalizeContext {
   issueAt: IssueAt;
   cases: TestCase[];
   casesFile?: string;
+  /** Where `file://` templates may be read from. */
+  scope?: FileScope;
 }
 
 export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Promise<{ spec: Spec; issues: SpecIssue[] }> {
   const { dir, issueAt } = context;
   const issues: SpecIssue[] = [];
-  const prompt = await readTemplate(raw.prompt, 'prompt', dir, issueAt, issues);
-  const system = raw.system === undefined ? undefined : await readTemplate(raw.system, 'system', dir, issueAt, issues);
-  const user = raw.user === undefined ? undefined : await readTemplate(raw.user, 'user', dir, issueAt, issues);
+  const { scope } = context;
+  const prompt = await readTemplate(raw.prompt, 'prompt', dir, issueAt, issues, scope);
+  const system = raw.system === undefined ? undefined : await readTemplate(raw.system, 'system', dir, issueAt, issues, scope);
+  const user = raw.user === undefined ? undefined : await readTemplate(raw.user, 'user', dir, issueAt, issues, scope);
   const optimizer = normalizeOptimizer(raw.optimizer ?? {}, issueAt, issues);
 
   const spec: Spec = {

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SpecIssue } from '../errors.js';
+import { outsideScope, type FileScope } from './file-scope.js';
 import { displayPath, type IssueAt } from './issues.js';
 
 export const FILE_PREFIX = 'file://';
@@ -24,9 +25,15 @@ export async function readTemplate(
   dir: string,
   issueAt: IssueAt,
   issues: SpecIssue[],
+  scope?: FileScope,
 ): Promise<TemplateText | undefined> {
   if (!value.startsWith(FILE_PREFIX)) return { text: value };
   const file = resolveSpecPath(dir, value);
+  const outside = outsideScope(file, `${field} file`, scope);
+  if (outside) {
+    issues.push(issueAt([field], outside.message, { hint: outside.hint }));
+    return undefined;
+  }
   try {
     const text = await readFile(file, 'utf8');
     if (text.trim() === '') {

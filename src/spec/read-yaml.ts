@@ -1,17 +1,25 @@
 /**
- * YAML text -> document with positions. Syntax errors become issues with line and column; a locator
- * maps a path to where it is, falling back to the nearest part of the path that exists.
+ * YAML text -> document with positions. Syntax errors, and aliases that cannot become data (a
+ * bomb, a cycle, no anchor), become issues with line and column; a locator maps a path to where
+ * it is, falling back to the nearest part of the path that exists.
  */
 import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { SpecIssue } from '../errors.js';
 import { displayPath, type Locator, type PathSegment, type Position } from './issues.js';
+import { findAliasProblem } from './yaml-aliases.js';
 
 export interface ParsedYaml {
   doc: Document;
   locator: Locator;
-  /** Syntax errors; when non-empty, the document is not usable. */
+  /** Syntax errors and alias problems; when non-empty, the document is not usable. */
   issues: SpecIssue[];
 }
+
+/**
+ * Options for `doc.toJS()` once parseYaml found no issue: the aliases were checked (see
+ * yaml-aliases.ts), so the yaml package's own cruder alias limit, which would throw, is off.
+ */
+export const TO_JS_OPTIONS = { maxAliasCount: -1 } as const;
 
 export function parseYaml(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -26,6 +34,11 @@ export function parseYaml(file: string, text: string): ParsedYaml {
       hint: 'check the indentation and quoting on this line and the one before it',
     };
   });
+  const aliasProblem = issues.length === 0 ? findAliasProblem(doc) : undefined;
+  if (aliasProblem) {
+    const { line, col } = lineCounter.linePos(aliasProblem.offset);
+    issues.push({ file: displayPath(file), line, column: col, message: aliasProblem.message, hint: aliasProblem.hint });
+  }
   return { doc, locator: yamlLocator(file, doc, lineCounter), issues };
 }
 

@@ -1,14 +1,19 @@
 /**
  * Cross-field rules, run on the normalized spec once the schema passed: prompt role vs the fixed
  * system/user templates, template variables vs case vars, budget vs known prices, base URLs,
- * simulator-only settings. Each problem is one issue with a path and a position.
+ * simulator-only settings, and what a spec someone else wrote could abuse (where keys go, which
+ * files it reads, which variables a webhook receives). Each problem is one issue with a path and a
+ * position.
  */
 import type { SpecIssue } from '../errors.js';
 import { parseAssertionType } from '../assertions/names.js';
 import { lookupPrice } from '../providers/prices.js';
+import { untrustedBaseUrl } from '../providers/resolve-endpoint.js';
 import type { ModelConfig } from '../providers/types.js';
+import type { FileScope } from './file-scope.js';
 import type { IssueAt } from './issues.js';
 import type { RawModel, RawSpec } from './schema.js';
+import { checkAssertionFiles, checkHeadersEnv, checkOutputFolders } from './trust-rules.js';
 import { checkTemplateVariables } from './template-vars-rule.js';
 import type { Spec } from './types.js';
 
@@ -16,6 +21,8 @@ export interface RulesContext {
   raw: RawSpec;
   issueAt: IssueAt;
   env: NodeJS.ProcessEnv;
+  /** Which files the spec may read, and whether it is trusted (--trust-spec). */
+  scope: FileScope;
 }
 
 export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {
@@ -24,6 +31,10 @@ export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {
     ...checkTemplateVariables(spec, context.raw, context.issueAt),
     ...checkBudgetPrices(spec, context),
     ...checkBaseUrls(spec, context),
+    ...checkKeyDestinations(spec, context),
+    ...checkHeadersEnv(spec, context),
+    ...checkAssertionFiles(spec, context),
+    ...checkOutputFolders(spec, context),
     ...checkSimOnlyFields(spec, context),
   ];
 }
@@ -89,6 +100,24 @@ function checkBaseUrls(spec: Spec, { raw, issueAt, env }: RulesContext): SpecIss
         hint: `set ${role}.base_url (e.g. http://127.0.0.1:8080/v1) or the OPENAI_BASE_URL environment variable`,
       }),
     );
+}
+
+/** A spec `base_url` receives the provider's keys: only its own host, loopback or the environment's base URL, unless trusted. */
+function checkKeyDestinations(spec: Spec, { raw, issueAt, env, scope }: RulesContext): SpecIssue[] {
+  if (scope.trusted) return [];
+  const checked: [string, RawModel | undefined, ModelConfig][] = [
+    ['target', raw.target, spec.target],
+    ['optimizer', raw.optimizer, spec.optimizer],
+    ['judge', raw.judge, spec.judge],
+  ];
+  const issues: SpecIssue[] = [];
+  for (const [role, rawModel, model] of checked) {
+    // A judge that inherits the optimizer's base_url is reported once, at the optimizer.
+    if (rawModel?.base_url === undefined || model.provider === 'sim' || model.baseUrl === undefined) continue;
+    const refused = untrustedBaseUrl(model.provider, model.baseUrl, model.apiKeyEnv, env);
+    if (refused) issues.push(issueAt([role, 'base_url'], refused.message, { hint: refused.hint }));
+  }
+  return issues;
 }
 
 function checkSimOnlyFields(spec: Spec, { raw, issueAt }: RulesContext): SpecIssue[] {

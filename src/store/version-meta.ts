@@ -63,13 +63,10 @@ const SOURCES: readonly VersionSource[] = ['optimize', 'start', 'manual'];
  * the version (schema, number, prompt file, hash).
  */
 export function parseVersionMeta(raw: unknown, expectedVersion: number): VersionMeta | undefined {
-  if (!isRecord(raw)) return undefined;
-  if (raw.schema_version !== VERSION_SCHEMA || raw.version !== expectedVersion) return undefined;
-  const promptFile = raw.prompt_file;
-  const sha = raw.prompt_sha256;
-  if (typeof promptFile !== 'string' || !isPlainFileName(promptFile) || typeof sha !== 'string') return undefined;
+  if (!isRecord(raw) || versionMetaProblem(raw, expectedVersion) !== undefined) return undefined;
+  const promptFile = raw.prompt_file as string;
+  const sha = raw.prompt_sha256 as string;
   const parent = raw.parent;
-  if (parent !== null && parent !== undefined && !(Number.isInteger(parent) && (parent as number) > 0)) return undefined;
   return {
     schemaVersion: VERSION_SCHEMA,
     version: expectedVersion,
@@ -86,6 +83,18 @@ export function parseVersionMeta(raw: unknown, expectedVersion: number): Version
     promptSha256: sha,
     source: SOURCES.includes(raw.source as VersionSource) ? (raw.source as VersionSource) : 'manual',
   };
+}
+
+/** Why `raw` is not valid metadata for version `expectedVersion` (for naming a damaged file), or undefined. */
+export function versionMetaProblem(raw: unknown, expectedVersion: number): string | undefined {
+  if (!isRecord(raw)) return 'not a JSON object';
+  if (raw.schema_version !== VERSION_SCHEMA) return `schema_version is ${JSON.stringify(raw.schema_version)}, expected ${VERSION_SCHEMA}`;
+  if (raw.version !== expectedVersion) return `version is ${JSON.stringify(raw.version)}, but the file is ${metaFileName(expectedVersion)}`;
+  if (typeof raw.prompt_file !== 'string' || !isPlainFileName(raw.prompt_file)) return 'prompt_file is missing or not a file name';
+  if (typeof raw.prompt_sha256 !== 'string') return 'prompt_sha256 is missing';
+  const parent = raw.parent;
+  if (parent !== null && parent !== undefined && !(Number.isInteger(parent) && (parent as number) > 0)) return `parent is ${JSON.stringify(parent)}, not a version number`;
+  return undefined;
 }
 
 function parseScores(raw: unknown): VersionScores {

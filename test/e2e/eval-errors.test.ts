@@ -4,6 +4,7 @@
  * --junit). With --json the same facts come as `{"schema_version":1,"error":{...}}` on stdout.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { listFiles, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
 import { startSentimentServer, type E2eServer } from './helpers/sentiment-task.js';
 
@@ -224,5 +225,64 @@ describe('bad input: exit 2, file:line:column and field path, nothing written, n
     expect(parseJsonOut(missing)).toMatchObject({ error: { file: 'nope.yaml', message: expect.stringContaining('spec file not found') } });
     expect(await listFiles(dir)).toEqual(before);
     expect(fake.server.count).toBe(0);
+  });
+});
+
+describe('inputs that used to crash (exit 70) are bad input: exit 2, named, before any request', () => {
+  /** A "billion laughs": 10 levels of 10 aliases, 10^10 values once expanded. */
+  function aliasBomb(indent = ''): string[] {
+    const lines = [`${indent}l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
+    for (let n = 1; n <= 9; n++) lines.push(`${indent}l${n}: &l${n} [${Array.from({ length: 10 }, () => `*l${n - 1}`).join(', ')}]`);
+    return lines;
+  }
+
+  async function expectBadInput(args: string[], where: RegExp, message: RegExp): Promise<void> {
+    const before = await listFiles(dir);
+    const result = await runCli(['eval', 'task.yaml', ...args], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(result.code, result.stderr).toBe(2);
+    const errorLine = result.stderr.split('\n').find((line) => line.startsWith('error: '))!;
+    expect(errorLine, result.stderr).toMatch(where);
+    expect(errorLine).toMatch(message);
+    expect(result.stderr).not.toMatch(/internal error|bug in promptopt/);
+    expect(await listFiles(dir)).toEqual(before);
+    expect(fake.server.count).toBe(0);
+  }
+
+  it('a YAML alias bomb in the spec: the line of the alias that repeats the most', async () => {
+    await writeSpec(dir, `${[...baseLines(fake.server.openaiBaseUrl), 'x-anchors:', ...aliasBomb('  ')].join('\n')}\n`);
+    await expectBadInput([], /^error: task\.yaml:25:\d+: /, /aliases expand this document to [\d,]+ values \(alias \*l8 alone repeats [\d,]+\); refused as a YAML alias bomb/);
+  });
+
+  it('a YAML alias bomb in a cases file: that file and line', async () => {
+    const rows = ['- { input: "good day", expected: positive }', '- input: "bad day"', '  expected: negative', '  bomb:', ...aliasBomb('    ')];
+    await writeSpec(dir, `${[...baseLines(fake.server.openaiBaseUrl).slice(0, 7), 'cases: cases.yaml', ...baseLines('').slice(10)].join('\n')}\n`, {
+      files: { 'cases.yaml': `${rows.join('\n')}\n` },
+    });
+    await expectBadInput([], /^error: cases\.yaml:14:\d+: /, /refused as a YAML alias bomb/);
+  });
+
+  it('an alias inside the node it names (a cycle), and an alias without an anchor', async () => {
+    await writeSpec(dir, `${[...baseLines(fake.server.openaiBaseUrl), 'loop: &loop [1, *loop]'].join('\n')}\n`);
+    await expectBadInput([], /^error: task\.yaml:15:\d+: /, /alias \*loop is inside the node it refers to \(a cycle\)/);
+    await writeSpec(dir, `${[...baseLines(fake.server.openaiBaseUrl), 'threshold: *nowhere'].join('\n')}\n`);
+    await expectBadInput([], /^error: task\.yaml:15:12: /, /alias \*nowhere has no anchor &nowhere before it/);
+  });
+
+  it('a cache folder whose path is a file (cache.dir, or the default .promptopt)', async () => {
+    await writeSpec(dir, `${[...baseLines(fake.server.openaiBaseUrl), 'cache: { dir: data/cache }'].join('\n')}\n`, { files: { data: 'a file, not a folder\n' } });
+    await expectBadInput([], /^error: task\.yaml:15:15: cache\.dir: /, /cache folder data\/cache cannot be used: data \(on its path\) is a file, not a folder/);
+    await removeDir(join(dir, 'data'));
+    await writeSpec(dir, `${baseLines(fake.server.openaiBaseUrl).join('\n')}\n`, { files: { '.promptopt': 'a file\n' } });
+    const result = await runCli(['eval', 'task.yaml'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(result.code, result.stderr).toBe(2); // the runs folder is under .promptopt too: both are named
+    expect(result.stderr).toContain('cache.dir: cache folder .promptopt/cache cannot be used: .promptopt (on its path) is a file, not a folder');
+    expect(result.stderr).toContain('runs_dir: runs folder .promptopt/runs cannot be used');
+    expect(fake.server.count).toBe(0);
+  });
+
+  it('--output or --junit naming a folder, or under a file', async () => {
+    await writeSpec(dir, `${baseLines(fake.server.openaiBaseUrl).join('\n')}\n`, { files: { 'reports/keep.txt': 'x\n', notes: 'a file\n' } });
+    await expectBadInput(['--output', 'reports'], /^error: --output reports is a folder, not a file/, /folder/);
+    await expectBadInput(['--junit', 'notes/junit.xml'], /^error: --junit notes\/junit\.xml cannot be written: notes is a file, not a folder/, /notes/);
   });
 });

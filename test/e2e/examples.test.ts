@@ -3,7 +3,7 @@
  * repository is not written to): the CI-gate example passes `eval`, and both optimize examples
  * improve their prompt offline.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,11 @@ let work: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'promptopt-examples-'));
-  await cp(join(ROOT, 'examples'), join(work, 'examples'), { recursive: true, filter: (src) => !/prompt-versions|\.promptopt/.test(src) });
-  await cp(join(ROOT, 'evals'), join(work, 'evals'), { recursive: true });
+  await cp(join(ROOT, 'examples'), join(work, 'clone', 'examples'), { recursive: true, filter: (src) => !/prompt-versions|\.promptopt/.test(src) });
+  await cp(join(ROOT, 'evals'), join(work, 'clone', 'evals'), { recursive: true });
+  // Like a clone: a git work tree, so evals/poem-sentiment.yaml may read ../examples (a spec reads
+  // only inside the work tree that holds it, and a home folder is never one: see hostile-spec.test.ts).
+  await mkdir(join(work, 'clone', '.git'), { recursive: true });
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -24,7 +27,7 @@ afterAll(async () => {
 describe('bundled examples', () => {
   it('the CI-gate example passes promptopt eval on its held-out split', async () => {
     for (const spec of ['examples/poem-sentiment/task.yaml', 'evals/poem-sentiment.yaml']) {
-      const result = await runCli(['eval', spec, '--split', 'test', '--json'], { cwd: work });
+      const result = await runCli(['eval', spec, '--split', 'test', '--json'], { cwd: join(work, 'clone'), home: work });
       expect(result.code, result.stderr).toBe(0);
       const doc = JSON.parse(result.stdout) as { passed: boolean; score: number; target: { simulated: boolean } };
       expect(doc.passed).toBe(true);
@@ -34,7 +37,7 @@ describe('bundled examples', () => {
   });
 
   it.each(['banking77', 'snips-extraction'])('optimize improves the %s prompt offline and writes versions and reports', async (name) => {
-    const result = await runCli(['optimize', `examples/${name}/task.yaml`, '--json', '--max-iterations', '3'], { cwd: work });
+    const result = await runCli(['optimize', `examples/${name}/task.yaml`, '--json', '--max-iterations', '3'], { cwd: join(work, 'clone'), home: work });
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as {
       best_version: number;

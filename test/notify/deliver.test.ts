@@ -23,6 +23,16 @@ function recordingSleep() {
 const URL_ = 'http://127.0.0.1:9/hook';
 
 describe('deliver', () => {
+  it('sends user:password@ in the URL as Basic authentication, to the URL without them; a configured Authorization header wins', async () => {
+    const { fetch, calls } = scriptedFetch([204]);
+    await deliver({ url: 'https://ci-bot:p%40ss word@hooks.example.com/x?sig=1', body: '{}', fetch });
+    expect(calls[0]!.url).toBe('https://hooks.example.com/x?sig=1');
+    expect((calls[0]!.init.headers as Record<string, string>).authorization).toBe(`Basic ${Buffer.from('ci-bot:p@ss word').toString('base64')}`);
+    await deliver({ url: 'https://u:p@hooks.example.com/x', body: '{}', headers: { Authorization: 'Bearer from-env' }, fetch });
+    expect(calls[1]!.init.headers).toMatchObject({ Authorization: 'Bearer from-env' });
+    expect(calls[1]!.init.headers).not.toHaveProperty('authorization');
+  });
+
   it('retries a 500 and succeeds on the next attempt', async () => {
     const { fetch, calls } = scriptedFetch([500, 200]);
     const { waits, sleep } = recordingSleep();

@@ -198,7 +198,6 @@ describe('case records', () => {
   let dir: string | undefined;
   afterEach(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
-    delete process.env.FAKE_CASES_API_KEY;
   });
 
   it('keep what the report shows of a case result', () => {
@@ -233,9 +232,8 @@ describe('case records', () => {
   it('round-trip through cases.json, redacted; a run without one has none', async () => {
     dir = await mkdtemp(join(tmpdir(), 'promptopt-cases-'));
     expect(await readCaseRecords(dir)).toBeUndefined();
-    process.env.FAKE_CASES_API_KEY = 'cases-secret-value-123';
     const leaky: CaseRecord = { ...CASES[0]!, output: 'key cases-secret-value-123 and sk-ant-' + 'api03-AbCdEf0123456789xyz' };
-    const file = await writeCaseRecords(dir, { runId: 'r1', promptVersion: 2, cases: [leaky, ...CASES.slice(1)] });
+    const file = await writeCaseRecords(dir, { runId: 'r1', promptVersion: 2, cases: [leaky, ...CASES.slice(1)] }, ['cases-secret-value-123']);
     const text = await readFile(file, 'utf8');
     expect(text).not.toContain('cases-secret-value-123');
     expect(text).not.toContain('sk-ant-api03');

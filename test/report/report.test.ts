@@ -115,14 +115,12 @@ describe('writeReports', () => {
   let dir: string | undefined;
   afterEach(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
-    delete process.env.FAKE_REPORT_API_KEY;
   });
 
-  it('writes the three reports with secrets redacted', async () => {
+  it('writes the three reports with secrets redacted (the given values, and key shapes)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'promptopt-report-'));
-    process.env.FAKE_REPORT_API_KEY = 'report-secret-value-123';
     const state = makeRunState({ memory: { lessons: ['✗ leaked report-secret-value-123 and sk-ant-' + 'api03-AbCdEf0123456789xyz'], recent: [] } });
-    const paths = await writeReports(dir, buildReportData(makeReportInput({ state })));
+    const paths = await writeReports(dir, buildReportData(makeReportInput({ state })), ['report-secret-value-123']);
     expect(paths).toEqual({ markdown: join(dir, 'report.md'), json: join(dir, 'report.json'), html: join(dir, 'report.html') });
     for (const file of [paths.markdown, paths.json, paths.html]) {
       const text = await readFile(file, 'utf8');

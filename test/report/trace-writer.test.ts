@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../src/report/redact.js';
+import { redactSecrets, secretsFromEnv } from '../../src/report/redact.js';
 import { traceEntryFromCall, type TraceEntry } from '../../src/report/trace-entry.js';
 import { TraceWriter } from '../../src/report/trace-writer.js';
 
@@ -83,7 +83,7 @@ describe('TraceWriter', () => {
 
   it('redacts API keys and key-like env var values from every string', async () => {
     const file = join(dir, 'trace.jsonl');
-    const writer = new TraceWriter(file);
+    const writer = new TraceWriter(file, { secrets: secretsFromEnv(process.env) });
     const leaky = entry(0, `my key is ${ANTHROPIC_KEY} and ${FAKE_KEY}`);
     leaky.request.system = `Authorization: Bearer abcdefghijklmnop0123456789`;
     leaky.output = `echo ${FAKE_KEY}`;
@@ -109,7 +109,7 @@ describe('redactSecrets', () => {
     expect(redactSecrets(`a ${ANTHROPIC_KEY} b`, [])).toBe('a [REDACTED] b');
     expect(redactSecrets('k=sk-or-v1-0123456789abcdef0123', [])).toBe('k=[REDACTED]');
     expect(redactSecrets('sk-1234567890abcdefghij', [])).toBe('[REDACTED]');
-    expect(redactSecrets(`x${FAKE_KEY}x`)).toBe('x[REDACTED]x');
+    expect(redactSecrets(`x${FAKE_KEY}x`, secretsFromEnv({ FAKE_TEST_API_KEY: FAKE_KEY }))).toBe('x[REDACTED]x');
     const plain = 'task-sk-short, a risk-free Bearer token, the skeleton key';
     expect(redactSecrets(plain, [])).toBe(plain);
   });

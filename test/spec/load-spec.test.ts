@@ -134,7 +134,7 @@ describe('loadSpec: a good spec', () => {
         'runs_dir: /tmp/runs',
       ),
     );
-    const spec = await loadSpec(file, { env: {} });
+    const spec = await loadSpec(file, { env: {}, trustSpec: true }); // runs_dir outside the project needs --trust-spec
     expect(spec.promptRole).toBe('system');
     expect(spec.user).toBe('{{text}}');
     expect(spec.target).toEqual({

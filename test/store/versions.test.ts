@@ -119,14 +119,32 @@ describe('listVersions / readVersion', () => {
     expect(await listVersions(dir)).toEqual([]);
   });
 
-  it('ignores metadata that does not parse', async () => {
+  it('ignores a prompt file without metadata (a crash between writes)', async () => {
+    await writeVersion(dir, input(START));
+    await writeFile(join(dir, 'v2.txt'), 'x');
+    expect((await listVersions(dir)).map((v) => v.version)).toEqual([1]);
+  });
+
+  it('names a vN.json that does not parse instead of hiding that version; other versions still read', async () => {
     await writeVersion(dir, input(START));
     await writeFile(join(dir, 'v2.txt'), 'x');
     await writeFile(join(dir, 'v2.json'), '{"schema_version": 1, "vers');
-    expect((await listVersions(dir)).map((v) => v.version)).toEqual([1]);
+    const damaged = { code: 'VERSION_FILE_DAMAGED', exitCode: 2, message: expect.stringMatching(/damaged version file .*v2\.json: not valid JSON/) };
+    await expect(listVersions(dir)).rejects.toMatchObject(damaged);
+    await expect(readVersion(dir, 2)).rejects.toMatchObject(damaged);
     const { meta, text } = await readVersion(dir, 1);
     expect(text).toBe(START);
     expect(meta.scores).toEqual({ train: 0.5 });
+  });
+
+  it('names a vN.json that parses but is not that version\'s metadata, and says what is wrong', async () => {
+    await writeVersion(dir, input(START));
+    const raw = JSON.parse(await readFile(join(dir, 'v1.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'v1.json'), JSON.stringify({ ...raw, version: 7 }));
+    await expect(listVersions(dir)).rejects.toMatchObject({
+      code: 'VERSION_FILE_DAMAGED',
+      message: expect.stringMatching(/v1\.json: version is 7, but the file is v1\.json/),
+    });
   });
 });
 

@@ -21,7 +21,7 @@ export interface BranchOptions {
 export async function branchCommand(file: string, version: string, name: string, options: BranchOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
   checkBranchName(name);
-  const task = await openTaskVersions(file, ctx.env);
+  const task = await openTaskVersions(file, ctx);
   const parent = await resolveVersion(task.dir, version);
   const text = options.fromFile === undefined ? undefined : await readVariant(options.fromFile);
   const written = await branchVersion(task.dir, {

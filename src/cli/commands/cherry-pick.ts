@@ -21,7 +21,7 @@ export interface CherryPickOptions {
 
 export async function cherryPickCommand(file: string, version: string, options: CherryPickOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
-  const task = await openTaskVersions(file, ctx.env);
+  const task = await openTaskVersions(file, ctx);
   const x = await resolveVersion(task.dir, version);
   const y = await resolveVersion(task.dir, options.onto);
   const picked = await readVersion(task.dir, x);

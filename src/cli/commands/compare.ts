@@ -37,6 +37,8 @@ import {
 } from '../../compare/index.js';
 import { DEFAULT_RESAMPLES } from '../../stats/paired-bootstrap.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
+import { commandRedactor } from '../command-secrets.js';
+import { redactWith } from '../../report/redact.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import { createProgressView } from '../progress.js';
@@ -77,7 +79,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   const notifyUrls = parseNotifyUrls(options.notify);
   const warn = (message: string) => io.err(chalk.yellow(message));
 
-  const spec = await loadSpec(file, { env: ctx.env });
+  const spec = await loadSpec(file, { env: ctx.env, trustSpec: ctx.trustSpec, warn });
   const { cases: allCases } = await resolveSplits(spec, { record: false });
   if (split !== 'all') assertSplitsNonEmpty(spec, allCases, [split]);
   const cases = selectSplit(allCases, split);
@@ -92,10 +94,11 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   const keyLedger = new KeyLedger();
   const rateLimiters = new RateLimiterRegistry();
   const chatModels = new Map<string, ChatModel>(
-    models.map((m) => [m.label, createModel(withWorkerCap(m.config, workers), { role: 'target', env: ctx.env, warn, ledger: keyLedger, rateLimiters })]),
+    models.map((m) => [m.label, createModel(withWorkerCap(m.config, workers), { role: 'target', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: keyLedger, rateLimiters })]),
   );
-  const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env: ctx.env, warn, ledger: keyLedger, rateLimiters }) : undefined;
-  const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir) : undefined;
+  const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: keyLedger, rateLimiters }) : undefined;
+  const scrub = commandRedactor(ctx.env, spec);
+  const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir, { scrub }) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache, signal, payer: { by: 'compare' } });
 
   if (!options.quiet && !options.json) {
@@ -127,6 +130,9 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   } finally {
     progress.stop();
   }
+  // compare.json, report.html, stdout and webhooks all read results with known keys removed.
+  // (Only the results are copied: the comparison matches runs to the plan's pairs by identity.)
+  runs = runs.map((run) => ({ ...run, result: redactWith(run.result, scrub) }));
 
   const comparison = buildComparison({ task: spec.name, specFile: spec.file, split, plan, runs, settings });
   const providerErrors = comparison.pairs.reduce((n, p) => n + p.providerErrors, 0);
@@ -139,7 +145,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   await writeCompareFiles(files, renderCompareHtml(comparison, now), document);
 
   // A significantly worse pair is news for the team (in the background); provider errors are no verdict.
-  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env });
+  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub });
   const degradation = providerErrors === 0 ? compareDegradationEvent(comparison, files.html) : undefined;
   if (degradation) void notifier.send(degradation);
 

@@ -21,7 +21,7 @@ interface Side {
 
 export async function diffCommand(file: string, a: string, b: string | undefined, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
-  const task = await openTaskVersions(file, ctx.env);
+  const task = await openTaskVersions(file, ctx);
   let before: Side;
   let after: Side;
   if (b !== undefined) {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, UsageError } from '../../errors.js';
 import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
+import { redactWith } from '../../report/redact.js';
 import { IncompleteEvalError, runEval } from '../../runner/run-eval.js';
 import { requestShape } from '../../runner/render-request.js';
 import { summaryFor } from '../../runner/summarize.js';
@@ -22,6 +23,8 @@ import { junitXml } from '../output/junit.js';
 import { stepSummaryMarkdown } from '../output/step-summary.js';
 import { evalTable, failingCasesText, spendLine } from '../output/eval-table.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
+import { noVariableWarning } from '../../spec/spec-warnings.js';
+import { checkOutputFile } from '../check-output-file.js';
 import { describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
@@ -73,11 +76,18 @@ interface ParsedEvalOptions {
 async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, parsed: ParsedEvalOptions): Promise<number> {
   const { io, signal } = ctx;
   const { split, threshold, concurrency, warn, notifyUrls, deadline } = parsed;
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, caller: { signal: deadline.signal, payer: { by: 'eval' } } });
+  if (options.output) checkOutputFile(options.output, '--output');
+  if (options.junit) checkOutputFile(options.junit, '--junit');
+  if (ctx.env.GITHUB_STEP_SUMMARY) checkOutputFile(ctx.env.GITHUB_STEP_SUMMARY, 'GITHUB_STEP_SUMMARY');
+
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } } });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
-  if (options.prompt) checkPromptVariables(prompt, promptFile!, spec);
+  if (options.prompt) {
+    checkPromptVariables(prompt, promptFile!, spec);
+    for (const warning of noVariableWarning(spec, { text: prompt, file: promptFile })) warn(warning);
+  }
   const cases = selectSplit(session.cases, split);
   if (split !== 'all') assertSplitsNonEmpty(spec, session.cases, [split]);
 
@@ -115,6 +125,9 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
   } finally {
     progress.stop();
   }
+  // Every output below (stdout, --json, --output, --junit, the step summary, webhooks) reads the
+  // results with known keys removed: a key planted in a case or echoed by the model goes nowhere.
+  result = redactWith(result, session.scrub);
 
   const overall = summaryFor(result.summaries, split)!;
   const effectiveThreshold = threshold ?? spec.threshold;
@@ -150,7 +163,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
   }
 
   // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
-  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env });
+  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub });
   if (providerErrors === 0 && !passed) {
     const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
     void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));

@@ -14,7 +14,7 @@ export interface HistoryOptions {
 
 export async function historyCommand(file: string, options: HistoryOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
-  const { spec, dir, location } = await openTaskVersions(file, ctx.env);
+  const { spec, dir, location } = await openTaskVersions(file, ctx);
   const [versions, events] = await Promise.all([listVersions(dir), readHistory(dir)]);
   const current = await versionOnDisk(dir, await readPrompt(location), currentChain(events).at(-1));
   const view = {

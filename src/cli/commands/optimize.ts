@@ -19,6 +19,7 @@ import { runFile, secretsFromEnv, traceEntryFromCall, TraceWriter, writeCheckpoi
 import { SpendJournal } from '../../runner/spend-journal.js';
 import { removeStaleTempFiles } from '../../util/atomic-write.js';
 import { loadResumable } from '../optimize/resume.js';
+import { listVersions } from '../../store/list-versions.js';
 import { openTaskSession, withWorkerCap } from '../task-session.js';
 import { parsePositiveInt, parseUnit } from './eval.js';
 import type { CommandEnv } from '../program/command-env.js';
@@ -60,6 +61,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     note: (message) => (options.quiet || options.json ? undefined : io.err(chalk.dim(message))),
     concurrency: options.concurrency === undefined ? undefined : parsePositiveInt('-j/--concurrency', options.concurrency),
     env: ctx.env,
+    trustSpec: ctx.trustSpec,
     caller: { signal: deadline.signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
   });
   const { spec, caller } = session;
@@ -67,7 +69,8 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const required: ('train' | 'validation' | 'test')[] = ['train', 'test'];
   if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
   assertSplitsNonEmpty(spec, session.cases, required);
-  const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', env: ctx.env, warn, ledger: session.keyLedger, rateLimiters: session.rateLimiters });
+  await listVersions(spec.versionsDir); // a damaged vN.json is named now, before the first call
+  const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: session.keyLedger, rateLimiters: session.rateLimiters });
   const maxCostUsd = maxCostFlag ?? spec.budget?.maxCostUsd;
 
   if (options.dryRun) {
@@ -92,7 +95,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const journal = await SpendJournal.open(runFile(runDir, 'spend'), { runId, ...(cache ? { lookup: (key: string) => cache.lookup(key) } : {}) });
   const journaled = journal.ledgerLines();
   caller.ledger.restore(journaled.length > 0 || !resumed ? journaled : resumed.state.spend);
-  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: secretsFromEnv(ctx.env) });
+  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: session.secrets });
   caller.configure({ namespaces: { optimizer: runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
 
   const view = createLiveView({
@@ -104,7 +107,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     write: (line) => io.err(line),
   });
   const notifications = optimizeNotifications({
-    notifier: commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env }),
+    notifier: commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub }),
     spec,
     runId,
     report: runFile(runDir, 'markdown'),
@@ -161,7 +164,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   journal.close();
   state.spend = caller.ledger.snapshot();
   // Finishing is the last step: case results and reports first, then the checkpoint says finished.
-  const cases = await saveFinalCases(runDir, { context, cache, test: testResult(), warn });
+  const cases = await saveFinalCases(runDir, { context, cache, test: testResult(), warn, secrets: session.secrets });
   const written = await writeRunReports({ state, spec, session, optimizer, runDir, cases });
   state.finishedAt ??= state.stoppedAt ?? new Date().toISOString();
   await writeCheckpoint(runDir, state);
@@ -208,6 +211,7 @@ async function writeRunReports(input: {
     ...input,
     target: { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated },
     optimizerModel: { provider: optimizer.provider, model: optimizer.modelId, simulated: optimizer.simulated },
+    secrets: session.secrets,
   });
 }
 

@@ -12,7 +12,7 @@ export interface PromoteOptions {
 
 export async function promoteCommand(file: string, version: string, options: PromoteOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
-  const task = await openTaskVersions(file, ctx.env);
+  const task = await openTaskVersions(file, ctx);
   const n = await resolveVersion(task.dir, version);
   const result = await promoteVersion({ dir: task.dir, location: task.location, event: PROMOTE_EVENT, version: n, force: options.force });
   printPromotion(task, result, 'promoted', io);

@@ -17,6 +17,7 @@ import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
 import { modelRefOf, writeRunReports } from '../run-reports.js';
+import { commandSecrets } from '../command-secrets.js';
 import type { CommandEnv } from '../program/command-env.js';
 
 export interface ReportOptions {
@@ -25,10 +26,10 @@ export interface ReportOptions {
 
 export async function reportCommand(run: string, file: string | undefined, options: ReportOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
-  const given = file ? await loadSpec(file, { env: offlineEnv(ctx.env) }) : undefined;
+  const given = file ? await loadSpec(file, { env: offlineEnv(ctx.env), trustSpec: ctx.trustSpec }) : undefined;
   const runDir = await findRun(given?.runsDir ?? resolve(DEFAULT_RUNS_DIR), run);
   const state = await readCheckpoint(runDir);
-  const spec = given ?? (await loadRunSpec(state.specFile, run, ctx.env));
+  const spec = given ?? (await loadRunSpec(state.specFile, run, ctx));
   // Splits the file no longer allows (other settings, a damaged file) count as a changed task here.
   const current = await resolveSplits(spec, { record: false }).catch((error: unknown) => {
     if (error instanceof PromptoptError) return undefined;
@@ -48,6 +49,7 @@ export async function reportCommand(run: string, file: string | undefined, optio
     optimizerModel: modelRefOf(spec.optimizer),
     runDir,
     ...(cases ? { cases } : {}),
+    secrets: commandSecrets(ctx.env, spec),
   });
   if (options.open) {
     io.out(paths.html);
@@ -63,7 +65,7 @@ export async function reportCommand(run: string, file: string | undefined, optio
 }
 
 /** The spec the run was started with; a clear error when it is gone. */
-async function loadRunSpec(specFile: string, run: string, env: NodeJS.ProcessEnv): Promise<Spec> {
+async function loadRunSpec(specFile: string, run: string, ctx: Pick<CommandEnv, 'env' | 'trustSpec'>): Promise<Spec> {
   const found = await stat(specFile).then(
     (s) => s.isFile(),
     () => false,
@@ -74,7 +76,7 @@ async function loadRunSpec(specFile: string, run: string, env: NodeJS.ProcessEnv
       hint: `pass the task spec: promptopt report ${run} <task.yaml>`,
     });
   }
-  return loadSpec(specFile, { env: offlineEnv(env) });
+  return loadSpec(specFile, { env: offlineEnv(ctx.env), trustSpec: ctx.trustSpec });
 }
 
 /**

@@ -12,7 +12,7 @@ export interface RollbackOptions {
 
 export async function rollbackCommand(file: string, version: string | undefined, options: RollbackOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
-  const task = await openTaskVersions(file, ctx.env);
+  const task = await openTaskVersions(file, ctx);
   const n = version === undefined ? undefined : await resolveVersion(task.dir, version);
   const result = await promoteVersion({ dir: task.dir, location: task.location, event: ROLLBACK_EVENT, version: n, force: options.force });
   printPromotion(task, result, 'rolled back to', io);

@@ -7,6 +7,8 @@ import { createNotifier } from '../../notify/create-notifier.js';
 import type { Notifier } from '../../notify/types.js';
 import { isHttpUrl, redactUrl } from '../../notify/url.js';
 import type { Spec } from '../../spec/types.js';
+import { redactWith, type Redactor } from '../../report/redact.js';
+import { commandRedactor } from '../command-secrets.js';
 
 /** `--notify` values, checked before anything runs: each must be an http(s) URL. */
 export function parseNotifyUrls(values: readonly string[] | undefined): string[] {
@@ -21,13 +23,16 @@ export function parseNotifyUrls(values: readonly string[] | undefined): string[]
 export function commandNotifier(
   spec: Spec,
   flagUrls: readonly string[],
-  options: { warn: (message: string) => void; signal?: AbortSignal; env?: NodeJS.ProcessEnv },
+  options: { warn: (message: string) => void; signal?: AbortSignal; env?: NodeJS.ProcessEnv; scrub?: Redactor },
 ): Notifier {
-  return createNotifier({
+  const notifier = createNotifier({
     urls: [...(spec.notify?.webhooks ?? []), ...flagUrls],
     ...(spec.notify ? { events: spec.notify.events, headers: spec.notify.headers } : {}),
     warn: options.warn,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
+  const scrub = options.scrub ?? commandRedactor(options.env ?? {}, spec);
+  // What a webhook receives is redacted like every other output.
+  return { ...notifier, send: (event) => notifier.send(redactWith(event, scrub)) };
 }

@@ -32,6 +32,8 @@ export interface FinalCasesInput {
   cache: ResponseCache | undefined;
   test: { prompt: string; result: EvalResult } | undefined;
   warn: (message: string) => void;
+  /** Known secret values, redacted from cases.json (see command-secrets.ts). */
+  secrets?: readonly string[];
 }
 
 /**
@@ -41,7 +43,7 @@ export interface FinalCasesInput {
 export async function saveFinalCases(runDir: string, input: FinalCasesInput): Promise<CaseRecord[]> {
   const cases = await finalCaseRecords(input);
   const { state } = input.context;
-  await writeCaseRecords(runDir, { runId: state.runId, promptVersion: state.current.version, cases });
+  await writeCaseRecords(runDir, { runId: state.runId, promptVersion: state.current.version, cases }, input.secrets);
   return (await readCaseRecords(runDir)) ?? [];
 }
 

@@ -9,6 +9,11 @@ export interface CommandEnv {
   io: Io;
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /**
+   * --trust-spec: the spec may read files outside its project and send keys to any base_url. Off by
+   * default, because a spec may be written by someone else (a pull request).
+   */
+  trustSpec?: boolean;
 }
 
 /** What a command definition gets: the command's environment, and where its exit code goes. */

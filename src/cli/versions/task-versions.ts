@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { Spec } from '../../spec/types.js';
 import type { PromptLocation } from '../../store/promote.js';
+import type { CommandEnv } from '../program/command-env.js';
 
 export interface TaskVersions {
   spec: Spec;
@@ -14,8 +15,8 @@ export interface TaskVersions {
   targetModel: string;
 }
 
-export async function openTaskVersions(file: string, env: NodeJS.ProcessEnv): Promise<TaskVersions> {
-  const spec = await loadSpec(file, { env });
+export async function openTaskVersions(file: string, ctx: Pick<CommandEnv, 'env' | 'trustSpec'>): Promise<TaskVersions> {
+  const spec = await loadSpec(file, { env: ctx.env, trustSpec: ctx.trustSpec });
   const promptFile = spec.prompt.file;
   return {
     spec,
