@@ -110,7 +110,10 @@ export async function listRuns(runsDir: string): Promise<RunFolder[]> {
     // A damaged checkpoint leaves the run listed by the time in its id: `latest` then names the damage.
     const found = files.includes(RUN_FILES.checkpoint) ? await checkpointStartedAt(dir) : undefined;
     const fromCheckpoint = found && 'startedAt' in found ? found.startedAt : undefined;
-    const startedAt = fromCheckpoint ?? idTime(name) ?? (await stat(dir)).mtimeMs;
+    // Without a readable start time, a run id only tells the second: count it as the end of that
+    // second, so a damaged run is never ranked below a readable one started in the same second.
+    const fromId = idTime(name);
+    const startedAt = fromCheckpoint ?? (fromId !== undefined ? fromId + 999 : (await stat(dir)).mtimeMs);
     runs.push({ dir: resolve(dir), name, startedAt, hasCheckpoint: fromCheckpoint !== undefined });
   }
   return runs.sort((a, b) => b.startedAt - a.startedAt || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));

@@ -63,7 +63,7 @@ describe('a corrupt checkpoint', () => {
     for (const args of [['optimize', 'task.yaml', '--resume', 'latest'], ['report', 'latest', 'task.yaml']]) {
       const result = await cli(args);
       expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr).toContain(`error: corrupt checkpoint ${checkpoint}: not valid JSON`);
+      expect(result.stderr).toContain(`corrupt checkpoint ${checkpoint}: not valid JSON`);
       expect(result.stderr).not.toContain('no runs with a checkpoint');
     }
   });

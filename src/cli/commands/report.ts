@@ -11,7 +11,7 @@ import chalk from 'chalk';
 import { EXIT, PromptoptError } from '../../errors.js';
 import { resolveSplits } from '../../dataset/resolve-splits.js';
 import { specFingerprint } from '../../optimizer/engine.js';
-import { findRun, readCaseRecords, readCheckpoint, runFile } from '../../report/index.js';
+import { findRun, listRuns, readCaseRecords, readCheckpoint, runFile } from '../../report/index.js';
 import { foldJournal, readJournal } from '../../runner/spend-journal.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
@@ -27,8 +27,15 @@ export interface ReportOptions {
 export async function reportCommand(run: string, file: string | undefined, options: ReportOptions, ctx: CommandEnv): Promise<number> {
   const { io } = ctx;
   const given = file ? await loadSpec(file, { env: offlineEnv(ctx.env), trustSpec: ctx.trustSpec }) : undefined;
-  const runDir = await findRun(given?.runsDir ?? resolve(DEFAULT_RUNS_DIR), run);
-  const state = await readCheckpoint(runDir);
+  const runsDir = given?.runsDir ?? resolve(DEFAULT_RUNS_DIR);
+  const runDir = await findRun(runsDir, run);
+  const state = await readCheckpoint(runDir).catch(async (error: unknown) => {
+    if (run !== 'latest' || !(error instanceof PromptoptError)) throw error;
+    // The newest run is damaged: name an older readable one rather than render it silently.
+    const older = (await listRuns(runsDir)).find((r) => r.dir !== runDir && r.hasCheckpoint);
+    if (!older) throw error;
+    throw new PromptoptError(error.code, error.message, { exitCode: error.exitCode, hint: `it may be the latest run: pass a run id instead of latest (e.g. ${older.name}), or move the damaged run folder away`, cause: error });
+  });
   const spec = given ?? (await loadRunSpec(state.specFile, run, ctx));
   // Splits the file no longer allows (other settings, a damaged file) count as a changed task here.
   const current = await resolveSplits(spec, { record: false }).catch((error: unknown) => {
