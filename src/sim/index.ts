@@ -26,7 +26,7 @@
  * The temperature is ignored: the simulator is deterministic.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../types.js';
+import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../providers/types.js';
 import { simOptimizerMode } from './optimizer/index.js';
 import { registerSimMode, respond, SIM_MARKERS } from './respond.js';
 import { estimateTokens } from './text.js';

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readPrompt, readRules } from '../../src/providers/sim/read-prompt.js';
+import { readPrompt, readRules } from '../../src/sim/read-prompt.js';
 import { createModel } from '../../src/providers/create-model.js';
-import { simOptimize } from '../../src/providers/sim/optimizer/index.js';
+import { simOptimize } from '../../src/sim/optimizer/index.js';
 import { buildMetaPrompt, taskContext } from '../../src/optimizer/meta-prompt.js';
 import { emptyMemory } from '../../src/optimizer/memory.js';
 import { templateVariables } from '../../src/spec/template.js';
 import type { SplitCase } from '../../src/spec/types.js';
-import { config } from './helpers.js';
+import { config } from '../providers/helpers.js';
 import {
   WITHHELD,
   ask,

@@ -1,5 +1,5 @@
 /** Small text helpers for the simulator: words, light stemming, overlap, deterministic picks, de-duplication. */
-import { unitHash } from '../../util/hash.js';
+import { unitHash } from '../util/hash.js';
 
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];

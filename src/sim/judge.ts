@@ -6,7 +6,7 @@
  * pass = every double-quoted phrase of the rubric occurs in the output (case-insensitive), or, when
  * the rubric quotes nothing, at least half of its content words (stemmed) occur in the output.
  */
-import type { ChatRequest } from '../types.js';
+import type { ChatRequest } from '../providers/types.js';
 import { STOPWORDS, stem, stems, words } from './text.js';
 
 /** Words that describe the grading rather than the content asked for. */

@@ -9,7 +9,7 @@
  *    a frequent confusion (its root, so "arrival" matches "arrived" too).
  * At most MAX_RULES rules; the oldest go first.
  */
-import { escapeRegExp } from '../../../assertions/text.js';
+import { escapeRegExp } from '../../assertions/text.js';
 import { labelWords } from '../noise.js';
 import { readFormat, readLabels, readRules, type Rule } from '../read-prompt.js';
 import { dedupe, dedupeBy, STOPWORDS } from '../text.js';

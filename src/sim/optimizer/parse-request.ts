@@ -4,7 +4,7 @@
  * the prompt is used (role, variables), the direction, the feedback and the training constraints.
  * Nothing else: the simulator never reads the dataset or expected answers from anywhere but this text.
  */
-import type { ChatRequest } from '../../types.js';
+import type { ChatRequest } from '../../providers/types.js';
 
 export type RequestKind = 'refine' | 'initial' | 'mutation' | 'crossover';
 

@@ -31,11 +31,11 @@
  *   noise   about 5% of inputs get a confusable intent unless an intent rule decided, and about 5%
  *           lose their first guessed (not rule-made) slot (hash of the input, see noise.ts).
  */
-import { escapeRegExp } from '../../assertions/text.js';
+import { escapeRegExp } from '../assertions/text.js';
 import { confusableLabel, isNoisy, labelWords } from './noise.js';
 import { readLabels, readRules, type ReadPrompt, type Rule } from './read-prompt.js';
 import { dedupe, pickByHash, stem, stems, STOPWORDS, words } from './text.js';
-import { unitHash } from '../../util/hash.js';
+import { unitHash } from '../util/hash.js';
 
 export type SlotRule =
   | { slot: string; kind: 'after' | 'before'; cue: string }

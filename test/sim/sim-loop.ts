@@ -19,7 +19,7 @@ import { runEval } from '../../src/runner/run-eval.js';
 import type { CaseResult } from '../../src/runner/types.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
 import type { Spec, SplitCase, SplitName } from '../../src/spec/types.js';
-import { config } from './helpers.js';
+import { config } from '../providers/helpers.js';
 
 export const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
 export const BUDGET_TOKENS = 12_000;

@@ -14,8 +14,8 @@
  * rules it adds, so the N candidates of an iteration differ. A crossover request merges both parents'
  * rules and lists before acting on the feedback. Every `{{variable}}` is kept; none is added.
  */
-import { templateVariables } from '../../../spec/template.js';
-import type { ChatRequest } from '../../types.js';
+import { templateVariables } from '../../spec/template.js';
+import type { ChatRequest } from '../../providers/types.js';
 import { isExtractionPrompt } from '../extract.js';
 import { editClassification, type Edit } from './classification.js';
 import { readEvidence, type Evidence } from './evidence.js';

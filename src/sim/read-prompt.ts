@@ -3,7 +3,7 @@
  * the allowed labels, rules (`"phrase" -> label`, `phrase => label`), few-shot examples
  * (`Input: ...` / `Output: ...`) and format instructions. Everything but the input is "the prompt".
  */
-import type { ChatRequest } from '../types.js';
+import type { ChatRequest } from '../providers/types.js';
 import { dedupe } from './text.js';
 
 export interface Rule {

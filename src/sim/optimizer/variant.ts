@@ -3,7 +3,7 @@
  * which failure category to attack first, how many rules to add, whether to make only the smallest
  * edit, and where in the list of shown failures to start (a rotation keyed by the direction).
  */
-import { unitHash } from '../../../util/hash.js';
+import { unitHash } from '../../util/hash.js';
 
 export interface Variant {
   /** Failure category whose cases are handled first. */

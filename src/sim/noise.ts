@@ -4,7 +4,7 @@
  * leads to. Rules written in the prompt override the noise, so 100% is reachable only by rules that
  * cover the hard inputs; without them the usual confusions between similar labels show up.
  */
-import { unitHash } from '../../util/hash.js';
+import { unitHash } from '../util/hash.js';
 import { pickByHash } from './text.js';
 
 export const NOISE_RATE = 0.05;

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModel, describeModel } from '../../src/providers/create-model.js';
-import { registerSimMode, SIM_MARKERS } from '../../src/providers/sim/index.js';
-import { readPrompt } from '../../src/providers/sim/read-prompt.js';
+import { registerSimMode, SIM_MARKERS } from '../../src/sim/index.js';
+import { readPrompt } from '../../src/sim/read-prompt.js';
 import type { ChatRequest } from '../../src/providers/types.js';
-import { config } from './helpers.js';
+import { config } from '../providers/helpers.js';
 
 const sim = createModel(config({ provider: 'sim', model: 'sim-classifier' }), { role: 'target', env: {} });
 const LABELS = 'Labels: positive, negative, mixed, no_impact.';

@@ -10,7 +10,7 @@
  *    else `after "cue"` / `before "cue"` with the word(s) next to the value), each checked to give the
  *    expected value on its own case and never a different expected value on another shown case.
  */
-import { extractFirstJson } from '../../../assertions/extract-json.js';
+import { extractFirstJson } from '../../assertions/extract-json.js';
 import { applySlotRule, readExtractionPrompt, tokenize, type SlotRule } from '../extract.js';
 import { readRules, type Rule } from '../read-prompt.js';
 import { dedupe, dedupeBy } from '../text.js';

@@ -4,7 +4,7 @@
  * target: extraction (extract.ts) when the prompt asks for an intent and slots, else the classifier.
  * Registered modes are checked first, in registration order.
  */
-import type { ChatRequest } from '../types.js';
+import type { ChatRequest } from '../providers/types.js';
 import { classify } from './classify.js';
 import { extract, isExtractionPrompt } from './extract.js';
 import { judge } from './judge.js';

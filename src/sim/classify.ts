@@ -7,7 +7,7 @@
  * Format: JSON if the prompt mentions JSON, the bare label if it asks for only the label, else a
  * verbose sentence; lowercase/uppercase if asked.
  */
-import type { ChatRequest } from '../types.js';
+import type { ChatRequest } from '../providers/types.js';
 import { confusableLabel, isNoisy } from './noise.js';
 import { readPrompt, type OutputFormat, type ReadPrompt } from './read-prompt.js';
 import { jaccard, pickByHash, stem, stems, words } from './text.js';

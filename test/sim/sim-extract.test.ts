@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../../src/providers/create-model.js';
-import { applySlotRule, readExtractionPrompt } from '../../src/providers/sim/extract.js';
-import { confusableLabel, isNoisy, NOISE_RATE } from '../../src/providers/sim/noise.js';
+import { applySlotRule, readExtractionPrompt } from '../../src/sim/extract.js';
+import { confusableLabel, isNoisy, NOISE_RATE } from '../../src/sim/noise.js';
 import type { ChatRequest } from '../../src/providers/types.js';
 import type { SplitCase } from '../../src/spec/types.js';
-import { config } from './helpers.js';
+import { config } from '../providers/helpers.js';
 import { casesOf, evaluate, loadExample, type Task } from './sim-loop.js';
 
 const sim = createModel(config({ provider: 'sim', model: 'sim-extractor' }), { role: 'target', env: {} });
