@@ -9,6 +9,7 @@ import { lookupPrice } from '../providers/prices.js';
 import type { ModelConfig } from '../providers/types.js';
 import type { IssueAt } from './issues.js';
 import type { RawModel, RawSpec } from './schema.js';
+import { checkFeedbackVars } from './feedback-vars-rule.js';
 import { checkTemplateVariables } from './template-vars-rule.js';
 import type { Spec } from './types.js';
 
@@ -22,6 +23,7 @@ export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {
   return [
     ...checkPromptRole(spec, context),
     ...checkTemplateVariables(spec, context.raw, context.issueAt),
+    ...checkFeedbackVars(spec, context.raw, context.issueAt),
     ...checkBudgetPrices(spec, context),
     ...checkBaseUrls(spec, context),
     ...checkSimOnlyFields(spec, context),

@@ -4,6 +4,7 @@
  * the prompt is used (role, variables), the direction, the feedback and the training constraints.
  * Nothing else: the simulator never reads the dataset or expected answers from anywhere but this text.
  */
+import { PROMPT_TAGS, SECTIONS, SENT_AS_SYSTEM, VARIABLES_LINE } from '../../feedback/vocabulary/index.js';
 import type { ChatRequest } from '../../providers/types.js';
 
 export type RequestKind = 'refine' | 'initial' | 'mutation' | 'crossover';
@@ -27,35 +28,36 @@ export interface OptimizerRequest {
 
 export function parseOptimizerRequest(request: ChatRequest): OptimizerRequest | undefined {
   const text = request.messages.map((m) => m.content).join('\n\n');
-  const a = tagged(text, 'parent_a');
-  const b = tagged(text, 'parent_b');
-  const current = tagged(text, 'current_prompt');
+  const a = tagged(text, PROMPT_TAGS.parentA);
+  const b = tagged(text, PROMPT_TAGS.parentB);
+  const current = tagged(text, PROMPT_TAGS.current);
   const base = a ?? current;
   if (base === undefined) return undefined;
   let rest = text;
   for (const block of [a, b, current]) if (block) rest = rest.replace(block.whole, '');
   const sections = splitSections(rest);
-  const find = (re: RegExp) => [...sections].find(([name]) => re.test(name))?.[1] ?? '';
-  const usage = find(/^How the prompt is used/i);
-  const varsLine = /Template variables the prompt must keep, exactly:\s*(.*)$/m.exec(usage)?.[1] ?? '';
-  const heading = [...sections.keys()].join('\n');
+  const find = (heading: string) => [...sections].find(([name]) => name.startsWith(heading))?.[1] ?? '';
+  const usage = find(SECTIONS.usage);
+  const varsAt = usage.indexOf(VARIABLES_LINE);
+  const varsLine = varsAt < 0 ? '' : usage.slice(varsAt + VARIABLES_LINE.length).split('\n')[0]!;
+  const headings = [...sections.keys()];
   const kind: RequestKind = a
     ? 'crossover'
-    : /^Starting prompt/im.test(heading)
+    : headings.some((h) => h.startsWith(SECTIONS.starting))
       ? 'initial'
-      : /^Parent prompt/im.test(heading)
+      : headings.some((h) => h.startsWith(SECTIONS.parent))
         ? 'mutation'
         : 'refine';
   return {
     kind,
     current: base.body,
     ...(b ? { other: b.body } : {}),
-    promptRole: /sent as the system message/i.test(usage) ? 'system' : 'user',
+    promptRole: usage.includes(SENT_AS_SYSTEM) ? 'system' : 'user',
     variables: [...varsLine.matchAll(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g)].map((m) => m[1]!),
-    direction: find(/^Your direction/i).trim(),
-    feedback: find(/^Evaluation feedback/i).trim(),
-    constraints: find(/^Training constraints/i).trim(),
-    memory: find(/^Optimization memory/i).trim(),
+    direction: find(SECTIONS.direction).trim(),
+    feedback: find(SECTIONS.feedback).trim(),
+    constraints: find(SECTIONS.constraints).trim(),
+    memory: find(SECTIONS.memory).trim(),
     text,
   };
 }

@@ -3,10 +3,11 @@
  * which failure category to attack first, how many rules to add, whether to make only the smallest
  * edit, and where in the list of shown failures to start (a rotation keyed by the direction).
  */
+import { parseFocus } from '../../feedback/vocabulary/index.js';
 import { unitHash } from '../../util/hash.js';
 
 export interface Variant {
-  /** Failure category whose cases are handled first. */
+  /** Failure category whose cases are handled first (the category of the check the direction names). */
   focus?: string;
   /** Rules this candidate may add. */
   budget: number;
@@ -19,7 +20,7 @@ export interface Variant {
 }
 
 export function readVariant(direction: string): Variant {
-  const focus = /Attack the "([a-z_]+)" failures first/.exec(direction)?.[1];
+  const focus = parseFocus(direction)?.category;
   const rotation = unitHash('promptopt-sim-optimizer-direction', direction);
   const base = { focus, smallest: false, prune: false, rotation };
   if (focus) return { ...base, budget: 6 };
