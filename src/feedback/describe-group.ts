@@ -342,7 +342,7 @@ export function suggestFix(group: FailureGroup, context: DescribeContext): strin
       if (group.labelLike) fixes.push(decisionRules(group, context));
       if (!answerInside) fixes.push(lengthAdvice(group));
       if (group.category === 'too_different') fixes.push(missingAdvice(group, context, 'Follow the expected wording more closely; often missing'));
-      else if (!group.labelLike) fixes.push(missingAdvice(group, context, 'Clarify how to reach the expected answer; outputs often lack'));
+      else if (group.category === 'wrong_answer' && !group.labelLike) fixes.push(missingAdvice(group, context, 'Clarify how to reach the expected answer; outputs often lack'));
       break;
     case 'text':
       fixes.push(textFix(group, context));

@@ -7,6 +7,8 @@ import { escapeRegExp } from '../assertions/text.js';
 
 const MAX_LABEL_CHARS = 40;
 const MAX_LABEL_WORDS = 4;
+/** A single token (`balance_not_updated_after_cheque_or_cash_deposit`) may be longer. */
+const MAX_TOKEN_LABEL_CHARS = 64;
 const MAX_AFFIX_CHARS = 40;
 /** Characters that end a word, for matching labels on word boundaries. */
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
@@ -14,19 +16,15 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
 const EDGE_NOISE = /^[\s"'`*_([{]+|[\s"'`*_)\]}.,;:!?]+$/gu;
 
 /**
- * A short single-line value (at most 40 chars and 4 words): a class label rather than free text.
- * A number is an answer, not a class label.
+ * A class label rather than free text: a short single-line value (at most 40 chars and 4 words), or
+ * one token of at most 64 chars. A number is an answer, not a class label.
  */
 export function isLabelLike(text: string | undefined): text is string {
   if (text === undefined) return false;
   const t = text.trim();
-  return (
-    t !== '' &&
-    t.length <= MAX_LABEL_CHARS &&
-    !/[\r\n]/u.test(t) &&
-    t.split(/\s+/u).length <= MAX_LABEL_WORDS &&
-    !/^[-+]?[\d,]*\.?\d+%?$/u.test(t)
-  );
+  if (t === '' || /^[-+]?[\d,]*\.?\d+%?$/u.test(t)) return false;
+  if (!/\s/u.test(t)) return t.length <= MAX_TOKEN_LABEL_CHARS;
+  return t.length <= MAX_LABEL_CHARS && !/[\r\n]/u.test(t) && t.split(/\s+/u).length <= MAX_LABEL_WORDS;
 }
 
 /** Lowercased, trimmed, with surrounding quotes, emphasis and end punctuation removed. */

@@ -15,7 +15,7 @@ export function reasonShape(said: string): string {
   // name=value and name: value pairs whose value was quoted or numeric.
   text = text.replace(/[\p{L}_][\p{L}\p{N}_.-]*\s*[=:]\s*(?:"…"|-?\d[\d,.]*)/gu, BLANK);
   // Numbers.
-  text = text.replace(/-?\d+(?:[.,]\d+)*%?/g, '#');
+  text = text.replace(/(?<![\p{L}\p{N}_])-?\d+(?:[.,]\d+)*%?/gu, '#');
   // A list of names after a colon, up to the next clause: "missing: intent, slots" -> "missing: …".
   text = text.replace(/: (?:[\p{L}\p{N}_-]+|…|"…")(?:, (?:[\p{L}\p{N}_-]+|…|"…"))*(?=\s*(?:$|[;(])|\.(?:\s|$))/gu, `: ${BLANK}`);
   // Runs of blanks: "…, …" -> "…"; "#, #" -> "#".

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitCases } from '../../src/dataset/split-cases.js';
 import { analyzeFailures } from '../../src/feedback/analyze-failures.js';
+import { WITHHELD_NOTE } from '../../src/feedback/vocabulary/index.js';
 import { formatDescriptiveFeedback, formatTrainFeedback } from '../../src/feedback/format-feedback.js';
 import { candidateDirections } from '../../src/optimizer/directions.js';
 import { emptyMemory } from '../../src/optimizer/memory.js';
@@ -72,7 +73,7 @@ export function descriptiveFeedback(results: CaseResult[]): string {
 
 export const WITHHELD = (results: CaseResult[]) => {
   const passed = results.filter((r) => r.pass).length;
-  return `Training results: ${passed}/${results.length} passed (${((100 * passed) / Math.max(1, results.length)).toFixed(1)}%). (Failure details withheld: --no-feedback.)`;
+  return `Training results: ${passed}/${results.length} passed (${((100 * passed) / Math.max(1, results.length)).toFixed(1)}%). ${WITHHELD_NOTE}`;
 };
 
 export async function ask(task: Task, request: MetaPromptRequest): Promise<{ reply: string; candidate: ParsedCandidate | undefined }> {

@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readPrompt, readRules } from '../../src/sim/read-prompt.js';
 import { createModel } from '../../src/providers/create-model.js';
 import { simOptimize } from '../../src/sim/optimizer/index.js';
+import { readEvidence } from '../../src/sim/optimizer/evidence.js';
+import { formatFocus, formatVars } from '../../src/feedback/vocabulary/index.js';
+import { formatConstraints } from '../../src/optimizer/validation-phase.js';
 import { buildMetaPrompt, taskContext } from '../../src/optimizer/meta-prompt.js';
 import { emptyMemory } from '../../src/optimizer/memory.js';
 import { templateVariables } from '../../src/spec/template.js';
@@ -75,7 +78,7 @@ describe('sim optimizer: driven by the failures it is shown', () => {
     const validation = casesOf(banking, 'validation');
     const run = await evaluate(banking, banking.spec.prompt.text, validation);
     const feedback = descriptiveFeedback(run.results);
-    const { candidate } = await ask(banking, refine(banking.spec.prompt.text, feedback, 'Attack the "wrong_answer" failures first (50 cases).'));
+    const { candidate } = await ask(banking, refine(banking.spec.prompt.text, feedback, formatFocus({ check: 'equals', count: 50, category: 'wrong_answer' })));
     expect(candidate!.prompt).toContain(FORMAT);
     // Rules come from the label names of frequent confusions (roots of their words), not from inputs.
     const rules = readRules(candidate!.prompt);
@@ -89,11 +92,10 @@ describe('sim optimizer: driven by the failures it is shown', () => {
   it('respects the training constraints: no rule phrase occurs in a constrained input of another label', async () => {
     const before = await evaluate(banking, formatted, train);
     const passing = before.results.filter((r) => r.pass).slice(0, 8);
-    const constraints = [
-      'SITUATION: the last refinement tried to fix validation patterns but broke these training cases. Fix the',
-      'validation patterns WITHOUT breaking them:',
-      ...passing.map((r) => `- case ${r.caseId}\n  input: query: ${String(r.vars.query)}\n  expected: ${String(r.expected)}\n  the broken candidate answered: x`),
-    ].join('\n');
+    const constraints = formatConstraints(
+      passing.map((r) => ({ caseId: r.caseId, input: formatVars([{ name: 'query', text: String(r.vars.query) }]), expected: String(r.expected), actual: 'x' })),
+    );
+    expect(readEvidence('', constraints!, 'query').constraints.map((c) => c.id)).toEqual(passing.map((r) => r.caseId));
     const { candidate } = await ask(banking, refine(formatted, trainFeedback(formatted, before.results), 'Add explicit decision rules for the most frequent confusions and edge cases, one rule per line.', constraints));
     const rules = readRules(candidate!.prompt);
     for (const r of passing) {
@@ -161,7 +163,7 @@ describe('sim optimizer: request handling', () => {
     const run = await evaluate(banking, formatted, train);
     const feedback = trainFeedback(formatted, run.results);
     const directions = [
-      'Attack the "wrong_answer" failures first (90 cases). Suggested fix from the data: Add decision rules.',
+      `${formatFocus({ check: 'equals', count: 90, category: 'wrong_answer' })} Suggested fix from the data: Add decision rules.`,
       'Make the smallest edit that fixes the most failures; leave everything else as it is.',
       'Add explicit decision rules for the most frequent confusions and edge cases, one rule per line.',
     ];

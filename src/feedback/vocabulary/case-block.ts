@@ -15,6 +15,7 @@
  *
  * Facts are rendered exactly as given: shortening happens before (feedback/case-text.ts).
  */
+import { CHECK_TITLE_SOURCE } from './check-title.js';
 import { readJsonString } from './json-text.js';
 
 /** One variable as shown: a string value (quoted when rendered) or other JSON (rendered as is). */
@@ -54,7 +55,7 @@ export interface CaseFacts {
 const CASE_HEAD = /^\s*- case (\S+)(?: \[([^\]]*)\])?\s*$/;
 const FIELD = /^\s+(input|expected|actual|now answered|the broken candidate answered|diff):\s?(.*)$/;
 /** `failed <title>: <text>`: the title is `type`, then an optional ` [metric]`, then an optional JSON string. */
-const FAILED = /^\s+failed ([a-z][a-z-]*(?: \[[^\]\n]*\])?(?: "(?:[^"\\\n]|\\.)*")?): (.*)$/;
+const FAILED = new RegExp(String.raw`^\s+failed (${CHECK_TITLE_SOURCE}): (.*)$`);
 const VAR_NAME = /^([A-Za-z_][\w.-]*)=/;
 
 /** `query="text", n=3`; `(none)` without variables. */

@@ -18,6 +18,9 @@ export function formatCheckTitle(title: CheckTitle): string {
   return `${title.type}${metric}${said}`;
 }
 
+/** A title inside a longer line (a regular-expression source, no groups): what other readers embed. */
+export const CHECK_TITLE_SOURCE = String.raw`[a-z][a-z-]*(?: \[[^\]\n]*\])?(?: "(?:[^"\\\n]|\\.)*")?`;
+
 const TITLE = /^([a-z][a-z-]*)(?: \[([^\]\n]*)\])?(?: (".*"))?$/;
 
 export function parseCheckTitle(text: string): CheckTitle | undefined {

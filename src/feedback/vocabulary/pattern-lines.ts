@@ -5,6 +5,7 @@
  * every occurrence in a text and ignore everything else.
  */
 import { plural } from '../text-stats.js';
+import { CHECK_TITLE_SOURCE } from './check-title.js';
 
 // ---------------------------------------------------------------------------------------------
 // Group headers: `1. regex [final-answer] — 8 cases, format_violation`
@@ -21,7 +22,7 @@ export function formatGroupHeader(g: GroupHeaderFacts): string {
   return `${g.index}. ${g.check} — ${plural(g.count, 'case')}, ${g.category}`;
 }
 
-const GROUP_HEADER = /^\s*(\d+)\. (.+) — (\d+) cases?, ([a-z_]+)(?=\.|$)/gm;
+const GROUP_HEADER = new RegExp(String.raw`^\s*(\d+)\. (${CHECK_TITLE_SOURCE}) — (\d+) cases?, ([a-z_]+)(?=\.|$)`, 'gm');
 
 export function parseGroupHeaders(text: string): GroupHeaderFacts[] {
   return [...text.matchAll(GROUP_HEADER)].map((m) => ({ index: Number(m[1]), check: m[2]!, count: Number(m[3]), category: m[4]! }));
@@ -134,7 +135,7 @@ export function formatFocus(f: FocusFacts): string {
   return `Attack the failures of check ${f.check} first (${plural(f.count, 'case')}, ${f.category}).`;
 }
 
-const FOCUS = /Attack the failures of check (.+) first \((\d+) cases?, ([a-z_]+)\)\./;
+const FOCUS = new RegExp(String.raw`Attack the failures of check (${CHECK_TITLE_SOURCE}) first \((\d+) cases?, ([a-z_]+)\)\.`);
 
 export function parseFocus(text: string): FocusFacts | undefined {
   const m = FOCUS.exec(text);
