@@ -327,6 +327,7 @@ function functionFix(group: FailureGroup, context: DescribeContext): string {
   if (said !== undefined) {
     return `Make the prompt prevent what the check reports (${JSON.stringify(said)} in ${plural(group.count, 'case')}): state that requirement explicitly`;
   }
+  if (parseCheckTitle(group.title)?.said !== undefined) return 'Make the prompt state the requirement this custom check tests';
   return 'A custom check failed these cases without giving a reason: state in the prompt the requirement it tests (see the failing cases)';
 }
 

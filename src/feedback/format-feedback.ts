@@ -173,10 +173,11 @@ export function formatTrainFeedback(
 }
 
 /**
- * Validation feedback: patterns only. Built from counts, category names, labels (expected labels and
- * answered labels seen in two or more cases), single tokens seen in two or more cases and fixed
- * wording; never case ids, inputs, outputs, reasons, examples, diffs or affixes quoted from outputs.
- * `findVerbatimLeaks` checks this.
+ * Validation feedback: patterns only. Built from counts, check titles (a custom check's reason shape
+ * only when two or more cases share it), category names, labels (expected labels and answered labels
+ * seen in two or more cases), single tokens, needles and fields seen in two or more cases and fixed
+ * wording; never case ids, inputs, outputs, raw reasons, examples, diffs or affixes quoted from
+ * outputs. `findVerbatimLeaks` checks this.
  */
 export function formatDescriptiveFeedback(analysis: FailureAnalysis, options: DescriptiveFeedbackOptions = {}): string {
   const budget = Math.max(0, Math.floor(options.budgetChars ?? DEFAULT_DESCRIPTIVE_BUDGET));

@@ -1,6 +1,8 @@
 /** Failures grouped by the check that failed, with the facts each kind of check yields. */
 import { describe, expect, it } from 'vitest';
 import { analyzeFailures } from '../../src/feedback/analyze-failures.js';
+import { formatDescriptiveFeedback } from '../../src/feedback/format-feedback.js';
+import { findVerbatimLeaks } from '../../src/feedback/verbatim.js';
 import { LabelReader, isLabelLike } from '../../src/feedback/labels.js';
 import { reasonShape } from '../../src/feedback/reason-shape.js';
 import { withVarsOnly } from '../../src/feedback/visible-vars.js';
@@ -90,6 +92,28 @@ describe('analyzeFailures: groups by check', () => {
     expect(group.description).toContain('Fields with a wrong value or type: age (2).');
     expect(group.description).not.toMatch(/json, matching, schema|→/);
     expect(group.suggestedFix).toContain('Name the only allowed fields; outputs add first_name');
+  });
+});
+
+describe('descriptive feedback on custom and text checks', () => {
+  it('shows shared reason shapes and needles, never a reason or needle only one case has', () => {
+    const contains = (needle: string): CaseFailure => ({
+      type: 'icontains',
+      category: 'missing_content',
+      reason: `output does not contain "${needle}"`,
+      details: { kind: 'text', check: 'contains', needles: [needle], missing: [needle], ignoreCase: true },
+    });
+    const results = [
+      makeCase({ id: 'r1', vars: { q: 'Who nursed soldiers in Scutari?' }, output: 'A nurse.', failures: [said('names Llewellyn Parkinson instead of Florence'), contains('Florence Nightingale')] }),
+      makeCase({ id: 'r2', vars: { q: 'Who wrote Middlemarch?' }, output: 'A novelist.', failures: [said('has 3 bullet points, needs 5'), contains('Mary Ann Evans')] }),
+      makeCase({ id: 'r3', vars: { q: 'Who wrote Silas Marner?' }, output: 'Someone.', failures: [said('has 1 bullet points, needs 4'), contains('Mary Ann Evans')] }),
+    ];
+    const analysis = analyzeFailures(results);
+    const text = formatDescriptiveFeedback(analysis);
+    expect(text).toContain('javascript "has # bullet points, needs #" — 2 cases, wrong_answer');
+    expect(text).toContain('Required text missing from outputs: "Mary Ann Evans" (2), and 1 other text.');
+    expect(text).not.toMatch(/Llewellyn|Florence|Scutari/);
+    expect(findVerbatimLeaks(text, results, { allow: ['Mary Ann Evans'] })).toEqual([]);
   });
 });
 
