@@ -5,8 +5,8 @@
  * after an answer marker, or alone on a line.
  */
 
-/** `(A)`, `A)` or a bare capital `A`: an option label. */
-const OPTION_LABEL = /^\(?([A-Z])\)$|^([A-Z])$/;
+/** `(A)` or `A)`: an option label. A bare `A` may be a grade or a class name, so it is not one. */
+const OPTION_LABEL = /^\(?([A-Z])\)$/;
 
 /**
  * "the answer is (C)", "Answer: B", "Final answer: **(D)**", "the correct option is c)". A bare capital
@@ -24,8 +24,7 @@ const LEADING_OPTION = /^[\s*_>-]*\(?([A-Z])\)\s+\S/;
 
 /** The letter of an option label (`(A)` -> `A`), or undefined when `label` is not one. */
 export function optionLetter(label: string): string | undefined {
-  const m = OPTION_LABEL.exec(label.trim());
-  return m ? (m[1] ?? m[2]) : undefined;
+  return OPTION_LABEL.exec(label.trim())?.[1];
 }
 
 /** True when every label is an option label (a multiple-choice task). */

@@ -35,10 +35,11 @@ describe('readChoice: the option a reply answers', () => {
     expect(readChoice('nothing here', ['(A)'])).toBeUndefined();
   });
 
-  it('recognises option labels', () => {
+  it('recognises option labels', async () => {
     expect(optionLetter('(A)')).toBe('A');
     expect(optionLetter(' B) ')).toBe('B');
-    expect(optionLetter('C')).toBe('C');
+    expect(optionLetter('C')).toBeUndefined(); // a bare capital may be a grade
+    expect((await check({ type: 'equals', value: 'A' }, 'The grade is A.')).category).toBe('format_violation');
     expect(optionLetter('a')).toBeUndefined();
     expect(optionLetter('(AB)')).toBeUndefined();
     expect(isOptionSet(['(A)', '(B)', '(C)'])).toBe(true);
