@@ -9,9 +9,10 @@ import { stringifyValue } from '../spec/template.js';
 import { caseFailures, failingOutput, hasProviderError, truncate, varFacts } from './case-text.js';
 import { failureFact, identifyCheck, type CheckIdentity } from './check-kind.js';
 import { checkFacts } from './check-facts.js';
-import { describeGroup, suggestFix, type DescribeContext } from './describe-group.js';
+import { describeGroup, type DescribeContext } from './describe-group.js';
 import { LabelReader, findWrapping, isLabelLike, normalizeLabel } from './labels.js';
 import { CATEGORY_SEVERITY } from './severity.js';
+import { suggestFix } from './suggest-fix.js';
 import { contentTokens, mean, median, topCounts, topTokens, wordCount } from './text-stats.js';
 import type {
   AffixCount,

@@ -8,7 +8,6 @@ import { caseFailures, expectedText, renderBrokenCase, truncate } from './case-t
 import {
   confusionList,
   describeGroup,
-  suggestFix,
   tokenList,
   visibleConfusions,
   visibleTitle,
@@ -17,6 +16,7 @@ import {
 } from './describe-group.js';
 import { normalizeLabel } from './labels.js';
 import { sampleFailures } from './sample-failures.js';
+import { suggestFix } from './suggest-fix.js';
 import { percent, plural } from './text-stats.js';
 import type { FailureAnalysis, FailureGroup } from './types.js';
 import { formatExample } from './vocabulary/case-block.js';
