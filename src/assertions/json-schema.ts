@@ -13,6 +13,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { canonicalJson } from '../util/hash.js';
 import { errorMessage } from './text.js';
+import type { SchemaErrorFact } from './types.js';
 
 type Draft = 'draft-07' | '2019-09' | '2020-12';
 type AnyAjv = Ajv | Ajv2019 | Ajv2020;
@@ -117,14 +118,32 @@ export function formatSchemaErrors(errors: ErrorObject[] | null | undefined, max
   return shown.join('; ') + more;
 }
 
-export type SchemaCheck = { ok: true } | { ok: false; error: string; schemaError: boolean };
+/** Errors kept as facts per failed check (ajv with allErrors can report many). */
+const MAX_ERROR_FACTS = 10;
+
+/** ajv errors as data: path, keyword, and the property a required/additionalProperties error names. */
+export function schemaErrorFacts(errors: ErrorObject[] | null | undefined, max = MAX_ERROR_FACTS): SchemaErrorFact[] {
+  return (errors ?? []).slice(0, max).map((e) => {
+    const params = e.params as Record<string, unknown>;
+    const named = params.missingProperty ?? params.additionalProperty ?? params.property ?? params.propertyName;
+    return {
+      path: e.instancePath,
+      keyword: e.keyword,
+      ...(typeof named === 'string' ? { field: named } : {}),
+      message: e.message ?? e.keyword,
+    };
+  });
+}
+
+export type SchemaCheck = { ok: true } | { ok: false; error: string; schemaError: boolean; facts: SchemaErrorFact[] };
 
 /** Validates `data` against the schema `value` names; `schemaError` marks a broken schema, not bad data. */
 export function checkSchema(data: unknown, value: unknown, baseDir: string): SchemaCheck {
   const lookup = resolveSchema(value, baseDir);
-  if (!lookup.ok) return { ok: false, error: lookup.error, schemaError: true };
+  if (!lookup.ok) return { ok: false, error: lookup.error, schemaError: true, facts: [] };
   const compiled = compileSchema(lookup.schema);
-  if (!compiled.ok) return { ok: false, error: compiled.error, schemaError: true };
+  if (!compiled.ok) return { ok: false, error: compiled.error, schemaError: true, facts: [] };
   if (compiled.validate(data)) return { ok: true };
-  return { ok: false, error: formatSchemaErrors(compiled.validate.errors), schemaError: false };
+  const errors = compiled.validate.errors;
+  return { ok: false, error: formatSchemaErrors(errors), schemaError: false, facts: schemaErrorFacts(errors) };
 }

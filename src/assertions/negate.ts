@@ -15,6 +15,8 @@ export function negateOutcome(base: AssertionType, outcome: AssertionOutcome): A
   const expected = outcome.expected === undefined ? undefined : `not: ${outcome.expected}`;
   const shown = { ...(expected === undefined ? {} : { expected }), ...(outcome.actual === undefined ? {} : { actual: outcome.actual }) };
   const judge = outcome.judgeCostUsd === undefined ? {} : { judgeCostUsd: outcome.judgeCostUsd };
+  // Text checks keep their facts, marked negated: the needles found are now what must not be there.
+  const details = outcome.details?.kind === 'text' ? { details: { ...outcome.details, negated: true } } : {};
   if (outcome.pass) {
     return {
       pass: false,
@@ -23,6 +25,7 @@ export function negateOutcome(base: AssertionType, outcome: AssertionOutcome): A
       category: FORBIDS_CONTENT.has(base) ? 'forbidden_content' : 'format_violation',
       ...shown,
       ...judge,
+      ...details,
     };
   }
   return { pass: true, score, reason: `not-${base}: ${outcome.reason}`, ...shown, ...judge };

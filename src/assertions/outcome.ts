@@ -1,7 +1,7 @@
 /** Constructors for handler outcomes, so every failure carries a category and a reason. */
 import type { AssertionOutcome, FailureCategory } from './types.js';
 
-type Extra = Pick<AssertionOutcome, 'expected' | 'actual' | 'judgeCostUsd'> & { score?: number };
+type Extra = Pick<AssertionOutcome, 'expected' | 'actual' | 'judgeCostUsd' | 'details'> & { score?: number };
 
 /** A pass. `reason` states the fact that held (`output contains "refund"`): negation builds on it. */
 export function passed(reason: string, extra: Extra = {}): AssertionOutcome {

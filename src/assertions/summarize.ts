@@ -10,8 +10,11 @@ export function caseFailuresFrom(results: AssertionResult[]): CaseFailure[] {
       type: r.type,
       category: r.category ?? 'wrong_answer',
       reason: r.reason,
+      score: r.score,
+      ...(r.metric === undefined ? {} : { metric: r.metric }),
       ...(r.expected === undefined ? {} : { expected: r.expected }),
       ...(r.actual === undefined ? {} : { actual: r.actual }),
+      ...(r.details === undefined ? {} : { details: r.details }),
     }));
 }
 

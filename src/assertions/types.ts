@@ -50,6 +50,43 @@ export interface AssertionContext {
   signal?: AbortSignal;
 }
 
+/** One ajv error, kept as data: where in the JSON, which schema keyword, and the field it names. */
+export interface SchemaErrorFact {
+  /** JSON Pointer into the output's JSON (`/slots/first_name`); '' for the root. */
+  path: string;
+  /** The schema keyword that failed: required, additionalProperties, type, enum, pattern, ... */
+  keyword: string;
+  /** The property a `required` / `additionalProperties` / dependency error names. */
+  field?: string;
+  /** ajv's message, e.g. "must be string". */
+  message: string;
+}
+
+/** A difference between expected and actual JSON: a field missing, unexpected, or with another value. */
+export interface JsonDiffFact {
+  /** `$.slots.artist` */
+  path: string;
+  kind: 'missing' | 'unexpected' | 'changed';
+}
+
+/**
+ * What a check found, as data, for the feedback stage (the reason is the same for people). Set on
+ * failures, and on passes of text checks (so a negated check knows what was present).
+ */
+export type AssertionDetails =
+  /** contains*, icontains*, starts-with, regex: the texts (or pattern) looked for, and which were missing. */
+  | { kind: 'text'; check: 'contains' | 'starts-with' | 'regex'; needles: readonly string[]; missing: readonly string[]; ignoreCase: boolean; negated?: boolean }
+  /** is-json, json-schema, contains-json: no JSON at all, JSON inside other text, or schema errors. */
+  | { kind: 'json'; problem: 'not_json' | 'schema'; embedded?: boolean; errors: readonly SchemaErrorFact[] }
+  /** equals / contains-json against expected JSON data: the paths that differ. */
+  | { kind: 'json_diff'; diffs: readonly JsonDiffFact[] }
+  /** javascript: what the user function said, as it said it. */
+  | { kind: 'function'; said?: string; score?: number }
+  /** llm-rubric: the judge's reason and score. */
+  | { kind: 'judge'; said: string; score: number }
+  /** levenshtein: the edit distance and the most allowed. */
+  | { kind: 'distance'; distance: number; max: number };
+
 export interface AssertionOutcome {
   pass: boolean;
   /** 0..1 */
@@ -63,6 +100,8 @@ export interface AssertionOutcome {
   actual?: string;
   /** Tokens/cost spent by a judge model, if any. */
   judgeCostUsd?: number | null;
+  /** Structured facts for feedback (see AssertionDetails). */
+  details?: AssertionDetails;
 }
 
 export type AssertionHandler = (

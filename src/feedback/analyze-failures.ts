@@ -1,23 +1,18 @@
 /**
- * Eval results -> failures grouped by category, with patterns measured on the data. Pure: no I/O,
- * no model calls. Cases whose model call failed are kept apart (`providerErrors`): not the prompt's
- * fault, so they are not described to the optimizer.
+ * Eval results -> failures grouped by the check that failed, with the facts that check yields and
+ * patterns measured on the data. Pure: no I/O, no model calls. Cases whose model call failed are kept
+ * apart (`providerErrors`): not the prompt's fault, so they are not described to the optimizer.
  */
-import type { FailureCategory } from '../assertions/types.js';
+import { parseAssertionType } from '../assertions/names.js';
 import type { CaseFailure, CaseResult } from '../runner/types.js';
 import { stringifyValue } from '../spec/template.js';
-import {
-  caseCategories,
-  caseFailures,
-  compactVars,
-  expectedText,
-  failingOutput,
-  hasProviderError,
-  truncate,
-} from './case-text.js';
-import { describeGroup, suggestFix, type DescribeContext } from './describe-group.js';
+import { caseFailures, failingOutput, hasProviderError, truncate, varFacts } from './case-text.js';
+import { failureFact, identifyCheck, type CheckIdentity } from './check-kind.js';
+import { checkFacts } from './check-facts.js';
+import { describeGroup, type DescribeContext } from './describe-group.js';
 import { LabelReader, findWrapping, isLabelLike, normalizeLabel } from './labels.js';
 import { CATEGORY_SEVERITY } from './severity.js';
+import { suggestFix } from './suggest-fix.js';
 import { contentTokens, mean, median, topCounts, topTokens, wordCount } from './text-stats.js';
 import type {
   AffixCount,
@@ -38,10 +33,15 @@ const TOP_CONFUSIONS = 10;
 const TOP_AFFIXES = 3;
 const EXAMPLE_TEXT_CHARS = 200;
 
-/** One failing case as seen from one category. */
-interface Entry {
+/** One failing case as seen from one check. */
+export interface Entry {
   result: CaseResult;
+  /** This check's failures in this case. */
   failures: CaseFailure[];
+  /**
+   * What the output was compared to: the check's expected text for equals/levenshtein, else the
+   * case's expected value (shown in examples, never compared as text).
+   */
   expected: string | undefined;
   actual: string;
   /** Label read from the output (label groups only). */
@@ -53,26 +53,33 @@ export function analyzeFailures(results: readonly CaseResult[]): FailureAnalysis
   const total = results.length;
   const passed = results.filter((r) => r.pass).length;
   const reader = new LabelReader(collectLabels(results));
-  const buckets = new Map<FailureCategory, Entry[]>();
+  const buckets = new Map<string, { check: CheckIdentity; entries: Entry[] }>();
   for (const result of results) {
     const failures = caseFailures(result);
-    const actual = failures.length > 0 ? failingOutput(result) : '';
-    for (const category of caseCategories(result)) {
-      const own = failures.filter((f) => f.category === category);
-      const entry: Entry = { result, failures: own, expected: expectedText(result, own), actual };
-      const bucket = buckets.get(category);
-      if (bucket) bucket.push(entry);
-      else buckets.set(category, [entry]);
+    if (failures.length === 0) continue;
+    const actual = failingOutput(result);
+    const byCheck = new Map<string, { check: CheckIdentity; failures: CaseFailure[] }>();
+    for (const failure of failures) {
+      const check = identifyCheck(failure);
+      const own = byCheck.get(check.key) ?? { check, failures: [] };
+      own.failures.push(failure);
+      byCheck.set(check.key, own);
+    }
+    for (const { check, failures: own } of byCheck.values()) {
+      const entry: Entry = { result, failures: own, expected: comparedTo(check, own, result), actual };
+      const bucket = buckets.get(check.key) ?? { check, entries: [] };
+      bucket.entries.push(entry);
+      buckets.set(check.key, bucket);
     }
   }
   const context: DescribeContext = { total, labels: reader.labels, quote: true };
-  const groups = [...buckets]
-    .map(([category, entries]) => buildGroup(category, entries, reader, context))
+  const groups = [...buckets.values()]
+    .map(({ check, entries }) => buildGroup(check, entries, reader, context))
     .sort(
       (a, b) =>
         b.count - a.count ||
         CATEGORY_SEVERITY[b.category] - CATEGORY_SEVERITY[a.category] ||
-        (a.category < b.category ? -1 : 1),
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
     );
   return {
     total,
@@ -86,16 +93,29 @@ export function analyzeFailures(results: readonly CaseResult[]): FailureAnalysis
   };
 }
 
-/**
- * The label vocabulary: short expected values of all cases (passing ones too), plus the expected side
- * of failed `equals` assertions (other assertions' values, such as a `contains` needle, are not labels).
- */
+/** The text an exact check compared the output to; the case's expected value for other checks. */
+function comparedTo(check: CheckIdentity, failures: readonly CaseFailure[], result: CaseResult): string | undefined {
+  if (check.family === 'exact') {
+    const own = failures.find((f) => f.expected !== undefined && f.expected !== '')?.expected;
+    if (own !== undefined) return own;
+  }
+  const fromCase = stringifyValue(result.expected);
+  return fromCase === '' ? undefined : fromCase;
+}
+
+function isEquals(type: string): boolean {
+  const { negate, base } = parseAssertionType(type);
+  return base === 'equals' && !negate;
+}
+
+/** The label vocabulary: the short expected values of `equals` checks, passing ones included. */
 function collectLabels(results: readonly CaseResult[]): string[] {
   const labels = new Set<string>();
   for (const result of results) {
-    const value = stringifyValue(result.expected);
-    if (isLabelLike(value)) labels.add(value.trim());
-    for (const f of result.failures) if (f.type === 'equals' && isLabelLike(f.expected)) labels.add(f.expected.trim());
+    for (const sample of result.samples) {
+      for (const a of sample.assertions) if (isEquals(a.type) && isLabelLike(a.expected)) labels.add(a.expected.trim());
+    }
+    for (const f of result.failures) if (isEquals(f.type) && isLabelLike(f.expected)) labels.add(f.expected.trim());
   }
   return [...labels].sort();
 }
@@ -110,25 +130,21 @@ function excluded(results: readonly CaseResult[]): ExcludedFailures {
   return { count: errored.length, caseIds: errored.map((r) => r.caseId), codes };
 }
 
-function buildGroup(
-  category: FailureCategory,
-  entries: Entry[],
-  reader: LabelReader,
-  context: DescribeContext,
-): FailureGroup {
-  const withExpected = entries.filter((e): e is Entry & { expected: string } => e.expected !== undefined);
-  const labelLike = withExpected.length > 0 && withExpected.every((e) => isLabelLike(e.expected));
-  const expectedTokenLists = withExpected.map((e) => contentTokens(e.expected));
-  const missing = withExpected.map((e, i) => {
+function buildGroup(check: CheckIdentity, entries: Entry[], reader: LabelReader, context: DescribeContext): FailureGroup {
+  const exact = check.family === 'exact';
+  const compared = exact ? entries.filter((e): e is Entry & { expected: string } => e.expected !== undefined) : [];
+  const labelLike = exact && isEquals(check.type) && compared.length > 0 && compared.every((e) => isLabelLike(e.expected));
+  const expectedTokenLists = compared.map((e) => contentTokens(e.expected));
+  const missing = compared.map((e, i) => {
     const present = new Set(contentTokens(e.actual));
     return expectedTokenLists[i]!.filter((t) => !present.has(t));
   });
-  for (const e of withExpected) e.wrapping = findWrapping(e.expected, e.actual);
+  for (const e of compared) e.wrapping = findWrapping(e.expected, e.actual);
 
   let correctLabel = 0;
   const pairs = new Map<string, ConfusionPair>();
   if (labelLike) {
-    for (const e of withExpected) {
+    for (const e of compared) {
       const expected = reader.lookup(e.expected) ?? e.expected.trim();
       e.label = reader.extract(e.actual);
       if (normalizeLabel(e.label) === normalizeLabel(expected)) {
@@ -144,24 +160,27 @@ function buildGroup(
   const confusions = [...pairs.values()]
     .sort((a, b) => b.count - a.count || cmp(a.expected, b.expected) || cmp(a.actual, b.actual))
     .slice(0, TOP_CONFUSIONS);
-  const wrapping = wrappingStats(withExpected);
+  const wrapping = wrappingStats(compared);
 
   const partial = {
-    category,
+    key: check.key,
+    title: check.title,
+    type: check.type,
+    ...(check.metric !== undefined ? { metric: check.metric } : {}),
+    family: labelLike ? ('label' as const) : check.family,
+    category: check.category,
     count: entries.length,
     caseIds: entries.map((e) => e.result.caseId),
     labelLike,
     expectedTokens: topTokens(expectedTokenLists, TOP_TOKENS),
-    actualTokens: topTokens(
-      entries.map((e) => contentTokens(e.actual)),
-      TOP_TOKENS,
-    ),
+    actualTokens: exact ? topTokens(entries.map((e) => contentTokens(e.actual)), TOP_TOKENS) : [],
     missingTokens: topTokens(missing, TOP_TOKENS),
-    lengths: lengthStats(entries),
+    lengths: lengthStats(entries, exact),
     confusions,
     correctLabel,
     wrapping,
     shape: shapeStats(entries),
+    facts: checkFacts(check, entries),
     example: toExample(pickExample(entries, confusions, wrapping)),
   };
   const group: FailureGroup = { ...partial, description: '', suggestedFix: '' };
@@ -174,10 +193,11 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function lengthStats(entries: readonly Entry[]): LengthStats {
+/** Output lengths; the expected side only where the output is compared to a text (`exact`). */
+function lengthStats(entries: readonly Entry[], exact: boolean): LengthStats {
   const outChars = entries.map((e) => e.actual.length);
   const outWords = entries.map((e) => wordCount(e.actual));
-  const withExpected = entries.filter((e) => e.expected !== undefined);
+  const withExpected = exact ? entries.filter((e) => e.expected !== undefined) : [];
   const expChars = withExpected.map((e) => e.expected!.length);
   const expWords = withExpected.map((e) => wordCount(e.expected!));
   const extra = withExpected.map((e) => wordCount(e.actual) - wordCount(e.expected!));
@@ -240,17 +260,17 @@ function pickExample(entries: Entry[], confusions: ConfusionPair[], wrapping: Wr
     const hit = entries.find((e) => e.wrapping?.prefix === prefix);
     if (hit) return hit;
   }
-  const size = (e: Entry): number => e.actual.length + (e.expected?.length ?? 0) + compactVars(e.result.vars).length;
+  const size = (e: Entry): number => e.actual.length + (e.expected?.length ?? 0) + JSON.stringify(e.result.vars).length;
   return entries.reduce((best, e) => (size(e) < size(best) ? e : best));
 }
 
 function toExample(entry: Entry): FailureExample {
-  const reason = [...new Set(entry.failures.map((f) => f.reason))].join('; ');
+  const why = [...new Set(entry.failures.map(failureFact))].join('; ');
   return {
     caseId: entry.result.caseId,
-    vars: compactVars(entry.result.vars, EXAMPLE_TEXT_CHARS),
+    vars: varFacts(entry.result.vars, EXAMPLE_TEXT_CHARS),
     ...(entry.expected !== undefined ? { expected: truncate(entry.expected, EXAMPLE_TEXT_CHARS) } : {}),
     actual: truncate(entry.actual, EXAMPLE_TEXT_CHARS),
-    reason: truncate(reason, EXAMPLE_TEXT_CHARS),
+    reason: truncate(why, EXAMPLE_TEXT_CHARS),
   };
 }

@@ -6,13 +6,14 @@
 import type { FailureCategory } from '../assertions/types.js';
 import type { CaseFailure, CaseResult } from '../runner/types.js';
 import { stringifyValue } from '../spec/template.js';
+import { failureFact, identifyCheck } from './check-kind.js';
 import { compactDiff } from './diff-outputs.js';
 import { mostSevere } from './severity.js';
+import { formatCaseBlock, type AnswerField, type CaseFacts, type FailedCheckFact, type VarFact } from './vocabulary/case-block.js';
 
-const MAX_VAR_CHARS = 160;
-const MAX_VARS_CHARS = 360;
+const MIN_VAR_CHARS = 80;
+const MAX_VARS_CHARS = 400;
 const MAX_TEXT_CHARS = 300;
-const MAX_REASON_CHARS = 200;
 const DIFF_CHARS = 240;
 
 /** Estimated tokens for a text (chars / 4, rounded up). */
@@ -38,12 +39,11 @@ export function failingOutput(result: CaseResult): string {
   return sample?.output ?? result.output;
 }
 
-/** The failure's own expected rendering when it has one, else the case's expected value. */
+/** The case's expected value, else the first failure's own expected rendering (for ordering cases). */
 export function expectedText(result: CaseResult, failures: readonly CaseFailure[] = result.failures): string | undefined {
-  const fromFailure = failures.find((f) => f.expected !== undefined && f.expected !== '')?.expected;
-  if (fromFailure !== undefined) return fromFailure;
   const fromCase = stringifyValue(result.expected);
-  return fromCase === '' ? undefined : fromCase;
+  if (fromCase !== '') return fromCase;
+  return failures.find((f) => f.expected !== undefined && f.expected !== '')?.expected;
 }
 
 /** A failing case that recorded no assertion failure is still a failure: counted as wrong_answer. */
@@ -70,45 +70,62 @@ export function primaryCategory(result: CaseResult): FailureCategory | undefined
   return categories.length > 0 ? mostSevere(categories) : undefined;
 }
 
-/** `key="value", n=3` with long values shortened; `(none)` without vars. */
-export function compactVars(vars: Record<string, unknown>, maxChars = MAX_VARS_CHARS): string {
+/**
+ * The variables of a case as shown: each value cut so that together they stay near `maxChars`
+ * (at least 80 chars each). The caller decides which variables a case has (see visible-vars.ts).
+ */
+export function varFacts(vars: Record<string, unknown>, maxChars = MAX_VARS_CHARS): VarFact[] {
   const entries = Object.entries(vars);
-  if (entries.length === 0) return '(none)';
-  const parts = entries.map(([key, value]) => {
-    const text = typeof value === 'string' ? JSON.stringify(truncate(value, MAX_VAR_CHARS)) : stringifyValue(value);
-    return `${key}=${truncate(text, MAX_VAR_CHARS)}`;
-  });
-  return truncate(parts.join(', '), maxChars);
+  const each = Math.max(MIN_VAR_CHARS, Math.floor(maxChars / Math.max(1, entries.length)));
+  return entries.map(([name, value]) =>
+    typeof value === 'string' ? { name, text: truncate(value, each) } : { name, text: truncate(stringifyValue(value), each), json: true },
+  );
 }
 
-/** One line per value, quoted as JSON so newlines and edges stay visible. */
-function quoted(text: string, max = MAX_TEXT_CHARS): string {
-  return JSON.stringify(truncate(text, max));
+/** The expected value a case block shows: the case's own, else the text an exact check compared to. */
+function shownExpected(result: CaseResult, failures: readonly CaseFailure[]): string | undefined {
+  const fromCase = stringifyValue(result.expected);
+  if (fromCase !== '') return fromCase;
+  return failures.find((f) => identifyCheck(f).family === 'exact' && f.expected !== undefined && f.expected !== '')?.expected;
+}
+
+/** A case as a block shows it; `answerField` says which answer it is (see vocabulary/case-block.ts). */
+export function caseFacts(result: CaseResult, failures: readonly CaseFailure[], answerField: AnswerField, categories?: string[]): CaseFacts {
+  const expected = shownExpected(result, failures);
+  const answer = failingOutput(result);
+  // A word diff only means something where the output was compared to that text (and is left out of
+  // the shorter blocks of broken training cases).
+  const exact = answerField === 'actual' && failures.some((f) => identifyCheck(f).family === 'exact');
+  return {
+    id: result.caseId,
+    ...(categories !== undefined ? { categories } : {}),
+    vars: varFacts(result.vars),
+    ...(expected !== undefined ? { expected: truncate(expected, MAX_TEXT_CHARS) } : {}),
+    answerField,
+    answer: truncate(answer, MAX_TEXT_CHARS),
+    ...(exact && expected !== undefined ? { diff: compactDiff(expected, answer, DIFF_CHARS) } : {}),
+    failed: dedupeFailed(failures.map((f) => ({ check: identifyCheck(f).title, text: failureFact(f) }))),
+  };
+}
+
+function dedupeFailed(failed: FailedCheckFact[]): FailedCheckFact[] {
+  const seen = new Set<string>();
+  return failed.filter((f) => {
+    const key = `${f.check}\u0000${f.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The block shown for one failing training case. */
 export function renderFailingCase(result: CaseResult): string {
   const failures = caseFailures(result);
-  const expected = expectedText(result, failures);
-  const actual = failingOutput(result);
-  const categories = [...new Set(failures.map((f) => f.category))].join(', ');
-  const lines = [`- case ${result.caseId} [${categories}]`, `  input: ${compactVars(result.vars)}`];
-  if (expected !== undefined) lines.push(`  expected: ${quoted(expected)}`);
-  lines.push(`  actual: ${quoted(actual)}`);
-  if (expected !== undefined) lines.push(`  diff: ${compactDiff(expected, actual, DIFF_CHARS)}`);
-  const reasons = [...new Set(failures.map((f) => f.reason))].join('; ');
-  lines.push(`  why: ${truncate(reasons, MAX_REASON_CHARS)}`);
-  return lines.join('\n');
+  const categories = [...new Set(failures.map((f) => f.category))];
+  return formatCaseBlock(caseFacts(result, failures, 'actual', categories));
 }
 
 /** The block shown for one training case that passed before and broke with the last candidate. */
 export function renderBrokenCase(result: CaseResult): string {
-  const failures = result.failures;
-  const expected = expectedText(result, failures);
-  const lines = [`- case ${result.caseId}`, `  input: ${compactVars(result.vars)}`];
-  if (expected !== undefined) lines.push(`  expected: ${quoted(expected)}`);
-  lines.push(`  now answered: ${quoted(failingOutput(result))}`);
-  const reasons = [...new Set(failures.map((f) => f.reason))].join('; ');
-  if (reasons !== '') lines.push(`  why it fails: ${truncate(reasons, MAX_REASON_CHARS)}`);
-  return lines.join('\n');
+  return formatCaseBlock(caseFacts(result, result.failures, 'now'));
 }

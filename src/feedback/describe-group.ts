@@ -1,31 +1,48 @@
 /**
- * A failure group's measurements -> a one-paragraph description with numbers, and a suggested fix
- * chosen from the data. Two modes:
- * - quote (training feedback): may quote short affixes found in outputs, e.g. "The answer is:".
- * - no quote (descriptive, validation feedback): only counts, labels and single tokens seen in at
- *   least two cases; nothing copied from an individual input or output.
+ * A failure group's facts -> a one-paragraph description with numbers, chosen by the kind of check
+ * that failed (check-kind.ts): label confusions only for `equals` against short labels, lengths only
+ * where the output is compared to an exact text, the missing text or pattern for text checks, schema
+ * errors and fields for JSON checks, what a custom check or the judge said for those (the fix it
+ * points at is in suggest-fix.ts). Two modes:
+ * - quote (training feedback): may quote short affixes and the reasons checks gave.
+ * - no quote (descriptive, validation feedback): only counts, labels, check titles and tokens, needles
+ *   or fields seen in at least two cases; nothing copied from an individual input or output.
  */
-import type { ConfusionPair, FailureGroup, TokenCount } from './types.js';
+import { parseAssertionType } from '../assertions/names.js';
+import { schemaErrorText } from './check-kind.js';
+import { formatCheckTitle, parseCheckTitle } from './vocabulary/check-title.js';
 import { normalizeLabel } from './labels.js';
 import { fmt, percent, plural } from './text-stats.js';
+import type { ConfusionPair, FailureGroup, TokenCount } from './types.js';
+import {
+  OTHER_ANSWER,
+  formatCaseOnly,
+  formatConfusions,
+  formatShape,
+  formatWrapped,
+  type AnswerNoun,
+} from './vocabulary/pattern-lines.js';
 
 export interface DescribeContext {
   /** Cases in the run, for percentages. */
   total: number;
   /** The label vocabulary of the run. */
   labels: readonly string[];
-  /** False for descriptive feedback: no affixes, rare tokens or rare answered labels. */
+  /** False for descriptive feedback: no affixes, reasons, rare tokens, needles or answered labels. */
   quote: boolean;
 }
 
-/** In descriptive mode a token or answered label must be seen in this many cases to be shown. */
+/** In descriptive mode a token, needle, field or answered label must be seen in this many cases to be shown. */
 export const DESCRIPTIVE_MIN_COUNT = 2;
-const MAX_LISTED_LABELS = 12;
-const OTHER = '(other)';
+
+/** Counted items safe to show in this mode. */
+export function visibleCounts<T extends { count: number }>(items: readonly T[], context: DescribeContext): T[] {
+  return context.quote ? [...items] : items.filter((t) => t.count >= DESCRIPTIVE_MIN_COUNT);
+}
 
 /** Tokens safe to show in this mode. */
 export function visibleTokens(tokens: readonly TokenCount[], context: DescribeContext): TokenCount[] {
-  return context.quote ? [...tokens] : tokens.filter((t) => t.count >= DESCRIPTIVE_MIN_COUNT);
+  return visibleCounts(tokens, context);
 }
 
 /**
@@ -40,7 +57,7 @@ export function visibleConfusions(group: FailureGroup, context: DescribeContext)
   const merged = new Map<string, ConfusionPair>();
   for (const c of group.confusions) {
     const keep = vocabulary.has(normalizeLabel(c.actual)) || (answered.get(c.actual) ?? 0) >= DESCRIPTIVE_MIN_COUNT;
-    const actual = keep ? c.actual : OTHER;
+    const actual = keep ? c.actual : OTHER_ANSWER;
     const key = `${c.expected}\u0000${actual}`;
     const pair = merged.get(key) ?? { expected: c.expected, actual, count: 0 };
     pair.count += c.count;
@@ -49,23 +66,39 @@ export function visibleConfusions(group: FailureGroup, context: DescribeContext)
   return [...merged.values()].sort((a, b) => b.count - a.count);
 }
 
-export function tokenList(tokens: readonly TokenCount[]): string {
+export function tokenList(tokens: readonly { token: string; count: number }[]): string {
   return tokens.map((t) => `${t.token} (${t.count})`).join(', ');
 }
 
 export function confusionList(pairs: readonly ConfusionPair[], limit = pairs.length): string {
-  return pairs
-    .slice(0, limit)
-    .map((p) => `${p.expected} → ${p.actual} (${p.count})`)
-    .join(', ');
+  return formatConfusions(pairs.slice(0, limit));
 }
 
-function isPunctuation(text: string): boolean {
+/**
+ * The group's title as this mode may show it: descriptive feedback drops a custom check's reason
+ * shape seen in a single case (it may still carry that case's words).
+ */
+export function visibleTitle(group: FailureGroup, context: DescribeContext): string {
+  if (context.quote || group.count >= DESCRIPTIVE_MIN_COUNT) return group.title;
+  const title = parseCheckTitle(group.title);
+  return title ? formatCheckTitle({ type: title.type, metric: title.metric }) : group.title;
+}
+
+export function isPunctuation(text: string): boolean {
   return /^[\p{P}\p{S}\s]+$/u.test(text);
 }
 
-function noun(group: FailureGroup): string {
+export function noun(group: FailureGroup): AnswerNoun {
   return group.labelLike ? 'label' : 'answer';
+}
+
+/** Label and exact checks compare the output to a text: only there do length and format advice fit. */
+function comparesText(group: FailureGroup): boolean {
+  return group.family === 'label' || group.family === 'exact';
+}
+
+export function baseType(group: FailureGroup): string {
+  return parseAssertionType(group.type).base ?? group.type;
 }
 
 function describeWrapping(group: FailureGroup, context: DescribeContext): string[] {
@@ -91,17 +124,14 @@ function describeWrapping(group: FailureGroup, context: DescribeContext): string
             : `${suffix.words} trailing ${suffix.words === 1 ? 'word' : 'words'} (${suffix.count})`,
       );
     }
-    out.push(
-      `${wrapped} of ${group.count} outputs contain the expected ${noun(group)} with extra words around it` +
-        (around.length > 0 ? `, most often ${around.join(' and ')}.` : '.'),
-    );
+    out.push(`${formatWrapped(wrapped, group.count, noun(group))}${around.length > 0 ? `, most often ${around.join(' and ')}.` : '.'}`);
   }
-  if (caseOnly > 0) out.push(`${caseOnly} ${caseOnly === 1 ? 'output is' : 'outputs are'} the expected ${noun(group)} in the wrong letter case.`);
+  if (caseOnly > 0) out.push(`${formatCaseOnly(caseOnly, noun(group))}.`);
   else if (caseMismatch > 0) out.push(`${caseMismatch} of them ${caseMismatch === 1 ? 'has' : 'have'} it in the wrong letter case.`);
   return out;
 }
 
-function words(n: number): string {
+export function words(n: number): string {
   return `${fmt(n)} ${fmt(n) === '1' ? 'word' : 'words'}`;
 }
 
@@ -120,10 +150,64 @@ function describeLengths(group: FailureGroup): string {
   );
 }
 
+function needleList(group: FailureGroup, context: DescribeContext): string | undefined {
+  const shown = visibleCounts(group.facts.needles, context);
+  if (shown.length === 0) return undefined;
+  const hidden = group.facts.needles.length - shown.length;
+  return `${shown.map((n) => `${n.text} (${n.count})`).join(', ')}${hidden > 0 ? `, and ${plural(hidden, 'other text')}` : ''}`;
+}
+
+function describeText(group: FailureGroup, context: DescribeContext): string[] {
+  const needles = needleList(group, context);
+  if (needles === undefined) return [];
+  if (group.facts.forbidden) return [`Outputs contain text they must not: ${needles}.`];
+  const base = baseType(group);
+  if (base === 'regex') return [`Outputs do not match the required pattern: ${needles}.`];
+  if (base === 'starts-with') return [`Outputs do not start with: ${needles}.`];
+  return [`Required text missing from outputs: ${needles}.`];
+}
+
+function fieldSentences(group: FailureGroup, context: DescribeContext): string[] {
+  const { missingFields, unexpectedFields, wrongFields } = group.facts;
+  const out: string[] = [];
+  const missing = visibleCounts(missingFields, context);
+  const unexpected = visibleCounts(unexpectedFields, context);
+  const wrong = visibleCounts(wrongFields, context);
+  if (missing.length > 0) out.push(`Required fields missing: ${tokenList(missing)}.`);
+  if (unexpected.length > 0) out.push(`Fields the schema does not allow: ${tokenList(unexpected)}.`);
+  if (wrong.length > 0) out.push(`Fields with a wrong value or type: ${tokenList(wrong)}.`);
+  return out;
+}
+
+function describeJson(group: FailureGroup, context: DescribeContext): string[] {
+  const out: string[] = [];
+  const errors = group.facts.schemaErrors.filter((e) => e.field === undefined || context.quote || e.count >= DESCRIPTIVE_MIN_COUNT);
+  if (errors.length > 0) {
+    out.push(`Schema errors (path keyword field): ${errors.map((e) => `${schemaErrorText(e)} (${e.count})`).join(', ')}.`);
+  }
+  out.push(...fieldSentences(group, context));
+  return out;
+}
+
+function describeSaid(group: FailureGroup, context: DescribeContext): string[] {
+  const out: string[] = [];
+  const who = group.family === 'judge' ? 'judge' : 'check';
+  if (group.facts.meanScore !== null) out.push(`Mean ${who} score ${group.facts.meanScore.toFixed(2)}.`);
+  if (context.quote && group.facts.reasons.length > 0) {
+    out.push(`The ${who} said: ${group.facts.reasons.map((r) => `${JSON.stringify(r.text)} (${r.count})`).join(', ')}.`);
+  }
+  return out;
+}
+
+/** Shape counts matter where JSON is expected. */
+function describesShape(group: FailureGroup): boolean {
+  return group.family === 'json' || group.category === 'invalid_json' || group.category === 'schema_violation';
+}
+
 /** One paragraph with concrete numbers. */
 export function describeGroup(group: FailureGroup, context: DescribeContext): string {
   const sentences = [`${plural(group.count, 'case')} (${percent(group.count, context.total)} of ${context.total}).`];
-  sentences.push(...describeWrapping(group, context));
+  if (comparesText(group)) sentences.push(...describeWrapping(group, context));
   if (group.labelLike) {
     sentences.push(`The label read from the output is the expected one in ${group.correctLabel} of ${group.count}.`);
     const confusions = visibleConfusions(group, context);
@@ -135,121 +219,20 @@ export function describeGroup(group: FailureGroup, context: DescribeContext): st
       );
     }
   }
-  sentences.push(describeLengths(group));
-  const { empty, codeFenced, textAroundJson } = group.shape;
-  const shape: string[] = [];
-  if (codeFenced > 0) shape.push(`${codeFenced} use code fences`);
-  if (textAroundJson > 0) shape.push(`${textAroundJson} have text around the JSON`);
-  if (empty > 0) shape.push(`${empty} are empty`);
-  if (shape.length > 0) sentences.push(`Of these outputs, ${shape.join(', ')}.`);
+  if (comparesText(group)) sentences.push(describeLengths(group));
+  if (group.facts.distance) {
+    sentences.push(`Mean edit distance ${fmt(group.facts.distance.mean)}, at most ${group.facts.distance.max} allowed.`);
+  }
+  if (group.family === 'text') sentences.push(...describeText(group, context));
+  if (group.family === 'json') sentences.push(...describeJson(group, context));
+  if (group.family === 'function' || group.family === 'judge') sentences.push(...describeSaid(group, context));
+  if (group.family === 'limit') sentences.push(`Outputs average ${words(group.lengths.meanOutputWords)} / ${fmt(group.lengths.meanOutputChars)} chars.`);
+  if (describesShape(group)) {
+    const shape = formatShape(group.shape);
+    if (shape) sentences.push(shape);
+  }
   // In label groups the missing words are the expected labels, already in the confusions.
-  const missing = group.labelLike ? [] : visibleTokens(group.missingTokens, context);
+  const missing = group.family === 'exact' ? visibleTokens(group.missingTokens, context) : [];
   if (missing.length > 0) sentences.push(`Expected words most often missing from outputs: ${tokenList(missing)}.`);
   return sentences.join(' ');
-}
-
-function caseAdvice(group: FailureGroup, context: DescribeContext): string {
-  const expected = group.confusions.length > 0 || group.labelLike ? context.labels : [];
-  const letters = expected.join('');
-  if (letters !== '' && letters === letters.toLowerCase()) return '; lowercase';
-  if (letters !== '' && letters === letters.toUpperCase()) return '; uppercase';
-  return `; use the exact letter case of the expected ${noun(group)}`;
-}
-
-function allowedLabels(group: FailureGroup, context: DescribeContext): string {
-  if (!group.labelLike || context.labels.length === 0 || context.labels.length > MAX_LISTED_LABELS) return '';
-  return `. Allowed labels: ${context.labels.join(', ')}`;
-}
-
-function onlyTheAnswer(group: FailureGroup, context: DescribeContext): string {
-  const { wrapped, caseMismatch, prefixes, suffixes } = group.wrapping;
-  let fix = `State that the reply must be only the ${noun(group)}`;
-  if (wrapped > 0) {
-    const prefix = prefixes[0];
-    fix += context.quote && prefix ? `, with no extra words such as "${prefix.text}"` : ', with no extra words before or after it';
-    const suffix = suffixes[0];
-    if (suffix && isPunctuation(suffix.text)) fix += ' and no trailing punctuation';
-  }
-  if (caseMismatch > 0) fix += caseAdvice(group, context);
-  return fix + allowedLabels(group, context);
-}
-
-function decisionRules(group: FailureGroup, context: DescribeContext): string | undefined {
-  const pairs = visibleConfusions(group, context);
-  const named = pairs.filter((p) => p.actual !== OTHER).slice(0, 3);
-  if (named.length === 0) {
-    return pairs.length > 0 ? `Require exactly one of the allowed labels, with nothing else${allowedLabels(group, context)}` : undefined;
-  }
-  const rules = named.map((p) => `${p.expected} from ${p.actual} (${plural(p.count, 'case')})`).join('; ');
-  return `Add decision rules distinguishing ${rules}`;
-}
-
-function lengthAdvice(group: FailureGroup): string | undefined {
-  const { meanExtraWords, meanExpectedWords, meanOutputWords } = group.lengths;
-  if (meanExtraWords === null || meanExpectedWords === null) return undefined;
-  if (meanExtraWords > 2) {
-    return `Keep replies close to the expected length: about ${words(meanExpectedWords)} (outputs average ${fmt(meanOutputWords)})`;
-  }
-  if (meanExtraWords < -2) {
-    return `Replies are too short: aim for about ${words(meanExpectedWords)} (outputs average ${fmt(meanOutputWords)})`;
-  }
-  return undefined;
-}
-
-function missingAdvice(group: FailureGroup, context: DescribeContext, lead: string): string | undefined {
-  const missing = visibleTokens(group.missingTokens, context).map((t) => t.token);
-  return missing.length > 0 ? `${lead}: ${missing.join(', ')}` : undefined;
-}
-
-/** The fix the data points at; at most two sentences. */
-export function suggestFix(group: FailureGroup, context: DescribeContext): string {
-  const fixes: (string | undefined)[] = [];
-  const { wrapped, caseOnly } = group.wrapping;
-  const answerInside = (wrapped + caseOnly) * 2 >= group.count && wrapped + caseOnly > 0;
-  switch (group.category) {
-    case 'invalid_json':
-      fixes.push('Require a single JSON object with no prose or code fences');
-      break;
-    case 'schema_violation':
-      fixes.push('List every required JSON field with its type and show one complete example object');
-      fixes.push(missingAdvice(group, context, 'Fields or values often missing'));
-      break;
-    case 'cost_exceeded':
-    case 'latency_exceeded':
-      fixes.push(`Ask for shorter replies: outputs average ${fmt(group.lengths.meanOutputWords)} words`);
-      break;
-    case 'assertion_error':
-      fixes.push(
-        'An assertion raised an error instead of judging the output: check the eval (regex, custom function); ' +
-          'if it expects a particular output shape, state that shape in the prompt',
-      );
-      break;
-    case 'forbidden_content':
-      fixes.push('State explicitly what the reply must not contain, and what to say instead');
-      break;
-    case 'rubric_failed':
-      fixes.push('Make the criteria the judge applies explicit in the prompt, with one example of a passing reply');
-      fixes.push(missingAdvice(group, context, 'Often missing'));
-      break;
-    case 'missing_content':
-      fixes.push(missingAdvice(group, context, 'Require the reply to include'));
-      if (answerInside) fixes.push(onlyTheAnswer(group, context));
-      break;
-    default:
-      // format_violation, wrong_answer, too_different: follow the data.
-      if (answerInside) fixes.push(onlyTheAnswer(group, context));
-      if (group.labelLike) fixes.push(decisionRules(group, context));
-      if (!answerInside) fixes.push(lengthAdvice(group));
-      if (group.category === 'wrong_answer' && !group.labelLike) fixes.push(missingAdvice(group, context, 'Clarify how to reach the expected answer; outputs often lack'));
-      if (group.category === 'too_different') fixes.push(missingAdvice(group, context, 'Follow the expected wording more closely; often missing'));
-  }
-  const chosen = fixes.filter((f): f is string => f !== undefined).slice(0, 2);
-  if (chosen.length === 0) {
-    chosen.push(
-      group.labelLike
-        ? `Require exactly one of the allowed labels, with nothing else${allowedLabels(group, context)}`
-        : 'State the exact output format and show one correct reply',
-    );
-  }
-  return `${chosen.join('. ')}.`;
 }

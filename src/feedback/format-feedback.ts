@@ -8,16 +8,20 @@ import { caseFailures, expectedText, renderBrokenCase, truncate } from './case-t
 import {
   confusionList,
   describeGroup,
-  suggestFix,
   tokenList,
   visibleConfusions,
+  visibleTitle,
   visibleTokens,
   type DescribeContext,
 } from './describe-group.js';
 import { normalizeLabel } from './labels.js';
 import { sampleFailures } from './sample-failures.js';
+import { suggestFix } from './suggest-fix.js';
 import { percent, plural } from './text-stats.js';
 import type { FailureAnalysis, FailureGroup } from './types.js';
+import { formatExample } from './vocabulary/case-block.js';
+import { CONSTRAINTS_TITLE, FAILING_CASES_TITLE, GROUPS_TITLE, PATTERNS_ONLY_NOTE, PATTERNS_TITLE } from './vocabulary/markers.js';
+import { formatGroupHeader } from './vocabulary/pattern-lines.js';
 
 export interface TrainFeedbackOptions {
   budgetChars: number;
@@ -37,7 +41,7 @@ const DEFAULT_DESCRIPTIVE_BUDGET = 8000;
 /** Share of the training budget the group summaries may take; failing cases get the rest. */
 const GROUPS_SHARE = 0.5;
 
-function header(title: string, analysis: FailureAnalysis): string {
+function scoreHeader(title: string, analysis: FailureAnalysis): string {
   const { passed, total, score, passRate } = analysis;
   const scoreNote = Math.abs(score - passRate) > 1e-9 ? `, mean score ${score.toFixed(2)}` : '';
   return `${title}: ${passed}/${total} passed (${percent(passed, total)})${scoreNote}`;
@@ -58,17 +62,20 @@ function tokensLine(group: FailureGroup, context: DescribeContext): string | und
   return parts.length > 0 ? `   Tokens: ${parts.join('; ')}.` : undefined;
 }
 
+function header(group: FailureGroup, index: number, context: DescribeContext): string {
+  return formatGroupHeader({ index, check: visibleTitle(group, context), count: group.count, category: group.category });
+}
+
 function groupBlock(group: FailureGroup, index: number, context: DescribeContext, withExample: boolean): string {
   const description = context.quote ? group.description : describeGroup(group, context);
   const fix = context.quote ? group.suggestedFix : suggestFix(group, context);
-  const lines: (string | undefined)[] = [`${index}. ${group.category}: ${plural(group.count, 'case')}`, `   Pattern: ${description}`];
+  const lines: (string | undefined)[] = [header(group, index, context), `   Pattern: ${description}`];
   const confusions = visibleConfusions(group, context);
   if (confusions.length > 3) lines.push(`   Confusions (expected → answered): ${confusionList(confusions)}.`);
   lines.push(tokensLine(group, context));
   if (withExample) {
     const e = group.example;
-    const expected = e.expected !== undefined ? `; expected: ${JSON.stringify(e.expected)}` : '';
-    lines.push(`   Example: case ${e.caseId}; input: ${e.vars}${expected}; actual: ${JSON.stringify(e.actual)}; why: ${e.reason}`);
+    lines.push(`   ${formatExample({ id: e.caseId, vars: e.vars, ...(e.expected !== undefined ? { expected: e.expected } : {}), actual: e.actual, why: e.reason })}`);
   }
   lines.push(`   Fix: ${fix}`);
   return lines.filter((l): l is string => l !== undefined).join('\n');
@@ -77,11 +84,11 @@ function groupBlock(group: FailureGroup, index: number, context: DescribeContext
 /** Short form used when the full block does not fit. */
 function groupLine(group: FailureGroup, index: number, context: DescribeContext): string {
   const fix = context.quote ? group.suggestedFix : suggestFix(group, context);
-  return `${index}. ${group.category}: ${plural(group.count, 'case')}. Fix: ${fix}`;
+  return `${header(group, index, context)}. Fix: ${fix}`;
 }
 
 function alsoLine(groups: readonly FailureGroup[]): string {
-  return `(also: ${groups.map((g) => `${g.category} ${g.count}`).join(', ')})`;
+  return `(also: ${plural(groups.length, 'more check')} failing, ${plural(groups.reduce((n, g) => n + g.count, 0), 'case')} in all)`;
 }
 
 /**
@@ -125,7 +132,7 @@ function assemble(sections: (string | undefined)[], budget: number): string {
 }
 
 /**
- * Training feedback: score header, failures by category (pattern, confusions, tokens, example, fix),
+ * Training feedback: score header, failures by check (pattern, confusions, tokens, example, fix),
  * then a seeded sample of failing cases with diffs, then what was left out.
  */
 export function formatTrainFeedback(
@@ -134,12 +141,12 @@ export function formatTrainFeedback(
   options: TrainFeedbackOptions,
 ): string {
   const budget = Math.max(0, Math.floor(options.budgetChars));
-  const head = [header(options.title ?? 'Training results', analysis), providerNote(analysis)].filter(Boolean).join('\n');
+  const head = [scoreHeader(options.title ?? 'Training results', analysis), providerNote(analysis)].filter(Boolean).join('\n');
   const context: DescribeContext = { total: analysis.total, labels: analysis.labels, quote: true };
   const failing = analysis.groups.length > 0;
   let remaining = budget - head.length - 2;
   const groups = groupsSection(
-    'Failures by category:',
+    GROUPS_TITLE,
     analysis.groups,
     context,
     true,
@@ -150,10 +157,10 @@ export function formatTrainFeedback(
   if (failing && remaining > 0) {
     const totalFailing = results.filter((r) => caseFailures(r).length > 0).length;
     const worstTrailer = leftOutLine(Object.fromEntries(analysis.groups.map((g) => [g.category, totalFailing])), totalFailing, 'failing cases');
-    const title = `Failing cases (${totalFailing} of ${totalFailing} shown, chosen across categories):`;
+    const title = `${FAILING_CASES_TITLE} (${totalFailing} of ${totalFailing} shown, chosen across checks):`;
     const sample = sampleFailures(results, remaining - title.length - worstTrailer.length - 2, options.seed);
     if (sample.picked.length > 0) {
-      const shown = `Failing cases (${sample.picked.length} of ${totalFailing} shown${sample.leftOutTotal > 0 ? ', chosen across categories' : ''}):`;
+      const shown = `${FAILING_CASES_TITLE} (${sample.picked.length} of ${totalFailing} shown${sample.leftOutTotal > 0 ? ', chosen across checks' : ''}):`;
       const lines = [shown, ...sample.picked.map((p) => p.text)];
       if (sample.leftOutTotal > 0) lines.push(leftOutLine(sample.leftOut, sample.leftOutTotal, 'failing cases'));
       cases = lines.join('\n');
@@ -166,22 +173,23 @@ export function formatTrainFeedback(
 }
 
 /**
- * Validation feedback: patterns only. Built from counts, category names, labels (expected labels and
- * answered labels seen in two or more cases), single tokens seen in two or more cases and fixed
- * wording; never case ids, inputs, outputs, reasons, examples, diffs or affixes quoted from outputs.
- * `findVerbatimLeaks` checks this.
+ * Validation feedback: patterns only. Built from counts, check titles (a custom check's reason shape
+ * only when two or more cases share it), category names, labels (expected labels and answered labels
+ * seen in two or more cases), single tokens, needles and fields seen in two or more cases and fixed
+ * wording; never case ids, inputs, outputs, raw reasons, examples, diffs or affixes quoted from
+ * outputs. `findVerbatimLeaks` checks this.
  */
 export function formatDescriptiveFeedback(analysis: FailureAnalysis, options: DescriptiveFeedbackOptions = {}): string {
   const budget = Math.max(0, Math.floor(options.budgetChars ?? DEFAULT_DESCRIPTIVE_BUDGET));
   const head = [
-    `${header(options.title ?? 'Validation results', analysis)}.`,
-    'Patterns only: individual cases are withheld. Fix the patterns in general terms; do not target specific inputs.',
+    `${scoreHeader(options.title ?? 'Validation results', analysis)}.`,
+    PATTERNS_ONLY_NOTE,
     providerNote(analysis),
   ]
     .filter(Boolean)
     .join('\n');
   const context: DescribeContext = { total: analysis.total, labels: analysis.labels, quote: false };
-  const groups = groupsSection('Failure patterns by category:', analysis.groups, context, false, budget - head.length - 2);
+  const groups = groupsSection(PATTERNS_TITLE, analysis.groups, context, false, budget - head.length - 2);
   return assemble([head, groups], budget);
 }
 
@@ -194,7 +202,7 @@ export function formatRegressionConstraints(brokenTrainCases: readonly CaseResul
   const budget = Math.max(0, Math.floor(budgetChars));
   const n = brokenTrainCases.length;
   const head =
-    `Training constraints to preserve: ${plural(n, 'training case')} passed before and ${n === 1 ? 'fails' : 'fail'} ` +
+    `${CONSTRAINTS_TITLE} ${plural(n, 'training case')} passed before and ${n === 1 ? 'fails' : 'fail'} ` +
     'with the last candidate. The next prompt must get them right again.';
   const ordered = distinctFirst(brokenTrainCases);
   const trailerRoom = `\n(${n} more broken training cases not shown)`.length;

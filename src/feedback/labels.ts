@@ -2,20 +2,29 @@
  * Reading labels out of outputs, and finding the expected answer inside a longer output.
  * Pure functions; `analyze-failures.ts` turns them into per-group counts.
  */
+import { isOptionSet, optionLetter, readChoice } from '../assertions/read-choice.js';
+import { escapeRegExp } from '../assertions/text.js';
 
 const MAX_LABEL_CHARS = 40;
 const MAX_LABEL_WORDS = 4;
+/** A single token (`balance_not_updated_after_cheque_or_cash_deposit`) may be longer. */
+const MAX_TOKEN_LABEL_CHARS = 64;
 const MAX_AFFIX_CHARS = 40;
 /** Characters that end a word, for matching labels on word boundaries. */
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 /** Quotes, markdown emphasis and end punctuation trimmed from a short answer before comparing. */
 const EDGE_NOISE = /^[\s"'`*_([{]+|[\s"'`*_)\]}.,;:!?]+$/gu;
 
-/** A short single-line value (at most 40 chars and 4 words): a class label rather than free text. */
+/**
+ * A class label rather than free text: a short single-line value (at most 40 chars and 4 words), or
+ * one token of at most 64 chars. A number is an answer, not a class label.
+ */
 export function isLabelLike(text: string | undefined): text is string {
   if (text === undefined) return false;
   const t = text.trim();
-  return t !== '' && t.length <= MAX_LABEL_CHARS && !/[\r\n]/u.test(t) && t.split(/\s+/u).length <= MAX_LABEL_WORDS;
+  if (t === '' || /^[-+]?[\d,]*\.?\d+%?$/u.test(t)) return false;
+  if (!/\s/u.test(t)) return t.length <= MAX_TOKEN_LABEL_CHARS;
+  return t.length <= MAX_LABEL_CHARS && !/[\r\n]/u.test(t) && t.split(/\s+/u).length <= MAX_LABEL_WORDS;
 }
 
 /** Lowercased, trimmed, with surrounding quotes, emphasis and end punctuation removed. */
@@ -35,17 +44,21 @@ function isBoundary(text: string, index: number): boolean {
 export class LabelReader {
   private readonly byNormal: Map<string, string>;
   /** Longest first, so `refund_request` wins over `refund` at the same position. */
-  private readonly needles: { normal: string; label: string }[];
+  private readonly needles: { normal: string; label: string; marked: RegExp }[];
+  /** Multiple choice (every label is `(A)`, `B)`...): option letter -> label. */
+  private readonly options: Map<string, string> | undefined;
 
   constructor(labels: Iterable<string>) {
     this.byNormal = new Map();
-    for (const label of labels) {
+    const list = [...labels].map((l) => l.trim()).filter((l) => l !== '');
+    for (const label of list) {
       const normal = normalizeLabel(label);
-      if (normal !== '' && !this.byNormal.has(normal)) this.byNormal.set(normal, label.trim());
+      if (normal !== '' && !this.byNormal.has(normal)) this.byNormal.set(normal, label);
     }
     this.needles = [...this.byNormal]
-      .map(([normal, label]) => ({ normal, label }))
+      .map(([normal, label]) => ({ normal, label, marked: answerMarker(normal) }))
       .sort((a, b) => b.normal.length - a.normal.length || (a.normal < b.normal ? -1 : 1));
+    this.options = isOptionSet(list) ? new Map(list.map((l) => [optionLetter(l)!, l])) : undefined;
   }
 
   get labels(): string[] {
@@ -58,13 +71,21 @@ export class LabelReader {
   }
 
   /**
-   * The label an output gives, in this order: the output itself when it is a vocabulary label
-   * (ignoring case, quotes, end punctuation); else the vocabulary label found earliest in the output
-   * on word boundaries (longest on ties); else the normalised output when it is short; else "(other)".
+   * The label an output gives. Multiple choice: the option the reply ends on (read-choice.ts), else
+   * "(other)". Otherwise, in this order: the output itself when it is a vocabulary label (ignoring
+   * case, quotes, end punctuation); the label after the last answer marker ("Answer: x", "the answer
+   * is x"); the vocabulary label found earliest in the output on word boundaries (longest on ties);
+   * the normalised output when it is short; "(other)".
    */
   extract(output: string): string {
+    if (this.options) {
+      const letter = readChoice(output, this.options.keys());
+      return letter === undefined ? '(other)' : this.options.get(letter)!;
+    }
     const exact = this.lookup(output);
     if (exact !== undefined) return exact;
+    const marked = this.afterAnswerMarker(output);
+    if (marked !== undefined) return marked;
     const lower = output.toLowerCase();
     let best: { at: number; label: string } | undefined;
     for (const { normal, label } of this.needles) {
@@ -78,6 +99,21 @@ export class LabelReader {
     const normal = normalizeLabel(output);
     return isLabelLike(normal) ? normal : '(other)';
   }
+
+  /** The label right after the last answer marker ("Answer: x", "the final answer is x"). */
+  private afterAnswerMarker(output: string): string | undefined {
+    const lower = output.toLowerCase();
+    let best: { at: number; label: string } | undefined;
+    for (const { label, marked } of this.needles) {
+      for (const m of lower.matchAll(marked)) if (!best || m.index > best.at) best = { at: m.index, label };
+    }
+    return best?.label;
+  }
+}
+
+/** `answer is <label>`, `Answer: <label>`, in lowercased text. */
+function answerMarker(normal: string): RegExp {
+  return new RegExp(`\\banswer\\b[*_\\s]*(?:is|would be|=|:)?[*_\\s:"'\`(]*${escapeRegExp(normal)}(?![\\p{L}\\p{N}_])`, 'gu');
 }
 
 /** How an output contains the expected text, when it does. */

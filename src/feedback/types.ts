@@ -1,9 +1,13 @@
 /**
- * What the feedback stage produces from eval results: failures grouped by category, each with
- * patterns measured on the data (tokens, lengths, label confusions, text added around the answer).
- * The formatters in `format-feedback.ts` turn this into the text the optimizer model reads.
+ * What the feedback stage produces from eval results: failures grouped by the check that failed
+ * (assertion type + metric + category, and a javascript check's reason), each with the facts that
+ * kind of check yields (label confusions, missing text or patterns, schema errors, what a function
+ * or judge said) and patterns measured on the data. The formatters in `format-feedback.ts` turn this
+ * into the text the optimizer model reads.
  */
 import type { FailureCategory } from '../assertions/types.js';
+import type { CheckFamily } from './check-kind.js';
+import type { VarFact } from './vocabulary/case-block.js';
 
 /** A token and the number of failing cases whose text contains it (document frequency). */
 export interface TokenCount {
@@ -62,22 +66,71 @@ export interface ShapeStats {
   textAroundJson: number;
 }
 
+/** A text a check looked for (or forbade), and in how many failing cases. */
+export interface NeedleCount {
+  /** The needle as shown: `/pattern/` or a quoted text. */
+  text: string;
+  count: number;
+}
+
+/** One kind of schema error (path + keyword + field) and in how many failing cases. */
+export interface SchemaErrorCount {
+  /** JSON Pointer with array indices as `*`; '' for the root. */
+  path: string;
+  keyword: string;
+  field?: string;
+  count: number;
+}
+
+/** A distinct reason a function or judge gave, and how often. */
+export interface ReasonCount {
+  text: string;
+  count: number;
+}
+
+/** Facts only some checks yield; empty for the others. */
+export interface CheckFacts {
+  /** text checks: needles missing (or present, when `forbidden`). */
+  needles: NeedleCount[];
+  forbidden: boolean;
+  /** json checks: schema errors by path and keyword; JSON diff paths by kind. */
+  schemaErrors: SchemaErrorCount[];
+  /** json checks: fields required but missing, present but not allowed, present with a wrong value. */
+  missingFields: TokenCount[];
+  unexpectedFields: TokenCount[];
+  wrongFields: TokenCount[];
+  /** function and judge checks: the reasons given (raw), most frequent first. */
+  reasons: ReasonCount[];
+  /** function and judge checks: mean score of the failed check (null when none was given). */
+  meanScore: number | null;
+  /** levenshtein: mean edit distance and the most allowed. */
+  distance: { mean: number; max: number } | null;
+}
+
 /** One concrete failing case, compact. Raw case text: never used by descriptive feedback. */
 export interface FailureExample {
   caseId: string;
-  /** `key="value", …` with long values shortened. */
-  vars: string;
+  /** The variables shown (long values shortened). */
+  vars: VarFact[];
   expected?: string;
   actual: string;
   reason: string;
 }
 
 export interface FailureGroup {
+  /** Grouping key (title + category). */
+  key: string;
+  /** The check's title: `regex [final-answer]`, `javascript "has # bullet points, needs #"`. */
+  title: string;
+  /** The assertion type (with `not-`) and `metric:` name of the check. */
+  type: string;
+  metric?: string;
+  family: CheckFamily;
   category: FailureCategory;
-  /** Cases failing in this category (a case counts once per category it failed). */
+  /** Cases failing this check (a case counts once per group it failed in). */
   count: number;
   caseIds: string[];
-  /** True when every expected value in the group is a short label (see `isLabelLike`). */
+  /** True for `equals` against short labels (family `label`, see `isLabelLike`). */
   labelLike: boolean;
   expectedTokens: TokenCount[];
   actualTokens: TokenCount[];
@@ -90,6 +143,7 @@ export interface FailureGroup {
   correctLabel: number;
   wrapping: WrappingStats;
   shape: ShapeStats;
+  facts: CheckFacts;
   example: FailureExample;
   /** One paragraph with concrete numbers; may quote short affixes such as "The answer is:". */
   description: string;
@@ -111,10 +165,10 @@ export interface FailureAnalysis {
   passRate: number;
   /** Mean case score, 0..1 (repeat makes it differ from passRate). */
   score: number;
-  /** Groups for prompt feedback: count desc, then severity desc, then name. No provider_error. */
+  /** Groups for prompt feedback: count desc, then severity desc, then title. No provider_error. */
   groups: FailureGroup[];
   /** Cases whose model call failed: not the prompt's fault, kept out of `groups`. */
   providerErrors: ExcludedFailures;
-  /** Short expected values seen in the results (all cases), used to read labels out of outputs. */
+  /** Short expected values of `equals` checks (all cases), used to read labels out of outputs. */
   labels: string[];
 }

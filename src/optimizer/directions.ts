@@ -2,9 +2,11 @@
  * Distinct directions for the candidates of one iteration. Sampling temperature cannot be relied on
  * for diversity (current Anthropic models take none, many OpenAI reasoning models ignore it), so each
  * candidate's request names a different failure group to attack first or a different rewriting style.
- * `descriptive` directions name only categories and counts (validation phase: no case text).
+ * `descriptive` directions name only checks, categories and counts (validation phase: no case text).
  */
+import { visibleTitle } from '../feedback/describe-group.js';
 import type { FailureAnalysis } from '../feedback/types.js';
+import { formatFocus } from '../feedback/vocabulary/pattern-lines.js';
 
 const STYLES = [
   'Restructure the prompt into clear sections: the task, the allowed outputs, decision rules, and the exact output format.',
@@ -22,8 +24,9 @@ export function candidateDirections(
   options: { descriptive: boolean },
 ): string[] {
   const groups = analysis.groups.filter((g) => g.category !== 'provider_error');
+  const context = { total: analysis.total, labels: analysis.labels, quote: !options.descriptive };
   const focused = groups.map((g) => {
-    const base = `Attack the "${g.category}" failures first (${g.count} case${g.count === 1 ? '' : 's'}).`;
+    const base = formatFocus({ check: visibleTitle(g, context), count: g.count, category: g.category });
     return options.descriptive ? base : `${base} Suggested fix from the data: ${g.suggestedFix}`;
   });
   const top = focused.slice(0, 2);

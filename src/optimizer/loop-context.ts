@@ -7,14 +7,17 @@ import pLimit from 'p-limit';
 import { selectSplit } from '../dataset/select-split.js';
 import { analyzeFailures } from '../feedback/analyze-failures.js';
 import { formatTrainFeedback } from '../feedback/format-feedback.js';
+import { withVarsOnly } from '../feedback/visible-vars.js';
+import { WITHHELD_NOTE } from '../feedback/vocabulary/markers.js';
 import type { ChatModel } from '../providers/types.js';
 import type { CallMeta, ModelCaller } from '../runner/model-caller.js';
 import { runEval } from '../runner/run-eval.js';
 import { requestShape } from '../runner/render-request.js';
-import type { EvalResult } from '../runner/types.js';
+import type { CaseResult, EvalResult } from '../runner/types.js';
 import type { OptimizerConfig, Spec, SplitCase, SplitName } from '../spec/types.js';
 import type { TaskContext } from './meta-prompt.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
+import { shownVarNames } from './shown-vars.js';
 import type { Strategy } from './strategies/types.js';
 import type { OptimizerEvent, Phase, RunState, SplitScore } from './types.js';
 
@@ -58,6 +61,11 @@ export interface LoopContext {
   /** Train feedback text for a scored prompt, remembered by candidate id (evolutionary parents). */
   feedbackById: Map<string, string>;
   trainFeedback(result: EvalResult): string;
+  /**
+   * Case results as optimizer requests may show them: only the variables the templates use (plus
+   * `show_vars`, minus `hide_vars`). Everything that feeds an optimizer request goes through this.
+   */
+  forOptimizer(cases: readonly CaseResult[]): CaseResult[];
 }
 
 /** Starts `phase` unless the run is already in it (a resumed run): counters reset, the start announced. */
@@ -72,14 +80,16 @@ export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
 /** Completed evaluations kept in memory (oldest dropped first). */
 const MAX_REMEMBERED_EVALUATIONS = 32;
 
-export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback'>): LoopContext {
+export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback' | 'forOptimizer'>): LoopContext {
   const limit = pLimit(Math.max(1, input.settings.concurrency));
   const { spec, settings } = input;
   const shape = requestShape(spec);
   const scored = new Map<string, EvalResult>();
+  const shownVars = shownVarNames(spec);
   const context: LoopContext = {
     ...input,
     feedbackById: new Map(),
+    forOptimizer: (cases) => withVarsOnly(cases, shownVars),
     async evaluate(prompt, split, meta) {
       // The same prompt on the same split is scored once per process: the current prompt is looked at
       // every iteration, and re-scoring it would cost calls under --no-cache and, at temperature > 0,
@@ -109,12 +119,13 @@ export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbac
       return result;
     },
     trainFeedback(result) {
-      const analysis = analyzeFailures(result.cases);
+      const cases = context.forOptimizer(result.cases);
+      const analysis = analyzeFailures(cases);
       if (!settings.feedback) {
-        return `Training results: ${analysis.passed}/${analysis.total} passed (${(analysis.score * 100).toFixed(1)}%). (Failure details withheld: --no-feedback.)`;
+        return `Training results: ${analysis.passed}/${analysis.total} passed (${(analysis.score * 100).toFixed(1)}%). ${WITHHELD_NOTE}`;
       }
       const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, context.state.current.prompt.length);
-      return formatTrainFeedback(analysis, result.cases, { budgetChars, seed: settings.seed });
+      return formatTrainFeedback(analysis, cases, { budgetChars, seed: settings.seed });
     },
   };
   return context;

@@ -4,6 +4,7 @@
  * the prompt is used, and ends with the reply format. The feedback sections come from feedback/;
  * this module only lays them out within the meta-prompt token budget.
  */
+import { PROMPT_TAGS, SECTIONS, SENT_AS_SYSTEM, VARIABLES_LINE } from '../feedback/vocabulary/markers.js';
 import type { ChatRequest } from '../providers/types.js';
 import { templateVariables } from '../spec/template.js';
 import type { Spec } from '../spec/types.js';
@@ -62,43 +63,47 @@ function taskSection(task: TaskContext): string {
   const vars = task.variables.length ? task.variables.map((v) => `{{${v}}}`).join(', ') : '(none)';
   const usage =
     task.promptRole === 'system'
-      ? `The prompt is sent as the system message. The user message is fixed (not editable): ${JSON.stringify(task.user ?? '')}`
+      ? `${SENT_AS_SYSTEM} The user message is fixed (not editable): ${JSON.stringify(task.user ?? '')}`
       : `The prompt, with its variables filled in, is sent as the user message.${task.system ? ` A fixed system message (not editable) comes with it: ${JSON.stringify(task.system)}` : ''}`;
-  return `# Task\n${task.name}: ${task.description}\n\n# How the prompt is used\n${usage}\nTemplate variables the prompt must keep, exactly: ${vars}`;
+  return `# ${SECTIONS.task}\n${task.name}: ${task.description}\n\n# ${SECTIONS.usage}\n${usage}\n${VARIABLES_LINE} ${vars}`;
+}
+
+function tagged(tag: string, body: string): string {
+  return `<${tag}>\n${body}\n</${tag}>`;
 }
 
 function bodySections(request: MetaPromptRequest): string[] {
   switch (request.kind) {
     case 'refine':
       return [
-        `# Current prompt\n<current_prompt>\n${request.current}\n</current_prompt>`,
-        `# Optimization memory\n${formatMemory(request.memory)}`,
-        ...(request.constraints ? [`# Training constraints to preserve\n${request.constraints}`] : []),
-        `# Your direction for this candidate\n${request.direction}`,
-        `# Evaluation feedback\n${request.feedback}`,
+        `# ${SECTIONS.current}\n${tagged(PROMPT_TAGS.current, request.current)}`,
+        `# ${SECTIONS.memory}\n${formatMemory(request.memory)}`,
+        ...(request.constraints ? [`# ${SECTIONS.constraints}\n${request.constraints}`] : []),
+        `# ${SECTIONS.direction} candidate\n${request.direction}`,
+        `# ${SECTIONS.feedback}\n${request.feedback}`,
         'Build on what worked, avoid what failed, and address the current issues.',
       ];
     case 'initial':
       return [
-        `# Starting prompt\n<current_prompt>\n${request.start}\n</current_prompt>`,
-        `# Your direction for this candidate\n${request.direction}`,
-        `# Evaluation feedback on the starting prompt\n${request.feedback}`,
+        `# ${SECTIONS.starting}\n${tagged(PROMPT_TAGS.current, request.start)}`,
+        `# ${SECTIONS.direction} candidate\n${request.direction}`,
+        `# ${SECTIONS.feedback} on the starting prompt\n${request.feedback}`,
         'Write a new prompt for this task in the style the direction asks for; it may differ a lot from the starting prompt.',
       ];
     case 'mutation':
       return [
-        `# Parent prompt (${request.parentScore})\n<current_prompt>\n${request.parent}\n</current_prompt>`,
-        `# Optimization memory\n${formatMemory(request.memory)}`,
-        `# Your direction for this mutation\n${request.direction}`,
-        `# Evaluation feedback on the parent\n${request.feedback}`,
+        `# ${SECTIONS.parent} (${request.parentScore})\n${tagged(PROMPT_TAGS.current, request.parent)}`,
+        `# ${SECTIONS.memory}\n${formatMemory(request.memory)}`,
+        `# ${SECTIONS.direction} mutation\n${request.direction}`,
+        `# ${SECTIONS.feedback} on the parent\n${request.feedback}`,
         'Mutate the parent: keep what works, change one thing that addresses the feedback.',
       ];
     case 'crossover':
       return [
-        `# Parent A (${request.scoreA})\n<parent_a>\n${request.parentA}\n</parent_a>`,
-        `# Parent B (${request.scoreB})\n<parent_b>\n${request.parentB}\n</parent_b>`,
-        `# Your direction for this crossover\n${request.direction}`,
-        `# Evaluation feedback on parent A\n${request.feedback}`,
+        `# Parent A (${request.scoreA})\n${tagged(PROMPT_TAGS.parentA, request.parentA)}`,
+        `# Parent B (${request.scoreB})\n${tagged(PROMPT_TAGS.parentB, request.parentB)}`,
+        `# ${SECTIONS.direction} crossover\n${request.direction}`,
+        `# ${SECTIONS.feedback} on parent A\n${request.feedback}`,
         'Combine the strengths of both parents into one prompt.',
       ];
   }
@@ -112,7 +117,7 @@ function bodySections(request: MetaPromptRequest): string[] {
 function fitToBudget(sections: string[], budgetChars: number): string {
   const joined = sections.join('\n\n');
   if (joined.length <= budgetChars) return joined;
-  const feedbackIndex = sections.findIndex((s) => s.startsWith('# Evaluation feedback'));
+  const feedbackIndex = sections.findIndex((s) => s.startsWith(`# ${SECTIONS.feedback}`));
   if (feedbackIndex < 0) return joined.slice(0, budgetChars);
   const others = sections.filter((_, i) => i !== feedbackIndex).join('\n\n').length + 2;
   const room = Math.max(400, budgetChars - others);

@@ -51,7 +51,7 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
     current,
     results: currentResult,
     // --no-feedback: the directions must not carry failure details (groups, suggested fixes) either.
-    analysis: withheldUnlessFeedback(analyzeFailures(currentResult.cases), settings.feedback),
+    analysis: withheldUnlessFeedback(analyzeFailures(context.forOptimizer(currentResult.cases)), settings.feedback),
     feedback,
     memory: state.memory,
     feedbackFor: (id) => context.feedbackById.get(id),

@@ -6,7 +6,10 @@
  */
 import { formatPercent as pct } from '../util/format-percent.js';
 import { analyzeFailures } from '../feedback/analyze-failures.js';
+import { varFacts } from '../feedback/case-text.js';
 import { formatDescriptiveFeedback, formatTrainFeedback } from '../feedback/format-feedback.js';
+import { formatCaseBlock, formatVars, readVars } from '../feedback/vocabulary/case-block.js';
+import { WITHHELD_NOTE } from '../feedback/vocabulary/markers.js';
 import { stringifyValue } from '../spec/template.js';
 import type { CaseResult } from '../runner/types.js';
 import { compareCandidates, decideAcceptance } from './acceptance.js';
@@ -49,12 +52,13 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   const validationResult = await context.evaluate(current.prompt, 'validation', { iteration, phase: 'validation' });
   requireScored(validationResult, 'validation', `the current prompt (v${current.version})`);
   const currentValidation = scoreSplit('validation', validationResult.cases);
-  const analysis = withheldUnlessFeedback(analyzeFailures(validationResult.cases), settings.feedback);
+  const shownValidation = context.forOptimizer(validationResult.cases);
+  const analysis = withheldUnlessFeedback(analyzeFailures(shownValidation), settings.feedback);
   const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, current.prompt.length);
   const patterns = !settings.feedback
-    ? `Validation results: ${analysis.passed}/${analysis.total} passed (${pct(analysis.score)}). (Failure details withheld: --no-feedback.)`
+    ? `Validation results: ${analysis.passed}/${analysis.total} passed (${pct(analysis.score)}). ${WITHHELD_NOTE}`
     : settings.showValidationCases
-      ? formatTrainFeedback(analysis, validationResult.cases, { budgetChars, seed: settings.seed, title: 'Validation results' })
+      ? formatTrainFeedback(analysis, shownValidation, { budgetChars, seed: settings.seed, title: 'Validation results' })
       : formatDescriptiveFeedback(analysis, { budgetChars, title: 'Validation patterns' });
   const feedback = [
     `Training: ${current.train.passed}/${current.train.total} passed (${pct(current.train.score)}). Every training case that passes now must keep passing.`,
@@ -89,7 +93,7 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
     if (record.broken.length === 0) return true;
     record.status = 'breaks_train';
     record.reason = `broke ${record.broken.length} train case(s) that passed before`;
-    newConstraints.push(...constraintsFrom(result.cases, record.broken));
+    newConstraints.push(...constraintsFrom(context.forOptimizer(result.cases), record.broken));
     return false;
   });
 
@@ -159,13 +163,14 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   await hooks.checkpoint(state);
 }
 
+/** The broken cases as constraints; `cases` already hold only the variables optimizer requests may show. */
 function constraintsFrom(cases: CaseResult[], brokenIds: string[]): TrainConstraint[] {
   const broken = new Set(brokenIds);
   return cases
     .filter((c) => broken.has(c.caseId))
     .map((c) => ({
       caseId: c.caseId,
-      input: Object.entries(c.vars).map(([k, v]) => `${k}: ${stringifyValue(v)}`).join('\n'),
+      input: formatVars(varFacts(c.vars)),
       expected: stringifyValue(c.expected),
       actual: c.output,
     }));
@@ -178,6 +183,17 @@ export function formatConstraints(constraints: TrainConstraint[]): string | unde
   return [
     'SITUATION: the last refinement tried to fix validation patterns but broke these training cases. Fix the',
     'validation patterns WITHOUT breaking them:',
-    ...constraints.map((c) => `- case ${c.caseId}\n  input: ${clip(c.input)}\n  expected: ${clip(c.expected)}\n  the broken candidate answered: ${clip(c.actual)}`),
+    ...constraints.map((c) => {
+      const { vars, end } = readVars(c.input);
+      return formatCaseBlock({
+        id: c.caseId,
+        // A constraint saved by an older version holds its input as plain text.
+        vars: end === c.input.length ? vars : [{ name: 'input', text: clip(c.input) }],
+        expected: clip(c.expected),
+        answerField: 'broken',
+        answer: clip(c.actual),
+        failed: [],
+      });
+    }),
   ].join('\n');
 }

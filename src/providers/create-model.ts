@@ -20,7 +20,7 @@ import { defaultRateLimiters, withRateLimit, type RateLimiterRegistry } from './
 import { withRetry, type RetryInfo } from './middleware/with-retry.js';
 import { createOpenAIModel, openaiTemperatureIssue } from './openai/index.js';
 import { PROVIDER_DEFAULTS, resolveEndpoint, type RealProvider } from './resolve-endpoint.js';
-import { createSimModel } from './sim/index.js';
+import { createSimModel } from '../sim/index.js';
 import type { ChatModel, ModelConfig } from './types.js';
 
 export type ModelRole = 'target' | 'optimizer' | 'judge';

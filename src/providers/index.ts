@@ -13,4 +13,4 @@ export {
 } from './middleware/with-rate-limit.js';
 export { withCost } from './middleware/with-cost.js';
 export { lookupPrice, costOf, PRICES_AS_OF } from './prices.js';
-export { registerSimMode, SIM_MARKERS, type SimModeHandler, type SimContext } from './sim/index.js';
+export { registerSimMode, SIM_MARKERS, type SimModeHandler, type SimContext } from '../sim/index.js';

@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../providers/types.js';
 import type { SplitCase } from '../spec/types.js';
+import { caseFailuresFrom } from '../assertions/summarize.js';
 import type { CaseFailure, CaseResult, SampleResult } from './types.js';
 
 /**
@@ -10,15 +11,7 @@ export function assembleCaseResult(testCase: SplitCase, request: ChatRequest, sa
   const ordered = [...samples].sort((a, b) => a.index - b.index);
   const first = ordered[0]!;
   const firstFailing = ordered.find((s) => !s.pass);
-  const failures: CaseFailure[] = (firstFailing?.assertions ?? [])
-    .filter((a) => !a.pass)
-    .map((a) => ({
-      type: a.type,
-      category: a.category ?? 'wrong_answer',
-      reason: a.reason,
-      ...(a.expected !== undefined ? { expected: a.expected } : {}),
-      ...(a.actual !== undefined ? { actual: a.actual } : {}),
-    }));
+  const failures: CaseFailure[] = caseFailuresFrom(firstFailing?.assertions ?? []);
   const fresh = ordered.filter((s) => !s.cacheHit);
   const providerError = ordered.find((s) => s.providerError)?.providerError;
   return {

@@ -2,7 +2,7 @@
  * What the eval runner produces: one result per case (each with `repeat` samples), and a summary per
  * split. The feedback stage, the optimizer, the reports and `eval --json` all read these.
  */
-import type { AssertionResult, FailureCategory } from '../assertions/types.js';
+import type { AssertionDetails, AssertionResult, FailureCategory } from '../assertions/types.js';
 import type { SplitName } from '../spec/types.js';
 import type { ChatRequest } from '../providers/types.js';
 
@@ -27,8 +27,14 @@ export interface CaseFailure {
   type: string;
   category: FailureCategory;
   reason: string;
+  /** The assertion's `metric:` name, when the spec gave one. */
+  metric?: string;
+  /** The failed assertion's score, 0..1. */
+  score?: number;
   expected?: string;
   actual?: string;
+  /** Structured facts behind the failure, for feedback. */
+  details?: AssertionDetails;
 }
 
 export interface CaseResult {

@@ -14,6 +14,7 @@ import type { FileScope } from './file-scope.js';
 import type { IssueAt } from './issues.js';
 import type { RawModel, RawSpec } from './schema.js';
 import { checkAssertionFiles, checkHeadersEnv, checkOutputFolders } from './trust-rules.js';
+import { checkFeedbackVars } from './feedback-vars-rule.js';
 import { checkTemplateVariables } from './template-vars-rule.js';
 import type { Spec } from './types.js';
 
@@ -29,6 +30,7 @@ export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {
   return [
     ...checkPromptRole(spec, context),
     ...checkTemplateVariables(spec, context.raw, context.issueAt),
+    ...checkFeedbackVars(spec, context.raw, context.issueAt),
     ...checkBudgetPrices(spec, context),
     ...checkBaseUrls(spec, context),
     ...checkKeyDestinations(spec, context),

@@ -99,6 +99,8 @@ const optimizerSchema = z.strictObject({
   show_validation_cases: z.boolean().optional(),
   meta_prompt_tokens: positiveInt.optional(),
   seed: z.number().int().optional(),
+  show_vars: z.array(z.string().min(1)).optional(),
+  hide_vars: z.array(z.string().min(1)).optional(),
 });
 export type RawOptimizer = z.infer<typeof optimizerSchema>;
 

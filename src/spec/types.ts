@@ -68,6 +68,12 @@ export interface OptimizerConfig extends ModelConfig {
   /** Token budget for one meta-prompt. */
   metaPromptTokens: number;
   seed: number;
+  /**
+   * Case variables optimizer requests show besides those the templates use (`show_vars`), and used
+   * ones they never show (`hide_vars`, e.g. a gold rationale). The expected value is always shown.
+   */
+  showVars: string[];
+  hideVars: string[];
 }
 
 export interface Spec {

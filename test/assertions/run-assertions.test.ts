@@ -117,13 +117,28 @@ describe('summarize', () => {
   const results: AssertionResult[] = [
     { type: 'contains', pass: true, score: 1, reason: 'ok' },
     { type: 'equals', pass: false, score: 0, reason: 'expected "a", got "b"', category: 'wrong_answer', expected: 'a', actual: 'b' },
-    { type: 'javascript', pass: false, score: 0.5, reason: 'meh', category: 'format_violation' },
+    {
+      type: 'javascript',
+      metric: 'tone',
+      pass: false,
+      score: 0.5,
+      reason: 'meh',
+      category: 'format_violation',
+      details: { kind: 'function', said: 'meh', score: 0.5 },
+    },
   ];
 
-  it('caseFailuresFrom keeps the failed ones as CaseFailure', () => {
+  it('caseFailuresFrom keeps the failed ones as CaseFailure, with score, metric and details', () => {
     expect(caseFailuresFrom(results)).toEqual([
-      { type: 'equals', category: 'wrong_answer', reason: 'expected "a", got "b"', expected: 'a', actual: 'b' },
-      { type: 'javascript', category: 'format_violation', reason: 'meh' },
+      { type: 'equals', category: 'wrong_answer', reason: 'expected "a", got "b"', score: 0, expected: 'a', actual: 'b' },
+      {
+        type: 'javascript',
+        metric: 'tone',
+        category: 'format_violation',
+        reason: 'meh',
+        score: 0.5,
+        details: { kind: 'function', said: 'meh', score: 0.5 },
+      },
     ]);
   });
 

@@ -78,9 +78,9 @@ describe('optimize: validation phase', () => {
     for (const c of cases.filter((c) => c.split === 'train' && c.expected === 'alpha')) {
       expect(constraints).toContain(`- case ${c.id}\n`);
       expect(constraints).toContain(c.input);
-      expect(constraints).toContain(`the broken candidate answered: ${wrongAnswer(c)}`);
+      expect(constraints).toContain(`the broken candidate answered: "${wrongAnswer(c)}"`);
     }
-    expect(constraints).toContain('expected: alpha');
+    expect(constraints).toContain('expected: "alpha"');
     // Only the broken ones: no bravo case (still passing) is listed.
     expect(constraints).not.toContain('bravo');
     expect(hasRule(report.final_prompt as string, 'alpha')).toBe(true);

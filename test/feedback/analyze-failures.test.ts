@@ -75,11 +75,11 @@ describe('analyzeFailures', () => {
     expect(format.description).toContain('+3 words on average');
   });
 
-  it('reports common tokens and the tokens missing from outputs', () => {
+  it('reports common tokens and the tokens missing from outputs compared to an exact text', () => {
     const results = [
-      makeCase({ id: 'm1', expected: 'Paris is the capital of France', output: 'The capital is Lyon', fail: 'missing_content' }),
-      makeCase({ id: 'm2', expected: 'Paris, France', output: 'It is in Europe', fail: 'missing_content' }),
-      makeCase({ id: 'm3', expected: 'The capital of France is Paris', output: 'France has a capital', fail: 'missing_content' }),
+      makeCase({ id: 'm1', expected: 'Paris is the capital of France', output: 'The capital is Lyon', fail: 'too_different' }),
+      makeCase({ id: 'm2', expected: 'Paris, France', output: 'It is in Europe', fail: 'too_different' }),
+      makeCase({ id: 'm3', expected: 'The capital of France is Paris', output: 'France has a capital', fail: 'too_different' }),
     ];
     const group = analyzeFailures(results).groups[0]!;
     expect(group.labelLike).toBe(false);
@@ -89,7 +89,8 @@ describe('analyzeFailures', () => {
     ]);
     expect(group.actualTokens[0]).toEqual({ token: 'capital', count: 2 });
     expect(group.missingTokens[0]).toEqual({ token: 'paris', count: 3 });
-    expect(group.suggestedFix).toMatch(/^Require the reply to include: paris, france/);
+    expect(group.family).toBe('exact');
+    expect(group.suggestedFix).toMatch(/Follow the expected wording more closely; often missing: paris, france/);
   });
 
   it('suggests a single JSON object for invalid_json and counts fences and prose', () => {

@@ -43,10 +43,10 @@ describe('formatTrainFeedback', () => {
     const results = run60();
     const text = formatTrainFeedback(analyzeFailures(results), results, { budgetChars: 3000, seed: 1 });
     expect(text.split('\n')[0]).toBe('Training results: 41/60 passed (68.3%)');
-    expect(text).toContain('Failures by category:\n1. format_violation: 12 cases\n   Pattern: 12 cases (20.0% of 60).');
-    expect(text).toContain('2. wrong_answer: 7 cases');
+    expect(text).toContain('Failures by check:\n1. equals — 12 cases, format_violation\n   Pattern: 12 cases (20.0% of 60).');
+    expect(text).toContain('2. equals — 7 cases, wrong_answer');
     expect(text).toContain('Fix: State that the reply must be only the label, with no extra words such as "The answer is:"');
-    expect(text).toMatch(/Failing cases \(\d+ of 19 shown, chosen across categories\):\n- case t\d+ \[/);
+    expect(text).toMatch(/Failing cases \(\d+ of 19 shown, chosen across checks\):\n- case t\d+ \[/);
     expect(text).toMatch(/\n\(\d+ more failing cases not shown: format_violation \d+, wrong_answer \d+\)$/);
     expect(text).toContain('  diff: {+The answer is: +}');
     expect(text.length).toBeLessThanOrEqual(3000);
@@ -92,7 +92,7 @@ describe('formatDescriptiveFeedback', () => {
   it('shows patterns: counts, confusions, token statistics and fixes', () => {
     const text = formatDescriptiveFeedback(analyzeFailures(descriptiveRun()));
     expect(text.split('\n')[0]).toBe('Validation results: 43/73 passed (58.9%).');
-    expect(text).toContain('Failure patterns by category:');
+    expect(text).toContain('Failure patterns by check:');
     expect(text).toContain('refund_request → billing_issue (3)');
     expect(text).toContain('refund_request → (other) (1)');
     expect(text).toContain('Tokens: expected values often contain');
@@ -123,7 +123,7 @@ describe('formatDescriptiveFeedback', () => {
       expect(formatDescriptiveFeedback(analysis, { budgetChars: budget }).length).toBeLessThanOrEqual(budget);
     }
     const small = formatDescriptiveFeedback(analysis, { budgetChars: 900 });
-    expect(small).toMatch(/\n1\. format_violation: 16 cases\. Fix: State that the reply/);
+    expect(small).toMatch(/\n1\. equals — 16 cases, format_violation\. Fix: State that the reply/);
   });
 });
 
@@ -140,12 +140,12 @@ describe('formatRegressionConstraints', () => {
         '  input: ticket="I want my money back for the broken blender I received last week"',
         '  expected: "refund_request"',
         '  now answered: "billing_issue"',
-        '  why it fails: wrong_answer: expected "refund_request", got "billing_issue"',
+        '  failed equals: wrong_answer: expected "refund_request"',
         '- case w2',
         '  input: ticket="Please return the payment for the order that never arrived here"',
         '  expected: "refund_request"',
         '  now answered: "billing_issue"',
-        '  why it fails: wrong_answer: expected "refund_request", got "billing_issue"',
+        '  failed equals: wrong_answer: expected "refund_request"',
       ].join('\n'),
     );
   });

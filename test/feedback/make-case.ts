@@ -14,6 +14,22 @@ export interface CaseSpec {
   failures?: CaseFailure[];
 }
 
+/** The assertion type a failure of each category comes from in these fixtures. */
+const TYPE_OF: Record<FailureCategory, string> = {
+  format_violation: 'equals',
+  wrong_answer: 'equals',
+  missing_content: 'contains',
+  forbidden_content: 'not-contains',
+  invalid_json: 'json-schema',
+  schema_violation: 'json-schema',
+  too_different: 'levenshtein',
+  rubric_failed: 'llm-rubric',
+  cost_exceeded: 'cost',
+  latency_exceeded: 'latency',
+  assertion_error: 'javascript',
+  provider_error: 'equals',
+};
+
 /** A CaseResult with one sample, as the runner would produce it. */
 export function makeCase(spec: CaseSpec): CaseResult {
   const categories = spec.fail === undefined ? [] : Array.isArray(spec.fail) ? spec.fail : [spec.fail];
@@ -22,7 +38,7 @@ export function makeCase(spec: CaseSpec): CaseResult {
   const failures: CaseFailure[] =
     spec.failures ??
     categories.map((category) => ({
-      type: category === 'format_violation' || category === 'wrong_answer' ? 'equals' : 'contains',
+      type: TYPE_OF[category],
       category,
       reason: spec.reason ?? `${category}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(spec.output)}`,
       ...(expected !== undefined ? { expected } : {}),

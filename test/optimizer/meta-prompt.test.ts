@@ -52,7 +52,9 @@ describe('buildMetaPrompt', () => {
   });
 
   test('refine: task, current prompt, memory, constraints, direction, feedback, in that order', () => {
-    const constraints = formatConstraints([{ caseId: 't7', input: 'ticket: my card was charged twice', expected: 'billing', actual: 'refund' }])!;
+    // A constraint's input is its shown variables (formatVars); older checkpoints hold plain text.
+    expect(formatConstraints([{ caseId: 'old', input: 'ticket: text', expected: 'a', actual: 'b' }])).toContain('  input: input="ticket: text"');
+    const constraints = formatConstraints([{ caseId: 't7', input: 'ticket="my card was charged twice"', expected: 'billing', actual: 'refund' }])!;
     const request = buildMetaPrompt(
       TASK,
       { kind: 'refine', current: CURRENT, feedback: 'Training results: 6/10 passed', memory: memoryWithOneIteration(), direction: 'Be brief.', constraints },
@@ -67,7 +69,7 @@ describe('buildMetaPrompt', () => {
       '# Optimization memory\nAccumulated lessons:\n• ✓ Name the labels → train 50%→60%',
       'Iteration 1 (train): ✓ ACCEPTED',
       '# Training constraints to preserve\nSITUATION:',
-      '- case t7\n  input: ticket: my card was charged twice\n  expected: billing\n  the broken candidate answered: refund',
+      '- case t7\n  input: ticket="my card was charged twice"\n  expected: "billing"\n  the broken candidate answered: "refund"',
       '# Your direction for this candidate\nBe brief.',
       '# Evaluation feedback\nTraining results: 6/10 passed',
     ];
@@ -163,14 +165,14 @@ describe('candidate directions', () => {
 
   test('the first ones attack the largest failure groups, with the data\'s suggested fix', () => {
     const [first, second] = candidateDirections(analysis, 3, 1, { descriptive: false });
-    expect(first).toMatch(/^Attack the "(wrong_answer|format_violation)" failures first \(4 cases\)\. Suggested fix from the data: /);
-    expect(second).toMatch(/^Attack the "(wrong_answer|format_violation)" failures first/);
+    expect(first).toMatch(/^Attack the failures of check equals first \(4 cases, (wrong_answer|format_violation)\)\. Suggested fix from the data: /);
+    expect(second).toMatch(/^Attack the failures of check equals first \(4 cases, (wrong_answer|format_violation)\)/);
     expect(first).not.toBe(second);
   });
 
-  test('descriptive directions name only categories and counts', () => {
+  test('descriptive directions name only checks, categories and counts', () => {
     const directions = candidateDirections(analysis, 3, 1, { descriptive: true });
-    expect(directions[0]).toMatch(/^Attack the "\w+" failures first \(\d+ cases?\)\.$/);
+    expect(directions[0]).toMatch(/^Attack the failures of check equals first \(\d+ cases?, \w+\)\.$/);
     for (const d of directions) {
       expect(d).not.toContain('Suggested fix');
       expect(d).not.toMatch(/refund_request|billing_issue|The answer is/);

@@ -43,6 +43,8 @@ describe('loadSpec: a good spec', () => {
         showValidationCases: false,
         metaPromptTokens: 12_000,
         seed: 0,
+        showVars: [],
+        hideVars: [],
       },
       judge: { provider: 'anthropic', model: 'claude-opus-5-5', ...model, timeoutMs: 60_000 }, // a judge's own timeout, not the optimizer's
       cases: [

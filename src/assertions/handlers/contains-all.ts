@@ -10,7 +10,8 @@ function containsAllHandler(type: string, ignoreCase: boolean): AssertionHandler
     if (needles.length === 0) return assertionError(`${type} needs a list of values (or a comma-separated string)`);
     const haystack = ignoreCase ? output.toLowerCase() : output;
     const missing = needles.filter((n) => !haystack.includes(ignoreCase ? n.toLowerCase() : n));
-    const shown = { expected: clip(`all of: ${needles.join(', ')}`), actual: clip(output) };
+    const details = { kind: 'text', check: 'contains', needles, missing, ignoreCase } as const;
+    const shown = { expected: clip(`all of: ${needles.join(', ')}`), actual: clip(output), details };
     if (missing.length === 0) return passed(`output contains all of ${quoteList(needles)}`, shown);
     return failed(
       'missing_content',

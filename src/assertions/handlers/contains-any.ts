@@ -9,8 +9,10 @@ function containsAnyHandler(type: string, ignoreCase: boolean): AssertionHandler
     const needles = valueList(value);
     if (needles.length === 0) return assertionError(`${type} needs a list of values (or a comma-separated string)`);
     const haystack = ignoreCase ? output.toLowerCase() : output;
-    const hit = needles.find((n) => haystack.includes(ignoreCase ? n.toLowerCase() : n));
-    const shown = { expected: clip(`any of: ${needles.join(', ')}`), actual: clip(output) };
+    const missing = needles.filter((n) => !haystack.includes(ignoreCase ? n.toLowerCase() : n));
+    const hit = needles.find((n) => !missing.includes(n));
+    const details = { kind: 'text', check: 'contains', needles, missing, ignoreCase } as const;
+    const shown = { expected: clip(`any of: ${needles.join(', ')}`), actual: clip(output), details };
     if (hit !== undefined) return passed(`output contains ${quote(hit)}`, shown);
     return failed('missing_content', `output contains none of ${quoteList(needles)}; got ${quote(output)}`, shown);
   };

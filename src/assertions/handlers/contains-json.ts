@@ -5,11 +5,11 @@
  */
 import { canonicalJson } from '../../util/hash.js';
 import { extractJsonValues } from '../extract-json.js';
-import { jsonDiff } from '../json-diff.js';
+import { jsonDiff, jsonDiffFacts } from '../json-diff.js';
 import { checkSchema } from '../json-schema.js';
 import { assertionError, failed, passed } from '../outcome.js';
 import { clip, quote, showJson } from '../text.js';
-import type { AssertionHandler, AssertionOutcome } from '../types.js';
+import type { AssertionHandler, AssertionOutcome, SchemaErrorFact } from '../types.js';
 
 const SCHEMA_KEYWORDS = new Set([
   '$schema', '$id', '$ref', '$defs', '$comment', 'definitions', 'type', 'properties', 'required',
@@ -47,14 +47,17 @@ export function looksLikeSchema(value: object): boolean {
 
 function matchSchema(found: unknown[], value: unknown, baseDir: string, output: string): AssertionOutcome {
   const shown = { expected: 'JSON matching the schema', actual: clip(output) };
-  let firstError = '';
+  let first: { error: string; facts: SchemaErrorFact[] } | undefined;
   for (const candidate of found) {
     const check = checkSchema(candidate, value, baseDir);
     if (check.ok) return passed(`output contains JSON matching the schema: ${showJson(candidate)}`, shown);
     if (check.schemaError) return assertionError(`contains-json: ${check.error}`);
-    firstError ||= check.error;
+    first ??= { error: check.error, facts: check.facts };
   }
-  return failed('schema_violation', `output JSON does not match the schema: ${firstError}; got ${quote(output)}`, shown);
+  return failed('schema_violation', `output JSON does not match the schema: ${first?.error ?? ''}; got ${quote(output)}`, {
+    ...shown,
+    details: { kind: 'json', problem: 'schema', errors: first?.facts ?? [] },
+  });
 }
 
 function matchData(found: unknown[], expected: object, output: string): AssertionOutcome {
@@ -62,7 +65,10 @@ function matchData(found: unknown[], expected: object, output: string): Assertio
   const shown = { expected: clip(want), actual: clip(output) };
   if (found.some((candidate) => canonicalJson(candidate) === want)) return passed(`output contains the JSON ${showJson(expected)}`, shown);
   const diff = jsonDiff(expected, found[0]).join('; ');
-  return failed('wrong_answer', `output JSON differs from ${showJson(expected)}: ${diff}; got ${quote(output)}`, shown);
+  return failed('wrong_answer', `output JSON differs from ${showJson(expected)}: ${diff}; got ${quote(output)}`, {
+    ...shown,
+    details: { kind: 'json_diff', diffs: jsonDiffFacts(expected, found[0]) },
+  });
 }
 
 export const containsJson: AssertionHandler = ({ value }, { output, baseDir }) => {
@@ -71,6 +77,7 @@ export const containsJson: AssertionHandler = ({ value }, { output, baseDir }) =
     return failed('invalid_json', `output contains no JSON object or array; got ${quote(output)}`, {
       expected: 'a JSON object or array',
       actual: clip(output),
+      details: { kind: 'json', problem: 'not_json', errors: [] },
     });
   }
   if (value === undefined || value === null || value === '') {

@@ -10,8 +10,9 @@ function containsHandler(type: string, ignoreCase: boolean): AssertionHandler {
     if (needle === undefined || needle === '') {
       return assertionError(`${type} needs a non-empty string value (for a list use ${type}-any or ${type}-all)`);
     }
-    const shown = { expected: clip(needle), actual: clip(output) };
     const found = ignoreCase ? output.toLowerCase().includes(needle.toLowerCase()) : output.includes(needle);
+    const details = { kind: 'text', check: 'contains', needles: [needle], missing: found ? [] : [needle], ignoreCase } as const;
+    const shown = { expected: clip(needle), actual: clip(output), details };
     if (found) return passed(`output contains ${quote(needle)}`, shown);
     const hint = !ignoreCase && output.toLowerCase().includes(needle.toLowerCase()) ? ' (it does with different case)' : '';
     return failed('missing_content', `output does not contain ${quote(needle)}${hint}; got ${quote(output)}`, shown);

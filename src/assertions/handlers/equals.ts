@@ -5,7 +5,8 @@
  */
 import { canonicalJson } from '../../util/hash.js';
 import { extractJsonValues, tryParseJson } from '../extract-json.js';
-import { jsonDiff } from '../json-diff.js';
+import { jsonDiff, jsonDiffFacts } from '../json-diff.js';
+import { optionLetter, readChoice } from '../read-choice.js';
 import { failed, passed } from '../outcome.js';
 import { clip, escapeRegExp, looseText, quote, showJson } from '../text.js';
 import type { AssertionHandler, AssertionOutcome } from '../types.js';
@@ -25,7 +26,10 @@ function equalsStructured(expected: object, output: string): AssertionOutcome {
   if (parsed.ok) {
     if (canonicalJson(parsed.value) === want) return passed(`output equals ${showJson(expected)}`, shown);
     const diff = jsonDiff(expected, parsed.value).join('; ');
-    return failed('wrong_answer', `expected JSON ${showJson(expected)}, got ${showJson(parsed.value)}: ${diff}`, shown);
+    return failed('wrong_answer', `expected JSON ${showJson(expected)}, got ${showJson(parsed.value)}: ${diff}`, {
+      ...shown,
+      details: { kind: 'json_diff', diffs: jsonDiffFacts(expected, parsed.value) },
+    });
   }
   if (extractJsonValues(output).some((value) => canonicalJson(value) === want)) {
     return failed(
@@ -37,6 +41,19 @@ function equalsStructured(expected: object, output: string): AssertionOutcome {
   return failed('invalid_json', `expected JSON ${showJson(expected)}, got non-JSON output ${quote(output)}`, shown);
 }
 
+/**
+ * A multiple-choice answer ("(A)"): the reply's final choice decides whether it is the right answer in
+ * the wrong shape or a wrong answer; an option it merely mentions on the way does not.
+ */
+function equalsOption(expected: string, letter: string, actual: string, shown: { expected: string; actual: string }): AssertionOutcome {
+  const chosen = readChoice(actual);
+  if (chosen === letter) {
+    return failed('format_violation', `expected exactly ${quote(expected)}, got ${quote(actual)} (right option, wrong shape)`, shown);
+  }
+  const read = chosen === undefined ? 'no option could be read' : `the option read is (${chosen})`;
+  return failed('wrong_answer', `expected ${quote(expected)}, got ${quote(actual)} (${read})`, shown);
+}
+
 export const equals: AssertionHandler = (assertion, { output }) => {
   const { value } = assertion;
   if (value !== null && typeof value === 'object') return equalsStructured(value, output);
@@ -44,6 +61,8 @@ export const equals: AssertionHandler = (assertion, { output }) => {
   const actual = output.trim();
   const shown = { expected: clip(expected), actual: clip(output) };
   if (actual === expected.trim()) return passed(`output equals ${quote(expected.trim())}`, shown);
+  const option = optionLetter(expected);
+  if (option !== undefined) return equalsOption(expected.trim(), option, actual, shown);
   const sameLoosely = looseText(actual) === looseText(expected) && looseText(expected) !== '';
   if (sameLoosely || occursIn(actual, expected)) {
     return failed('format_violation', `expected exactly ${quote(expected.trim())}, got ${quote(actual)} (right answer, wrong shape)`, shown);

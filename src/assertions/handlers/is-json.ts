@@ -13,6 +13,7 @@ export const isJson: AssertionHandler = ({ value }, { output, baseDir }) => {
     return failed('invalid_json', `output is not valid JSON${embedded}: ${parsed.error}; got ${quote(output)}`, {
       ...shown,
       expected: 'valid JSON',
+      details: { kind: 'json', problem: 'not_json', embedded: embedded !== '', errors: [] },
     });
   }
   if (value === undefined || value === null || value === '') return passed('output is valid JSON', shown);
@@ -22,5 +23,6 @@ export const isJson: AssertionHandler = ({ value }, { output, baseDir }) => {
   return failed('schema_violation', `output JSON does not match the schema: ${check.error}; got ${quote(output)}`, {
     ...shown,
     expected: 'JSON matching the schema',
+    details: { kind: 'json', problem: 'schema', errors: check.facts },
   });
 };

@@ -29,7 +29,7 @@ export function interpretResult(result: unknown, threshold: number | undefined, 
   if (typeof result === 'boolean') {
     return result
       ? passed(`${what} returned true`, { actual })
-      : failed('wrong_answer', `${what} returned false for output ${quote(output)}`, { actual });
+      : failed('wrong_answer', `${what} returned false for output ${quote(output)}`, { actual, details: { kind: 'function' } });
   }
   if (typeof result === 'number') {
     if (Number.isNaN(result)) return assertionError(`${what} returned NaN`);
@@ -37,7 +37,11 @@ export function interpretResult(result: unknown, threshold: number | undefined, 
     const min = threshold ?? 0.5;
     return score >= min
       ? passed(`${what} scored ${score} (>= ${min})`, { actual, score })
-      : failed('wrong_answer', `${what} scored ${score}, below ${min}, for output ${quote(output)}`, { actual, score });
+      : failed('wrong_answer', `${what} scored ${score}, below ${min}, for output ${quote(output)}`, {
+          actual,
+          score,
+          details: { kind: 'function', score },
+        });
   }
   if (result !== null && typeof result === 'object') {
     const r = result as Record<string, unknown>;
@@ -57,7 +61,11 @@ export function interpretResult(result: unknown, threshold: number | undefined, 
     if (pass) return passed(said ?? `${what} passed${hasScore ? ` with score ${score}` : ''}`, extra);
     const category = categoryOf(r.category);
     const ignored = r.category !== undefined && !category ? ` (unknown category ${quote(r.category, 40)} ignored)` : '';
-    return failed(category ?? 'wrong_answer', `${said ?? `${what} failed${hasScore ? ` with score ${score}` : ''}`}${ignored}; got ${quote(output)}`, extra);
+    const details = { kind: 'function', ...(said === undefined ? {} : { said }), ...(hasScore ? { score } : {}) } as const;
+    return failed(category ?? 'wrong_answer', `${said ?? `${what} failed${hasScore ? ` with score ${score}` : ''}`}${ignored}; got ${quote(output)}`, {
+      ...extra,
+      details,
+    });
   }
   const got = result === undefined ? 'undefined' : result === null ? 'null' : `a ${typeof result}`;
   return assertionError(`${what} returned ${got}; return a boolean, a number 0..1, or { pass, score, reason }`);

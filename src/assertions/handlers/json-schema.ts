@@ -18,11 +18,15 @@ export const jsonSchema: AssertionHandler = ({ value }, { output, baseDir }) => 
     return failed('invalid_json', `output is not JSON and holds no JSON object or array; got ${quote(output)}`, {
       expected: 'JSON matching the schema',
       actual: clip(output),
+      details: { kind: 'json', problem: 'not_json', errors: [] },
     });
   }
   const check = checkSchema(data, value, baseDir);
   const shown = { expected: 'JSON matching the schema', actual: clip(output) };
   if (check.ok) return passed('output JSON matches the schema', shown);
   if (check.schemaError) return assertionError(`json-schema: ${check.error}`);
-  return failed('schema_violation', `output JSON does not match the schema: ${check.error}; got ${quote(output)}`, shown);
+  return failed('schema_violation', `output JSON does not match the schema: ${check.error}; got ${quote(output)}`, {
+    ...shown,
+    details: { kind: 'json', problem: 'schema', embedded: !parsed.ok, errors: check.facts },
+  });
 };

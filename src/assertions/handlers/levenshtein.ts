@@ -13,7 +13,7 @@ export const levenshtein: AssertionHandler = ({ value, threshold }, { output }) 
   const max = threshold ?? DEFAULT_MAX_DISTANCE;
   const actual = output.trim();
   const d = distance(actual, expected.trim());
-  const shown = { expected: clip(expected), actual: clip(output) };
+  const shown = { expected: clip(expected), actual: clip(output), details: { kind: 'distance', distance: d, max } as const };
   if (d <= max) return passed(`output is within edit distance ${max} of ${quote(expected)} (distance ${d})`, shown);
   return failed('too_different', `edit distance ${d} exceeds ${max}: expected ${quote(expected)}, got ${quote(actual)}`, shown);
 };

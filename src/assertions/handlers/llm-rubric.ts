@@ -70,5 +70,8 @@ export const llmRubric: AssertionHandler = async ({ value, threshold }, { output
   const extra = { score, judgeCostUsd, expected: clip(rubric), actual: clip(output) };
   const belowThreshold = verdict.pass && !pass ? `, below threshold ${threshold}` : '';
   if (pass) return passed(`judge: ${said} (score ${score}; rubric ${quote(rubric, 120)})`, extra);
-  return failed('rubric_failed', `judge: ${said} (score ${score}${belowThreshold}; rubric ${quote(rubric, 120)}; got ${quote(output, 120)})`, extra);
+  return failed('rubric_failed', `judge: ${said} (score ${score}${belowThreshold}; rubric ${quote(rubric, 120)}; got ${quote(output, 120)})`, {
+    ...extra,
+    details: { kind: 'judge', said, score },
+  });
 };

@@ -27,8 +27,9 @@ export const regex: AssertionHandler = ({ value }, { output }) => {
   if (typeof value !== 'string' || value === '') return assertionError('regex needs a pattern string as its value');
   const re = compile(value);
   if (typeof re === 'string') return assertionError(`invalid regex /${value}/: ${re}`);
-  const shown = { expected: clip(`/${value}/`), actual: clip(output) };
   const match = re.exec(output);
+  const details = { kind: 'text', check: 'regex', needles: [value], missing: match ? [] : [value], ignoreCase: false } as const;
+  const shown = { expected: clip(`/${value}/`), actual: clip(output), details };
   if (match) return passed(`output matches /${value}/ at ${quote(match[0], 80)}`, shown);
   const anchored = value.startsWith('^') || (value.endsWith('$') && !value.endsWith('\\$'));
   return failed(anchored ? 'format_violation' : 'missing_content', `output does not match /${value}/; got ${quote(output)}`, shown);
