@@ -46,7 +46,7 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
   const judge = usesJudge(spec)
     ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env, warn: options.warn, ledger: keyLedger, rateLimiters })
     : undefined;
-  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir) : undefined;
+  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir, { warn: options.warn }) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
   return { spec, cases, target, judge, cache, caller, keyLedger, rateLimiters };
 }

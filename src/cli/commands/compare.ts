@@ -95,7 +95,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
     models.map((m) => [m.label, createModel(withWorkerCap(m.config, workers), { role: 'target', env: ctx.env, warn, ledger: keyLedger, rateLimiters })]),
   );
   const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env: ctx.env, warn, ledger: keyLedger, rateLimiters }) : undefined;
-  const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir) : undefined;
+  const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir, { warn }) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache, signal });
 
   if (!options.quiet && !options.json) {
