@@ -58,6 +58,8 @@ export interface ModelCallerOptions {
 export class ModelCaller {
   readonly ledger = new SpendLedger();
   private readonly inFlight = new Map<string, Promise<ChatResponse>>();
+  /** Calls announced to other processes sharing the cache, released once settled (see claimCall). */
+  private readonly claims = new Map<string, () => Promise<void>>();
   private warned = false;
   /** Expected cost of paid calls in flight (see reserve). */
   private reserved = 0;
@@ -82,7 +84,7 @@ export class ModelCaller {
     const key = cacheKey(model, request, sample, this.options.namespaces?.[role] ?? '');
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const promise = this.callOnce(model, request, role, sample, meta, key).finally(() => this.inFlight.delete(key));
+    const promise = this.callOnce(model, request, role, sample, meta, key).finally(() => this.settle(key));
     this.inFlight.set(key, promise);
     return promise;
   }
@@ -97,7 +99,7 @@ export class ModelCaller {
   ): Promise<ChatResponse> {
     const cache = this.options.cache;
     const base = { role, provider: model.provider, model: model.modelId, simulated: model.simulated, request, sample, meta };
-    const cached = cache ? await cache.get(key) : undefined;
+    const cached = cache ? ((await cache.get(key)) ?? (await this.claimCall(cache, key, model))) : undefined;
     if (cached) {
       this.ledger.record(role, model.modelId, { cached: true, inputTokens: 0, outputTokens: 0, costUsd: 0 });
       this.options.onCall?.({ ...base, response: cached, cacheHit: true, at: new Date().toISOString() });
@@ -136,6 +138,24 @@ export class ModelCaller {
     this.options.onCall?.({ ...base, response, cacheHit: false, at: new Date().toISOString() });
     this.noteSpend();
     return { ...response, cached: false };
+  }
+
+  /**
+   * On a cache miss, announces a paid call to other processes sharing the cache; when one of them is
+   * making it already, waits and returns its response (so concurrent runs pay for a call once).
+   */
+  private async claimCall(cache: ResponseCache, key: string, model: ChatModel): Promise<ChatResponse | undefined> {
+    if (model.simulated) return undefined; // free: nothing to share
+    const claim = await cache.claim(key, this.options.signal);
+    this.claims.set(key, claim.release);
+    return claim.landed;
+  }
+
+  private settle(key: string): void {
+    this.inFlight.delete(key);
+    // The response (if any) is stored already; the marker's removal need not hold up the worker.
+    void this.claims.get(key)?.();
+    this.claims.delete(key);
   }
 
   /**

@@ -14,6 +14,7 @@ import type { ChatResponse } from '../providers/types.js';
 import { GuardedDatabase } from './cache/guarded-database.js';
 import { listAsideCopies, sizeOf } from './cache/move-aside.js';
 import { clearCache } from './cache/clear-cache.js';
+import { claimCall, IN_FLIGHT_PREFIX } from './cache/in-flight.js';
 
 /** What is stored per entry: the response as the model returned it, and the key it answers. */
 interface StoredResponse {
@@ -75,13 +76,29 @@ export class ResponseCache {
     await this.#db.write((db) => db.put(key, JSON.stringify(stored)));
   }
 
+  /**
+   * Announces a paid call for `key` to the other processes sharing this cache. While one of them is
+   * making the same call this waits for it, and `landed` is the response it stored. Otherwise call
+   * `release` once the response is stored or the call failed. Never throws: when the call cannot be
+   * announced, it is simply made.
+   */
+  async claim(key: string, signal?: AbortSignal): Promise<{ landed?: ChatResponse; release: () => Promise<void> }> {
+    const none = { release: async () => {} };
+    const claim = await claimCall(this.#db, key, signal).catch(() => undefined);
+    if (!claim) return none;
+    if ('release' in claim) return { release: () => claim.release().catch(() => undefined) };
+    const landed = await this.get(key);
+    return landed ? { ...none, landed } : none;
+  }
+
   /** Every key with an entry. */
   async keys(): Promise<string[]> {
-    return (await this.#db.read((db) => [...db.getKeys()])) ?? [];
+    return (await this.#db.read((db) => [...db.getKeys()].filter((key) => !key.startsWith(IN_FLIGHT_PREFIX)))) ?? [];
   }
 
   async stats(): Promise<CacheStats> {
-    const entries = (await this.#db.read((db) => (db.getStats() as { entryCount: number }).entryCount)) ?? 0;
+    const entries =
+      (await this.#db.read((db) => (db.getStats() as { entryCount: number }).entryCount - db.getKeysCount({ start: IN_FLIGHT_PREFIX, end: `${IN_FLIGHT_PREFIX}\uffff` }))) ?? 0;
     return { dir: this.dir, entries, bytes: await sizeOf(this.dir), damagedCopies: await listAsideCopies(this.dir) };
   }
 

@@ -1,16 +1,13 @@
 /**
  * An exclusive lock shared by processes on one machine (and by async tasks in one process): a lock
- * file holding its owner's pid, host and start time. It is created complete under its final name in
- * one step (a private temp file hard-linked there, which fails when the name is taken), so nobody
- * ever reads a half-written lock. Its owner touches it every few seconds while holding it. A lock is
- * broken when its owner is gone (same host, pid no longer running), or when it has not been touched
- * for `staleMs` (a process on another host, or a pid reused since), or when it cannot be read and is
- * a few seconds old. Callers hold it for milliseconds, so waiting is a short poll.
+ * file holding its owner's pid, host and start time, created with O_EXCL (which fails when the name
+ * is taken). Its owner touches it every few seconds while holding it. A lock is broken when its
+ * owner is gone (same host, pid no longer running), or when it has not been touched for `staleMs` (a
+ * process on another host, or a pid reused since), or when it cannot be read and is a few seconds old
+ * (a lock just created is empty for a moment). Callers hold it briefly, so waiting is a short poll.
  */
-import { constants } from 'node:fs';
-import { link, lstat, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { lstat, open, readFile, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { PromptoptError, EXIT } from '../errors.js';
 
 export interface FileLockOptions {
@@ -70,28 +67,21 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   }
 }
 
-/** Creates the lock file complete, or returns undefined when the name is taken. Returns its inode. */
+/** Creates the lock file (O_EXCL), or returns undefined when the name is taken. Returns its inode. */
 async function tryCreate(path: string, owner: LockOwner): Promise<number | undefined> {
-  const content = JSON.stringify(owner);
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, content, { flag: 'wx' });
+  let handle: FileHandle;
   try {
-    await link(tmp, path);
+    handle = await open(path, 'wx');
   } catch (error) {
-    const code = errorCode(error);
-    if (code === 'EEXIST') return undefined;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-    // No hard links on this file system: an exclusive create (readers may briefly see it empty).
-    try {
-      await writeFile(path, content, { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
-    } catch (inner) {
-      if (errorCode(inner) === 'EEXIST') return undefined;
-      throw inner;
-    }
-  } finally {
-    await rm(tmp, { force: true });
+    if (errorCode(error) === 'EEXIST') return undefined;
+    throw error;
   }
-  return (await lstat(path)).ino;
+  try {
+    await handle.writeFile(JSON.stringify(owner));
+    return (await handle.stat()).ino;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function releaseLock(path: string, ino: number): Promise<void> {

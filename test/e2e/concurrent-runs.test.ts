@@ -1,7 +1,8 @@
 /**
  * Three `optimize` runs of one spec at once, as three real processes sharing the versions folder and
  * the cache: they propose the same prompts (a deterministic optimizer), and each prompt text ends up
- * as exactly one version, with lineage that points at existing versions.
+ * as exactly one version, with lineage that points at existing versions; and each target call is
+ * paid once, however many processes need it at the same moment.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { makeTempDir, removeDir } from './helpers/cli.js';
@@ -25,7 +26,7 @@ afterEach(async () => {
 });
 
 describe('concurrent optimize runs of one spec', () => {
-  test('no two versions hold the same text', async () => {
+  test('no two versions hold the same text, and no target call is paid twice', async () => {
     // Latency keeps the three runs in step, so they reach each version at about the same moment.
     world = await startWorld({ cases: CASES, optimizer: fixOneShown, latencyMs: 15 });
     dir = await makeTempDir('promptopt-concurrent-');
@@ -48,7 +49,12 @@ describe('concurrent optimize runs of one spec', () => {
       if (parent === null) expect(version.meta.source).toBe('start');
       else expect(numbers.has(parent) && parent < version.version).toBe(true);
     }
-    // Every run reports a best version that exists and holds its final prompt.
+    // Every target request the server answered was a different one: a process needing a call another
+    // process was making waited for its response instead of paying again.
+    const targetBodies = world.targetRequests().map((r) => r.body);
+    expect(targetBodies.length).toBeGreaterThan(0);
+    expect(new Set(targetBodies).size, `${targetBodies.length - new Set(targetBodies).size} duplicated target calls`).toBe(targetBodies.length);
+    // Every run reports a best version that exists.
     for (const result of results) {
       const summary = JSON.parse(result.stdout) as { best_version: number };
       expect(numbers.has(summary.best_version), result.stdout).toBe(true);

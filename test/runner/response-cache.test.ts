@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,56 @@ describe('ResponseCache', () => {
     expect(stats.bytes).toBeGreaterThan(0);
     expect(await cache.clear()).toBe(2);
     expect((await cache.stats()).entries).toBe(0);
+  });
+});
+
+describe('ResponseCache.claim: one paid call per key across processes', () => {
+  it('waits while another holder makes the call, then returns its stored response', async () => {
+    const a = new ResponseCache(dir);
+    const b = new ResponseCache(dir);
+    const first = await a.claim('k');
+    expect(first.landed).toBeUndefined();
+    let settled = false;
+    const second = b.claim('k').then((claim) => {
+      settled = true;
+      return claim;
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(settled).toBe(false); // still waiting on the holder
+    expect(await a.keys()).toEqual([]); // markers are not entries
+    expect((await a.stats()).entries).toBe(0);
+    await a.put('k', response);
+    await first.release();
+    expect((await second).landed).toEqual({ ...response, cached: true });
+    await a.close();
+    await b.close();
+  });
+
+  it('lets the next process make the call when the holder released without a response (its call failed)', async () => {
+    const a = new ResponseCache(dir);
+    const held = await a.claim('k');
+    const waiting = a.claim('k');
+    await held.release();
+    const next = await waiting;
+    expect(next.landed).toBeUndefined();
+    await next.release();
+    await a.close();
+  });
+
+  it('ignores a marker left by a process that died', async () => {
+    const cache = new ResponseCache(dir);
+    await cache.put('other', response); // creates the database
+    await cache.close();
+    const { open } = await import('lmdb');
+    const db = open<string, string>({ path: join(dir, 'responses-v1'), encoding: 'string', compression: false });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    await db.put('in-flight:k', JSON.stringify({ key: 'in-flight:k', pid: dead, host: hostname(), at: Date.now() }));
+    await db.close();
+    const started = Date.now();
+    const claim = await new ResponseCache(dir).claim('k');
+    expect(claim.landed).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await claim.release();
   });
 });
 

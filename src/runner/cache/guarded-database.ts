@@ -32,10 +32,14 @@ interface Opened {
 
 type Outcome = Opened | 'absent' | 'unusable';
 
+/** How long reads trust that there is no database before looking again. */
+const ABSENCE_RECHECK_MS = 50;
+
 export class GuardedDatabase {
   readonly paths: CachePaths;
   #opening: Promise<Outcome> | undefined;
   #warned = false;
+  #absenceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly dir: string,
@@ -91,12 +95,26 @@ export class GuardedDatabase {
         if (this.#opening === pending) this.#opening = this.#open(true);
         continue;
       }
+      if (outcome === 'absent') this.#forgetAbsence(pending);
       if (typeof outcome === 'object' && outcome.recovery) {
         await outcome.recovery;
         continue;
       }
       return typeof outcome === 'object' ? outcome : undefined;
     }
+  }
+
+  /**
+   * "No cache yet" holds for a moment only: another process sharing the folder may create it any
+   * time, and a read after that (a call another process just made) must see it.
+   */
+  #forgetAbsence(pending: Promise<Outcome>): void {
+    if (this.#absenceTimer) return;
+    this.#absenceTimer = setTimeout(() => {
+      this.#absenceTimer = undefined;
+      if (this.#opening === pending) this.#opening = undefined;
+    }, ABSENCE_RECHECK_MS);
+    this.#absenceTimer.unref();
   }
 
   async #open(create: boolean): Promise<Outcome> {
