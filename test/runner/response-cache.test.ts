@@ -1,12 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResponseCache } from '../../src/runner/response-cache.js';
 import { cacheKey } from '../../src/runner/cache-key.js';
+import { cachePaths } from '../../src/runner/cache/cache-paths.js';
+import { inspectCacheFiles } from '../../src/runner/cache/inspect-cache-files.js';
+import { writeStamp } from '../../src/runner/cache/clean-close-stamp.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -85,6 +87,43 @@ describe('ResponseCache', () => {
     expect(stats.bytes).toBeGreaterThan(0);
     expect(await cache.clear()).toBe(2);
     expect((await cache.stats()).entries).toBe(0);
+  });
+});
+
+describe('damage LMDB itself meets', () => {
+  it('is moved aside with one warning when a read reports it, and the reads go on (never a signal)', async () => {
+    // A file whose clean-close stamp matches though it is damaged (stamp forged after the damage):
+    // the full check is skipped, so only LMDB's own error on a read can reveal it.
+    const reader = fileURLToPath(new URL('./fixtures/cache-reader.mjs', import.meta.url));
+    const run = (...args: string[]) => spawnSync(process.execPath, [reader, dir, ...args], { encoding: 'utf8' });
+    expect(run('fill', '2000').status).toBe(0);
+    const data = join(dir, 'responses-v1', 'data.mdb');
+    const bytes = await readFile(data);
+    let x = 11;
+    const at = Math.floor(bytes.length / 2 / 4096) * 4096;
+    for (let i = 0; i < 16 * 4096; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      bytes[at + i] = x & 0xff;
+    }
+    await writeFile(data, bytes);
+    const paths = cachePaths(dir);
+    const found = await inspectCacheFiles(paths);
+    if (found.state !== 'ok' || !found.data) throw new Error(`header damaged: ${JSON.stringify(found)}`);
+    await writeStamp(paths, found.data);
+
+    const read = run('read', '2000');
+    expect(read.signal, read.stderr).toBeNull();
+    expect(read.status, read.stderr).toBe(0);
+    const warnings = read.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`response cache ${dir} is damaged: LMDB reported MDB_[A-Z_]+`));
+    const moved = /Moved it aside to (\S+) and/.exec(warnings[0]!)![1]!;
+    expect(moved.startsWith(`${dir}.damaged-`)).toBe(true);
+    expect((await readFile(join(moved, 'data.mdb'))).equals(bytes)).toBe(true); // moved as it was
+    expect(JSON.parse(read.stdout).hits).toBeLessThan(2000); // what was read before the damage was met
+    await rm(moved.replace(/\/responses-v1$/, ''), { recursive: true, force: true });
   });
 });
 

@@ -27,6 +27,8 @@ interface Opened {
   db: CacheDatabase;
   /** data.mdb's inode when opened: a repair moves only the database this process found damaged. */
   ino: number | undefined;
+  /** The committed txn id the stamp vouched for at open (undefined: no stamp then). */
+  stampedTxnId: number | undefined;
   recovery?: Promise<void>;
 }
 
@@ -84,7 +86,10 @@ export class GuardedDatabase {
     untrackOpenCache(this);
     await outcome.db.close();
     const found = await inspectCacheFiles(this.paths);
-    if (found.state === 'ok' && found.data && found.data.ino === outcome.ino) await writeStamp(this.paths, found.data).catch(() => undefined);
+    if (found.state !== 'ok' || !found.data || found.data.ino !== outcome.ino) return;
+    // Nothing committed since the stamp was checked (a read-only run): it still holds, no need to hash again.
+    if (found.data.header.meta.txnId === outcome.stampedTxnId) return;
+    await writeStamp(this.paths, found.data).catch(() => undefined);
   }
 
   async #database(create: boolean): Promise<Opened | undefined> {
@@ -137,14 +142,18 @@ export class GuardedDatabase {
         continue;
       }
       if (found.state === 'absent' && !create) return 'absent';
-      if (found.state === 'ok' && found.data && !(await stampMatches(this.paths, found.data))) {
-        const walk = await walkCacheEntries(this.paths.database, 'structure', found.data.size);
-        if (!walk.ok) {
-          await this.#moveAside(this.paths.database, walk.problem, false);
-          continue;
+      let stampedTxnId: number | undefined;
+      if (found.state === 'ok' && found.data) {
+        if (!(await stampMatches(this.paths, found.data))) {
+          const walk = await walkCacheEntries(this.paths.database, 'structure', found.data.size);
+          if (!walk.ok) {
+            await this.#moveAside(this.paths.database, walk.problem, false);
+            continue;
+          }
+          // Sound as it is now: processes starting before this one writes need not walk it again.
+          await writeStamp(this.paths, found.data).catch(() => undefined);
         }
-        // Sound as it is now: processes starting before this one writes need not walk it again.
-        await writeStamp(this.paths, found.data).catch(() => undefined);
+        stampedTxnId = found.data.header.meta.txnId;
       }
       let db: CacheDatabase;
       try {
@@ -156,7 +165,7 @@ export class GuardedDatabase {
         continue;
       }
       trackOpenCache(this);
-      return { db, ino: (await stat(this.paths.data).catch(() => undefined))?.ino };
+      return { db, ino: (await stat(this.paths.data).catch(() => undefined))?.ino, stampedTxnId };
     }
     return this.#unusable('it was still damaged after being moved aside');
   }
