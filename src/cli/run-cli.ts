@@ -20,6 +20,7 @@ import { defineCache } from './program/define-cache.js';
 import { defineVersions } from './program/define-versions.js';
 import { defineReport } from './program/define-report.js';
 import { defineCompare } from './program/define-compare.js';
+import { closeOpenCaches } from '../runner/cache/open-caches.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -80,6 +81,9 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
       io.out(JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, error: { code: 'USAGE', message, file: null, path: null, line: null, column: null, hint: null } }));
     }
     return EXIT.badInput;
+  } finally {
+    // Closing stamps each cache as closed cleanly, so the next command skips its full check.
+    await closeOpenCaches();
   }
   return exitCode;
 }

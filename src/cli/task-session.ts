@@ -68,7 +68,7 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
     : undefined;
   const secrets = commandSecrets(env, spec);
   const scrub = createRedactor(secrets);
-  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir, { scrub }) : undefined;
+  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir, { scrub, warn: options.warn }) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
   return { spec, cases, recordSplits, target, judge, cache, caller, keyLedger, rateLimiters, secrets, scrub };
 }

@@ -8,7 +8,7 @@ import { PromptoptError, SpecError } from '../errors.js';
 import { displayPath } from '../spec/issues.js';
 import type { Spec, SplitCase, SplitConfig } from '../spec/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { FileLockTimeoutError, withFileLock } from '../util/file-lock.js';
+import { withFileLock } from '../util/file-lock.js';
 import { planSplits } from './split-cases.js';
 import { casesFileNameOf, formatSplitsFile, readSplitsFile, splitsFilePath } from './splits-file.js';
 
@@ -46,12 +46,13 @@ export async function resolveSplits(spec: Pick<Spec, 'file' | 'casesFile' | 'cas
   try {
     // Under the lock, each writer places its new cases on top of the last writer's file: every
     // process ends up using splits the file keeps.
-    return await withFileLock(file, () => resolve(true));
+    return await withFileLock(`${file}.lock`, () => resolve(true), { timeoutMs: 30_000 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const fileSystemProblem = error instanceof FileLockTimeoutError || (!(error instanceof PromptoptError) && typeof code === 'string');
+    const lockTimeout = error instanceof PromptoptError && error.code === 'LOCK_TIMEOUT';
+    const fileSystemProblem = lockTimeout || (!(error instanceof PromptoptError) && typeof code === 'string');
     if (!fileSystemProblem) throw error;
-    const reason = error instanceof FileLockTimeoutError ? `${displayPath(error.lockFile)} is held by another process` : code;
+    const reason = lockTimeout ? `${displayPath(`${file}.lock`)} is held by another process` : code;
     options.warn?.(`could not record the splits in ${displayPath(file)} (${reason}); they hold for this run only, and cases added later may move them`);
     return resolve(false);
   }

@@ -16,7 +16,7 @@ import { BudgetExhaustedError } from './budget-exhausted-error.js';
 import { BudgetGate } from './budget-gate.js';
 import { cacheKey } from './cache-key.js';
 import { maxCallCostUsd } from './call-cost-bound.js';
-import type { PaidBy, ResponseCache } from './response-cache.js';
+import type { CacheEntry, PaidBy, ResponseCache } from './response-cache.js';
 import type { SpendJournal } from './spend-journal.js';
 import { SpendLedger, type CallRole } from './spend-ledger.js';
 
@@ -69,6 +69,8 @@ export class ModelCaller {
     () => this.options.maxCostUsd,
     () => this.ledger.totalCostUsd,
   );
+  /** Calls announced to other processes sharing the cache, released once settled (see claimCall). */
+  private readonly claims = new Map<string, () => Promise<void>>();
   private warned = false;
 
   constructor(private options: ModelCallerOptions = {}) {}
@@ -91,7 +93,7 @@ export class ModelCaller {
     const key = cacheKey(model, request, sample, this.options.namespaces?.[role] ?? '');
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const promise = this.callOnce(model, request, role, sample, meta, key).finally(() => this.inFlight.delete(key));
+    const promise = this.callOnce(model, request, role, sample, meta, key).finally(() => this.settle(key));
     this.inFlight.set(key, promise);
     return promise;
   }
@@ -106,7 +108,7 @@ export class ModelCaller {
   ): Promise<ChatResponse> {
     const { cache, journal, signal } = this.options;
     const base = { role, provider: model.provider, model: model.modelId, simulated: model.simulated, request, sample, meta };
-    const entry = cache ? await cache.lookup(key) : undefined;
+    const entry = cache ? ((await cache.lookup(key)) ?? (await this.claimCall(cache, key, model))) : undefined;
     if (entry) {
       const runId = this.options.payer?.runId;
       const replayed = runId !== undefined && entry.paidBy?.runId === runId;
@@ -170,6 +172,25 @@ export class ModelCaller {
     return { ...response, cached: false };
   }
 
+  /**
+   * On a cache miss, announces a paid call to other processes sharing the cache; when one of them is
+   * making it already, waits and returns its entry (so concurrent runs pay for a call once: for this
+   * run it is a hit, saved money, paid by the other process).
+   */
+  private async claimCall(cache: ResponseCache, key: string, model: ChatModel): Promise<CacheEntry | undefined> {
+    if (model.simulated) return undefined; // free: nothing to share
+    const claim = await cache.claim(key, this.options.signal);
+    this.claims.set(key, claim.release);
+    return claim.landed;
+  }
+
+  private settle(key: string): void {
+    this.inFlight.delete(key);
+    // The response (if any) is stored already; the marker's removal need not hold up the worker.
+    void this.claims.get(key)?.();
+    this.claims.delete(key);
+  }
+
   private noteSpend(): void {
     const max = this.options.maxCostUsd;
     if (max === undefined || this.warned) return;
@@ -210,7 +231,7 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 function mayHaveBeenBilled(error: unknown, signal: AbortSignal | undefined): string | undefined {
   if (signal?.aborted || error instanceof InterruptedError) return 'aborted in flight';
   if (!(error instanceof ProviderError)) return `failed in flight (${errorCode(error)})`;
-  if (error.kind === 'malformed_response') return 'a 200 with an unusable body';
+  if (error.kind === 'malformed_response' || error.kind === 'unparseable_response') return 'a 200 with an unusable body';
   if (error.kind === 'timeout') return 'timed out in flight';
   if (error.kind === 'connection' && !NOT_SENT.has(causeCode(error) ?? '')) return 'connection lost in flight';
   return undefined;

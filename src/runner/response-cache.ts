@@ -5,13 +5,16 @@
  * once its transaction is committed, so a call the runner counts as done is on disk. Reads are
  * memory-mapped: 2,000 cached results load in milliseconds.
  *
- * The database is opened on first use, so a command that fails validation, or runs with --no-cache,
- * never creates the folder.
+ * Mapping a damaged file can crash the process natively (SIGBUS, SIGSEGV), so the database is
+ * opened through cache/guarded-database.ts: checked first, moved aside with one warning when
+ * damaged, replaced by a fresh one. The database is opened on first use, so a command that fails
+ * validation, or runs with --no-cache, never creates the folder.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RootDatabase } from 'lmdb';
 import type { ChatResponse } from '../providers/types.js';
+import { GuardedDatabase } from './cache/guarded-database.js';
+import { listAsideCopies, sizeOf } from './cache/move-aside.js';
+import { clearCache } from './cache/clear-cache.js';
+import { claimCall, IN_FLIGHT_PREFIX } from './cache/in-flight.js';
 import type { CallRole } from './spend-ledger.js';
 
 /**
@@ -50,22 +53,26 @@ export interface CacheStats {
   dir: string;
   entries: number;
   bytes: number;
+  /** Damaged copies moved aside (`<dir>.damaged-<time>`), which `cache clear` deletes. */
+  damagedCopies: string[];
 }
 
-const DATABASE_FOLDER = 'responses-v1';
+export interface ResponseCacheOptions {
+  /** Where the one warning about a damaged cache goes (default: stderr). */
+  warn?: (message: string) => void;
+  /** Applied to an entry's text before it is stored: keeps known API keys (a model echoing one) off disk. */
+  scrub?: (text: string) => string;
+}
 
 export class ResponseCache {
-  #db: Promise<RootDatabase<string, string>> | undefined;
-  /** Whether the database existed when first asked (checked once; a put opens it anyway). */
-  #existed: Promise<boolean> | undefined;
-
-  /** Applied to an entry's text before it is stored: keeps known API keys (a model echoing one) off disk. */
+  readonly #db: GuardedDatabase;
   readonly #scrub: (text: string) => string;
 
   constructor(
     readonly dir: string,
-    options: { scrub?: (text: string) => string } = {},
+    options: ResponseCacheOptions = {},
   ) {
+    this.#db = new GuardedDatabase(dir, options.warn ?? ((message) => void process.stderr.write(`${message}\n`)));
     this.#scrub = options.scrub ?? ((text) => text);
   }
 
@@ -75,8 +82,7 @@ export class ResponseCache {
 
   /** The entry for `key` with who paid for it; undefined on a miss. */
   async lookup(key: string): Promise<CacheEntry | undefined> {
-    if (!(await this.#exists())) return undefined; // reading never creates the database
-    const raw = (await this.#open()).get(key);
+    const raw = await this.#db.read((db) => db.get(key)); // reading never creates the database
     if (raw === undefined) return undefined;
     const stored = parse(raw, key);
     if (!stored) return undefined;
@@ -99,50 +105,44 @@ export class ResponseCache {
       ...(response.finishReason !== undefined ? { finishReason: response.finishReason } : {}),
       ...(paidBy ? { paidBy } : {}),
     };
-    await (await this.#open()).put(key, JSON.stringify(stored));
+    await this.#db.write((db) => db.put(key, JSON.stringify(stored)));
+  }
+
+  /**
+   * Announces a paid call for `key` to the other processes sharing this cache. While one of them is
+   * making the same call this waits for it, and `landed` is the entry it stored. Otherwise call
+   * `release` once the response is stored or the call failed. Never throws: when the call cannot be
+   * announced, it is simply made.
+   */
+  async claim(key: string, signal?: AbortSignal): Promise<{ landed?: CacheEntry; release: () => Promise<void> }> {
+    const none = { release: async () => {} };
+    const claim = await claimCall(this.#db, key, signal).catch(() => undefined);
+    if (!claim) return none;
+    if ('release' in claim) return { release: () => claim.release().catch(() => undefined) };
+    const landed = await this.lookup(key);
+    return landed ? { ...none, landed } : none;
   }
 
   /** Every key with an entry. */
   async keys(): Promise<string[]> {
-    if (!(await this.#exists())) return [];
-    return [...(await this.#open()).getKeys()];
+    return (await this.#db.read((db) => [...db.getKeys()].filter((key) => !key.startsWith(IN_FLIGHT_PREFIX)))) ?? [];
   }
 
   async stats(): Promise<CacheStats> {
-    const entries = (await this.#exists()) ? (await this.#open()).getCount() : 0;
-    return { dir: this.dir, entries, bytes: await folderSize(this.dir) };
+    const entries =
+      (await this.#db.read((db) => (db.getStats() as { entryCount: number }).entryCount - db.getKeysCount({ start: IN_FLIGHT_PREFIX, end: `${IN_FLIGHT_PREFIX}\uffff` }))) ?? 0;
+    return { dir: this.dir, entries, bytes: await sizeOf(this.dir), damagedCopies: await listAsideCopies(this.dir) };
   }
 
-  /** Removes every entry; returns how many there were. */
+  /** Deletes every entry (and damaged copies), whatever state the files are in; returns how many entries there were. */
   async clear(): Promise<number> {
-    if (!(await this.#exists())) return 0;
-    const db = await this.#open();
-    const entries = db.getCount();
-    await db.clearAsync();
-    return entries;
+    await this.#db.close();
+    return (await clearCache(this.dir)).entries ?? 0;
   }
 
+  /** Closes the database and records that it was closed cleanly, so the next open skips the full check. */
   async close(): Promise<void> {
-    if (!this.#db) return;
-    await (await this.#db).close();
-    this.#db = undefined;
-    this.#existed = Promise.resolve(true);
-  }
-
-  #open(): Promise<RootDatabase<string, string>> {
-    this.#db ??= import('lmdb').then(({ open }) =>
-      open<string, string>({ path: join(this.dir, DATABASE_FOLDER), encoding: 'string', compression: false }),
-    );
-    return this.#db;
-  }
-
-  async #exists(): Promise<boolean> {
-    if (this.#db) return true;
-    this.#existed ??= readdir(this.dir).then(
-      (names) => names.includes(DATABASE_FOLDER),
-      () => false,
-    );
-    return this.#existed;
+    await this.#db.close();
   }
 }
 
@@ -153,20 +153,4 @@ function parse(raw: string, key: string): StoredResponse | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function folderSize(dir: string): Promise<number> {
-  let total = 0;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    const path = join(dir, name);
-    const info = await stat(path);
-    total += info.isDirectory() ? await folderSize(path) : info.size;
-  }
-  return total;
 }

@@ -2,13 +2,20 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readMetaJson } from './list-versions.js';
 import { VersionNotFoundError } from './version-error.js';
+import { withVersionsLock } from './find-or-write-version.js';
 import { definedScores, isRecord, metaFileName, parseVersionMeta, type VersionMeta, type VersionScores } from './version-meta.js';
 
 /**
  * Merges `scores` into `vN.json` (e.g. the held-out test score, which arrives after the version is
  * written) and rewrites it atomically. Fields this version of promptopt does not know are kept.
+ * Under the folder's lock: runs sharing a version do not lose each other's scores.
  */
 export async function updateVersionScores(dir: string, n: number, scores: VersionScores): Promise<VersionMeta> {
+  if ((await readMetaJson(dir, n)) === undefined) throw new VersionNotFoundError(dir, n);
+  return withVersionsLock(dir, () => mergeScores(dir, n, scores));
+}
+
+async function mergeScores(dir: string, n: number, scores: VersionScores): Promise<VersionMeta> {
   const raw = await readMetaJson(dir, n);
   const current = parseVersionMeta(raw, n);
   if (!current || !isRecord(raw)) throw new VersionNotFoundError(dir, n);

@@ -1,75 +1,135 @@
 /**
- * A lock beside a file (`<file>.lock`, made with exclusive create) for a short read-modify-write
- * that several processes may attempt at once. A lock left by a process that died (its pid is gone
- * on this host) or older than `staleMs` is broken; a live one is waited for, up to `waitMs`.
+ * An exclusive lock shared by processes on one machine (and by async tasks in one process): a lock
+ * file holding its owner's pid, host and start time, created with O_EXCL (which fails when the name
+ * is taken). Its owner touches it every few seconds while holding it. A lock is broken when its
+ * owner is gone (same host, pid no longer running), or when it has not been touched for `staleMs` (a
+ * process on another host, or a pid reused since), or when it cannot be read and is a few seconds old
+ * (a lock just created is empty for a moment). Callers hold it briefly, so waiting is a short poll.
  */
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, open, readFile, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { PromptoptError, EXIT } from '../errors.js';
 
 export interface FileLockOptions {
+  /** A lock not touched for this long is broken even when its pid runs (default 30 s; owners touch it every staleMs / 4). */
   staleMs?: number;
-  waitMs?: number;
+  /** Give up waiting after this long (default 10 min). */
+  timeoutMs?: number;
 }
 
-export class FileLockTimeoutError extends Error {
-  constructor(readonly lockFile: string) {
-    super(`timed out waiting for the lock ${lockFile}`);
-  }
+interface LockOwner {
+  pid: number;
+  host: string;
+  at: number;
 }
 
-const RETRY_MS = 20;
+const UNREADABLE_GRACE_MS = 3_000;
 
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
-  const lockFile = `${file}.lock`;
-  const staleMs = options.staleMs ?? 10_000;
-  const deadline = Date.now() + (options.waitMs ?? 30_000);
-  for (;;) {
-    if (await tryCreate(lockFile)) break;
-    if (await isStale(lockFile, staleMs)) {
-      await rm(lockFile, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new FileLockTimeoutError(lockFile);
-    await new Promise((resolve) => setTimeout(resolve, RETRY_MS + Math.random() * RETRY_MS));
-  }
+/** Runs `body` while holding the lock at `path` (created beside the thing it guards). */
+export async function withFileLock<T>(path: string, body: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+  const release = await acquireFileLock(path, options);
   try {
-    return await fn();
+    return await body();
   } finally {
-    await rm(lockFile, { force: true });
+    await release();
   }
 }
 
-async function tryCreate(lockFile: string): Promise<boolean> {
-  try {
-    const handle = await open(lockFile, 'wx');
-    try {
-      await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname() }));
-    } finally {
-      await handle.close();
+export async function acquireFileLock(path: string, options: FileLockOptions = {}): Promise<() => Promise<void>> {
+  const staleMs = options.staleMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+  const started = Date.now();
+  const owner: LockOwner = { pid: process.pid, host: hostname(), at: 0 };
+  let wait = 5;
+  for (;;) {
+    owner.at = Date.now();
+    const ino = await tryCreate(path, owner);
+    if (ino !== undefined) {
+      const heartbeat = setInterval(() => {
+        const now = new Date();
+        utimes(path, now, now).catch(() => undefined);
+      }, staleMs / 4);
+      heartbeat.unref();
+      return () => {
+        clearInterval(heartbeat);
+        return releaseLock(path, ino);
+      };
     }
-    return true;
+    if (await breakIfStale(path, staleMs)) continue;
+    if (Date.now() - started > timeoutMs) {
+      throw new PromptoptError('LOCK_TIMEOUT', `timed out after ${Math.round(timeoutMs / 1000)} s waiting for the lock ${path}`, {
+        exitCode: EXIT.badInput,
+        hint: 'another promptopt process holds it; if none is running, delete that file',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait + Math.random() * wait));
+    wait = Math.min(wait * 2, 100);
+  }
+}
+
+/** Creates the lock file (O_EXCL), or returns undefined when the name is taken. Returns its inode. */
+async function tryCreate(path: string, owner: LockOwner): Promise<number | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return undefined;
     throw error;
   }
-}
-
-async function isStale(lockFile: string, staleMs: number): Promise<boolean> {
   try {
-    const [info, text] = await Promise.all([stat(lockFile), readFile(lockFile, 'utf8')]);
-    if (Date.now() - info.mtimeMs > staleMs) return true;
-    const owner = JSON.parse(text) as { pid?: unknown; host?: unknown };
-    return owner.host === hostname() && typeof owner.pid === 'number' && !isAlive(owner.pid);
-  } catch {
-    return false; // gone already (the next try takes it), or half-written (its owner is writing it)
+    await handle.writeFile(JSON.stringify(owner));
+    return (await handle.stat()).ino;
+  } finally {
+    await handle.close();
   }
 }
 
-function isAlive(pid: number): boolean {
+async function releaseLock(path: string, ino: number): Promise<void> {
+  // Remove only our own lock: if it was broken as stale meanwhile, the file there is someone else's.
+  const info = await lstat(path).catch(() => undefined);
+  if (info?.ino === ino) await rm(path, { force: true });
+}
+
+/** Removes the lock at `path` when its owner is gone; true when the caller should retry at once. */
+async function breakIfStale(path: string, staleMs: number): Promise<boolean> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info) return true; // released meanwhile
+  if (!info.isFile()) {
+    // A folder or a link where the lock file belongs: not ours, so moved aside rather than deleted.
+    await rename(path, `${path}.broken-${Date.now()}`).catch(() => undefined);
+    return true;
+  }
+  const owner = parseOwner(await readFile(path, 'utf8').catch(() => ''));
+  const age = Date.now() - Math.max(owner?.at ?? 0, info.mtimeMs);
+  const stale = owner ? !isAlive(owner) || age > staleMs : age > UNREADABLE_GRACE_MS;
+  if (!stale) return false;
+  // Only the file judged stale is removed (another process may have replaced it since).
+  const now = await lstat(path).catch(() => undefined);
+  if (now?.ino === info.ino) await rm(path, { force: true });
+  return true;
+}
+
+function parseOwner(text: string): LockOwner | undefined {
   try {
-    process.kill(pid, 0);
+    const value = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.at === 'number') return value as LockOwner;
+  } catch {
+    // unreadable: judged by its age
+  }
+  return undefined;
+}
+
+/** False only when the owner ran on this host and its pid is gone (pids of other hosts are unknowable). */
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errorCode(error) !== 'ESRCH';
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { code?: string }).code;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  findOrWriteVersion,
   findVersionByText,
   listVersions,
   readHistory,
@@ -161,6 +162,32 @@ describe('findVersionByText', () => {
     await writeVersion(dir, input(START));
     await writeFile(join(dir, 'v1.txt'), 'edited');
     expect(await findVersionByText(dir, START)).toBeUndefined();
+  });
+});
+
+describe('findOrWriteVersion', () => {
+  it('maps each text to one version however many writers race, keeping the first writer\'s lineage', async () => {
+    const start = await findOrWriteVersion(dir, input(START));
+    expect(start).toMatchObject({ version: 1, reused: false });
+    const textOf = (i: number) => (i % 2 ? NEXT : `${NEXT}Be brief.\n`);
+    const racers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => findOrWriteVersion(dir, input(textOf(i), { parent: 1, source: 'optimize', runId: `run-${i}` }))),
+    );
+    const versions = await listVersions(dir);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(new Set(versions.map((v) => v.promptSha256)).size).toBe(3);
+    expect(racers.filter((r) => !r.reused)).toHaveLength(2);
+    for (const [i, racer] of racers.entries()) expect(await readFile(racer.file, 'utf8')).toBe(textOf(i));
+    expect(versions.filter((v) => v.version > 1).every((v) => v.parent === 1)).toBe(true);
+    expect(await readdir(dir)).not.toContain('.versions.lock');
+  });
+
+  it('returns the existing version for a known text, whatever parent the caller names', async () => {
+    await findOrWriteVersion(dir, input(START));
+    await findOrWriteVersion(dir, input(NEXT, { parent: 1, source: 'optimize' }));
+    const again = await findOrWriteVersion(dir, input(START, { parent: 2, source: 'optimize' }));
+    expect(again).toMatchObject({ version: 1, reused: true, parent: null });
+    expect((await listVersions(dir)).length).toBe(2);
   });
 });
 

@@ -98,7 +98,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   );
   const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: keyLedger, rateLimiters }) : undefined;
   const scrub = commandRedactor(ctx.env, spec);
-  const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir, { scrub }) : undefined;
+  const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir, { scrub, warn }) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache, signal, payer: { by: 'compare' } });
 
   if (!options.quiet && !options.json) {

@@ -1,10 +1,11 @@
 /**
  * How a run persists itself: accepted prompts become versions (reused when the same text already is
- * one, so a resumed run never duplicates a version), checkpoints after every iteration, and the
+ * one, found and written under the folder's lock, so neither a resumed run nor runs at the same time
+ * duplicate a version), checkpoints after every iteration, and the
  * held-out test score added to the final version's metadata.
  */
 import { extname } from 'node:path';
-import { findVersionByText, updateVersionScores, writeVersion } from '../../store/index.js';
+import { findOrWriteVersion, updateVersionScores } from '../../store/index.js';
 import { writeCheckpoint } from '../../report/index.js';
 import type { LoopHooks } from '../../optimizer/loop-context.js';
 import type { OptimizerEvent } from '../../optimizer/types.js';
@@ -27,13 +28,8 @@ export function runHooks(input: {
     emit,
     checkpoint: (state) => writeCheckpoint(runDir, state),
     async writeVersion({ prompt, parent, hypothesis, train, validation }) {
-      const existing = await findVersionByText(dir, prompt);
-      if (existing && (parent === 0 || existing.parent === parent || existing.source === 'start')) {
-        emit({ type: 'version_written', version: existing.version, file: `${dir}/${existing.promptFile}` });
-        return existing.version;
-      }
       const spent = caller.ledger.totalCostUsd;
-      const written = await writeVersion(dir, {
+      const written = await findOrWriteVersion(dir, {
         text: prompt,
         ...(parent > 0 ? { parent } : {}),
         runId,
@@ -45,7 +41,7 @@ export function runHooks(input: {
         ext,
         source: parent > 0 ? 'optimize' : 'start',
       });
-      spentAtLastVersion = spent;
+      if (!written.reused) spentAtLastVersion = spent;
       emit({ type: 'version_written', version: written.version, file: written.file });
       return written.version;
     },
