@@ -90,6 +90,10 @@ export function checkOutputFolders(spec: Spec, { issueAt, scope }: Pick<RulesCon
     }
     const file = fileOnPath(dir);
     if (file === undefined) continue;
+    // A file where the cache folder belongs is a damaged cache (a partial CI restore): the cache moves
+    // it aside with a warning and starts afresh, and `cache clear` must work on it. A file further up
+    // the path cannot be moved aside that way.
+    if (file === dir && path[0] === 'cache') continue;
     const at = file === dir ? `${displayPath(dir)} is a file` : `${displayPath(file)} (on its path) is a file`;
     issues.push(issueAt(path, `${what} ${displayPath(dir)} cannot be used: ${at}, not a folder`, { hint: `set ${formatPath(path)} to a folder, or move the file away` }));
   }

@@ -144,7 +144,7 @@ describe('ResponseCache.claim: one paid call per key across processes', () => {
     expect((await a.stats()).entries).toBe(0);
     await a.put('k', response);
     await first.release();
-    expect((await second).landed).toEqual({ ...response, cached: true });
+    expect((await second).landed?.response).toEqual({ ...response, cached: true });
     await a.close();
     await b.close();
   });
