@@ -58,6 +58,7 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
     issueAt,
     cases: loaded.cases,
     casesFile: loaded.casesFile,
+    casesFiles: loaded.casesFiles,
   });
   issues.push(...normalized.issues);
   if (issues.length === 0) issues.push(...checkRules(normalized.spec, { raw: checked.data, issueAt, env }));
