@@ -20,6 +20,7 @@ import { defineCache } from './program/define-cache.js';
 import { defineVersions } from './program/define-versions.js';
 import { defineReport } from './program/define-report.js';
 import { defineCompare } from './program/define-compare.js';
+import { defineImport } from './program/define-import.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -62,6 +63,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   defineVersions(program, env);
   defineReport(program, env);
   defineCompare(program, env);
+  defineImport(program, env);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
