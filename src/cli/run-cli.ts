@@ -21,6 +21,7 @@ import { defineVersions } from './program/define-versions.js';
 import { defineReport } from './program/define-report.js';
 import { defineCompare } from './program/define-compare.js';
 import { defineImport } from './program/define-import.js';
+import { defineStats } from './program/define-stats.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -64,6 +65,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   defineReport(program, env);
   defineCompare(program, env);
   defineImport(program, env);
+  defineStats(program, env);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
