@@ -1,7 +1,8 @@
 /**
  * `promptopt import` as a library call: read the export, plan the cases, and (unless dry-run)
- * append them and record their splits. The splits are placed exactly as every command places new
- * cases (stratified, never moving a recorded case); a dry run computes the same placement in memory.
+ * append them and record their splits. The task's existing cases are recorded first, where every
+ * command already places them, so none of them moves; the new cases are then placed as every
+ * command places new cases (stratified per label). A dry run computes the same placement in memory.
  * The whole read-plan-write holds a lock beside the spec, so two imports at once never both append
  * the same records.
  */
@@ -80,6 +81,8 @@ async function importLocked(specFile: string, exportFile: string, options: Impor
   const base = { spec, plan, target, redacted, dryRun: options.dryRun, splitsFile: splitsFilePath(spec) };
   if (options.dryRun || plan.cases.length === 0) return { ...base, splits: await placeInMemory(spec, plan), wrote: false, specEdited: false };
 
+  // Existing cases first: a case the task already placed (even only in memory) never moves.
+  await resolveSplits(spec, { record: true, ...(options.warn ? { warn: options.warn } : {}) });
   const written = await writeImport(spec, target, plan.cases);
   const updated = await loadSpec(spec.file, { env: options.env });
   const resolved = await resolveSplits(updated, { record: true, ...(options.warn ? { warn: options.warn } : {}) });
@@ -88,9 +91,9 @@ async function importLocked(specFile: string, exportFile: string, options: Impor
   return { ...base, spec: updated, splits, wrote: true, specEdited: written.specEdited, splitsFile: resolved.file };
 }
 
-/** What `resolveSplits` will record, computed without writing. */
+/** What the import records, computed without writing: the existing cases' splits first, then the new ones. */
 async function placeInMemory(spec: Spec, plan: ImportPlan): Promise<Record<string, SplitName>> {
-  const recorded = (await readSplitsFile(splitsFilePath(spec)))?.record.splits;
+  const recorded = planSplits(spec.cases, spec.splits, (await readSplitsFile(splitsFilePath(spec)))?.record.splits).assignment;
   const added = plan.cases.map((c) => ({ id: c.id, vars: c.vars, assert: c.assert, ...(c.expected !== undefined ? { expected: c.expected } : {}), ...(c.split ? { split: c.split } : {}), origin: { file: '', path: '' } }));
   const placed = planSplits([...spec.cases, ...added], spec.splits, recorded).cases;
   const ids = new Set(plan.cases.map((c) => c.id));
