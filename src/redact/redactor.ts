@@ -52,30 +52,63 @@ export function createPiiRedactor(config: RedactConfig): PiiRedactor {
     scope() {
       const numbers = new Map<string, Map<string, number>>();
       const counts: RedactionCounts = {};
-      const placeholder = (finding: Finding): string => {
+      /** Every value seen in this scope, as patterns that find its other spellings. */
+      const sweeps: { stem: string; key: string; pattern: RegExp }[] = [];
+      const register = (finding: Finding): number => {
         const byKey = numbers.get(finding.stem) ?? new Map<string, number>();
         numbers.set(finding.stem, byKey);
         let n = byKey.get(finding.key);
-        if (n === undefined) byKey.set(finding.key, (n = byKey.size + 1));
-        totals[finding.stem] = (totals[finding.stem] ?? 0) + 1;
-        counts[finding.stem] = (counts[finding.stem] ?? 0) + 1;
-        return `<${finding.stem}_${n}>`;
+        if (n === undefined) {
+          byKey.set(finding.key, (n = byKey.size + 1));
+          for (const pattern of sweepPatterns(finding)) sweeps.push({ stem: finding.stem, key: finding.key, pattern });
+        }
+        return n;
       };
-      const text = (input: string): string => {
-        const findings = find(input);
+      const detect = (input: string): Finding[] => {
+        const found = find(input);
+        for (const finding of found) register(finding);
+        return found;
+      };
+      /** The findings plus other spellings of values seen in this scope, replaced left to right. */
+      const replace = (input: string, found: Finding[]): string => {
+        const swept = sweeps.flatMap(({ stem, key, pattern }) => [...input.matchAll(pattern)].map((m): Finding => ({ start: m.index, end: m.index + m[0].length, stem, key })));
+        const findings = pickNonOverlapping([...found, ...swept], (stem) => rank.get(stem) ?? REDACTION_TYPES.length);
         if (findings.length === 0) return input;
         let out = '';
         let at = 0;
         for (const finding of findings) {
-          out += input.slice(at, finding.start) + placeholder(finding);
+          totals[finding.stem] = (totals[finding.stem] ?? 0) + 1;
+          counts[finding.stem] = (counts[finding.stem] ?? 0) + 1;
+          out += `${input.slice(at, finding.start)}<${finding.stem}_${register(finding)}>`;
           at = finding.end;
         }
         return out + input.slice(at);
       };
-      const value = <T>(input: T): T => redactDeep(input, text) as T;
+      const text = (input: string): string => replace(input, detect(input));
+      // Two passes: every value of the record is known before any string is replaced, so an output
+      // that spells a number of the request differently is caught wherever it comes in the record.
+      const value = <T>(input: T): T => {
+        const found = new Map<string, Finding[]>();
+        redactDeep(input, (s) => {
+          if (!found.has(s)) found.set(s, detect(s));
+          return s;
+        });
+        return redactDeep(input, (s) => replace(s, found.get(s) ?? detect(s))) as T;
+      };
       return { text, value, counts: () => ({ ...counts }) };
     },
   };
+}
+
+/** The value itself (e-mail case-insensitively), and its variants with any separators between characters. */
+function sweepPatterns(finding: Finding): RegExp[] {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns = [new RegExp(escape(finding.key), finding.stem === 'EMAIL' ? 'gi' : 'g')];
+  for (const variant of finding.variants ?? []) {
+    if (variant.length < 7) continue;
+    patterns.push(new RegExp(`(?<![A-Za-z0-9])${[...variant].map(escape).join('[\\s().\\/-]*')}(?![A-Za-z0-9])`, 'g'));
+  }
+  return patterns;
 }
 
 /** Left to right; at one position the longest finding wins, then the better-ranked type; overlaps are dropped. */

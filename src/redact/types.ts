@@ -57,6 +57,12 @@ export interface Finding {
    * so the same value written two ways gets the same placeholder.
    */
   key: string;
+  /**
+   * Other spellings of the value to remove wherever they appear in the same scope, letters and
+   * digits only, matched with any separators between them: a phone number's digits without its `+`
+   * (`44 20 7946 0958`) or in national form (`020 7946 0958`), a card's or an IBAN's digits.
+   */
+  variants?: string[];
 }
 
 /** What was redacted, by placeholder stem: occurrences replaced. Never the values. */

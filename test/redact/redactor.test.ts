@@ -70,3 +70,19 @@ describe('placeholders and the report', () => {
     expect(r.counts()).toEqual({});
   });
 });
+
+describe('other spellings of a value already found in the same record', () => {
+  it('a phone number without its + or in national form, a card without spaces, an address in capitals', () => {
+    const record = redactor().scope();
+    expect(record.value({ input: 'Call +44 20 7946 0958 or pay with 4111 1111 1111 1111, jane@example.com', output: 'calling 44 20 7946 0958 / 020 7946 0958, card 4111111111111111, JANE@EXAMPLE.COM' })).toEqual({
+      input: 'Call <PHONE_1> or pay with <CARD_1>, <EMAIL_1>',
+      output: 'calling <PHONE_1> / <PHONE_1>, card <CARD_1>, <EMAIL_1>',
+    });
+  });
+
+  it('even when the other spelling comes first in the record; never in another record', () => {
+    const r = redactor();
+    expect(r.scope().value(['echo 44 20 7946 0958', 'my number is +44 20 7946 0958'])).toEqual(['echo <PHONE_1>', 'my number is <PHONE_1>']);
+    expect(r.scope().text('echo 44 20 7946 0958')).toBe('echo 44 20 7946 0958');
+  });
+});

@@ -75,7 +75,9 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const runId = resumed?.state.runId ?? newRunId();
   const runDir = resumed?.runDir ?? join(spec.runsDir, runId);
   await mkdir(runDir, { recursive: true });
-  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: secretsFromEnv(ctx.env) });
+  // `redact: { traces: true }`: personal data in the calls is redacted too (loaded only then).
+  const redactEntry = spec.redact.traces ? (await import('../../redact/entry-redactor.js')).createEntryRedactor(spec.redact) : undefined;
+  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: secretsFromEnv(ctx.env), ...(redactEntry ? { redactEntry } : {}) });
   caller.configure({ namespaces: { optimizer: runId }, maxCostUsd });
   if (resumed) caller.ledger.restore(resumed.state.spend);
 

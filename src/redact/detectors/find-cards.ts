@@ -19,7 +19,7 @@ export function findCards(text: string): Finding[] {
     for (const match of text.matchAll(pattern)) {
       const digits = match[0].replace(/\D/g, '');
       if (digits.length < 13 || digits.length > 19 || !validator.isCreditCard(digits)) continue;
-      found.push({ start: match.index, end: match.index + match[0].length, stem: 'CARD', key: digits });
+      found.push({ start: match.index, end: match.index + match[0].length, stem: 'CARD', key: digits, variants: [digits] });
     }
   }
   return found;

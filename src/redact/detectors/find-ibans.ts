@@ -17,7 +17,7 @@ export function findIbans(text: string): Finding[] {
       const value = groups.slice(0, n).join(' ');
       const compact = value.replace(/ /g, '');
       if (compact.length < 15 || !validator.isIBAN(compact)) continue;
-      found.push({ start: match.index, end: match.index + value.length, stem: 'IBAN', key: compact });
+      found.push({ start: match.index, end: match.index + value.length, stem: 'IBAN', key: compact, variants: [compact] });
       break;
     }
   }

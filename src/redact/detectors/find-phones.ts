@@ -21,6 +21,7 @@ export function findPhones(text: string, region?: string): Finding[] {
   const found = findPhoneNumbersInText(shadow, region ? { defaultCountry: region as CountryCode } : undefined);
   return found.map((match) => {
     const start = shadow[match.startsAt] === '+' && text[match.startsAt] === '0' ? match.startsAt - 1 : match.startsAt;
-    return { start, end: match.endsAt, stem: 'PHONE', key: match.number.number };
+    const { countryCallingCode, nationalNumber } = match.number;
+    return { start, end: match.endsAt, stem: 'PHONE', key: match.number.number, variants: [`${countryCallingCode}${nationalNumber}`, `0${nationalNumber}`, nationalNumber] };
   });
 }
