@@ -175,17 +175,29 @@ function byPrecedence(a: Candidate, b: Candidate): number {
   return b.record.line - a.record.line;
 }
 
-/** Variables first, so their placeholders do not depend on anything else in the case. */
+/**
+ * What the user wrote (variables, correction, comment, the logged output in assertions) and record
+ * ids are redacted, in one scope; the system's own fields (file, line, timestamp, prompt version,
+ * model, flags) are kept as logged: an epoch timestamp is not a phone number.
+ */
 function redactDraft(draft: CaseDraft, scope: RedactionScope | undefined): CaseDraft {
   if (!scope) return draft;
-  const vars = scope.value(draft.vars);
-  return {
-    vars,
-    ...(draft.expected !== undefined ? { expected: scope.value(draft.expected) } : {}),
-    assert: scope.value(draft.assert),
-    metadata: scope.value(draft.metadata),
-  };
+  const { comment, source, merged, ...rest } = draft.metadata as { comment?: string; source: Provenance; merged?: Provenance[] };
+  const [vars, expected, assert, redactedComment, ids] = scope.value([
+    draft.vars,
+    draft.expected,
+    draft.assert,
+    comment,
+    [source, ...(merged ?? [])].map((p) => p.record_id),
+  ] as const);
+  const withId = (p: Provenance, id: string | undefined): Provenance => (id === undefined ? p : { ...p, record_id: id });
+  const redacted: Record<string, unknown> = { ...rest, source: withId(source, ids[0]), comment: redactedComment, merged: merged?.map((p, i) => withId(p, ids[i + 1])) };
+  // The keys in their original order.
+  const metadata = Object.fromEntries(Object.keys(draft.metadata).map((key) => [key, redacted[key]]));
+  return { vars, ...(draft.expected !== undefined ? { expected } : {}), assert, metadata };
 }
+
+type Provenance = Record<string, unknown> & { record_id?: string };
 
 function indexByVars(cases: TestCase[]): Map<string, TestCase[]> {
   const index = new Map<string, TestCase[]>();

@@ -274,6 +274,31 @@ describe('import: a foreign shape through --map (CSV) into a task whose cases ar
   });
 });
 
+describe('import: a foreign shape in a .json array, into a spec with inline cases', () => {
+  it('maps nested paths, lists the imported file after the inline cases, and reports non-objects by line', async () => {
+    await writeFile(
+      join(task, 'task.yaml'),
+      (await readFile(join(task, 'task.yaml'), 'utf8')).replace('cases: cases.jsonl   # hand-written cases', 'cases:\n  - input: Call me at the office   # inline\n    expected: none'),
+    );
+    const log = [
+      { request: { messages: [{ role: 'system', content: 'x' }, { role: 'user', content: 'Mail me: a.b@example.com' }] }, response: { choices: [{ message: { content: 'a.b@example.com' } }] }, thumbs: true, created: 1748772000 },
+      { request: { messages: [{ role: 'user', content: 'Bye' }] }, response: { choices: [{ message: { content: 'ciao' } }] }, thumbs: false, note: 'Answer in English' },
+      42,
+    ];
+    await writeFile(join(root, 'exports/log.json'), JSON.stringify(log, null, 2));
+    const map = ['input=request.messages.-1.content', 'output=response.choices.0.message.content', 'feedback.rating=thumbs', 'timestamp=created', 'feedback.comment=note'].flatMap((m) => ['--map', m]);
+    const result = await cli(['import', 'task.yaml', '../exports/log.json', ...map, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJsonOut(result)).toMatchObject({ imported: { thumbs_up: 1, comment: 1 }, skipped: [{ line: 48, reason: 'malformed', detail: 'not a JSON object' }], spec_edited: true });
+    expect(await readFile(join(task, 'task.yaml'), 'utf8')).toContain('cases:\n  - input: Call me at the office   # inline\n    expected: none\n  - task.imported.jsonl\n');
+    expect((await readJsonl('task.imported.jsonl')).map((c) => [c.vars.message, c.assert[0].type, c.metadata.source])).toEqual([
+      ['Mail me: <EMAIL_1>', 'equals', { file: 'log.json', line: 2, timestamp: '1748772000' }],
+      ['Bye', 'llm-rubric', { file: 'log.json', line: 27 }],
+    ]);
+    await expectNoPlantedValue(['a.b@example.com']);
+  });
+});
+
 describe('import: bad input', () => {
   it('an unknown --map field or file type is exit 2 before anything is written', async () => {
     const untouched = await snapshot();

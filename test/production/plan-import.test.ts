@@ -133,4 +133,17 @@ describe('planImport: each record becomes a case or a skip with its reason', () 
     ]);
     expect(p.cases.map((c) => c.vars.input)).toEqual(['new']);
   });
+
+  it("redacts what people wrote and record ids, never the system's fields (an epoch timestamp is not a phone number)", () => {
+    line = 0;
+    const p = plan([rec('call 01748 772000', { rating: 'down', comment: 'use 01748 772000' }, { id: 'jane@example.com-1', timestamp: '1748772000', promptVersion: '01748772000', output: 'ok' })], {
+      redaction: createPiiRedactor({ ...DEFAULT_REDACT_CONFIG, phoneRegion: 'GB' }),
+    });
+    expect(p.cases[0]!.vars).toEqual({ input: 'call <PHONE_1>' });
+    expect(p.cases[0]!.metadata).toEqual({
+      feedback: 'comment',
+      source: { file: 'export.jsonl', line: 1, record_id: '<EMAIL_1>-1', timestamp: '1748772000', prompt_version: '01748772000' },
+      comment: 'use <PHONE_1>',
+    });
+  });
 });
