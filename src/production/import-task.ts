@@ -7,16 +7,15 @@
  * the same records.
  */
 import { basename, relative, sep } from 'node:path';
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import { SpecError } from '../errors.js';
 import { planSplits } from '../dataset/split-cases.js';
 import { readSplitsFile, splitsFilePath } from '../dataset/splits-file.js';
 import { resolveSplits } from '../dataset/resolve-splits.js';
-import { createPiiRedactor } from '../redact/redactor.js';
 import { displayPath } from '../spec/issues.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { rootVariable, templateVariables } from '../spec/template.js';
 import type { Spec, SplitName } from '../spec/types.js';
+import type { PiiRedactor } from '../redact/redactor.js';
 import { withFileLock } from '../util/file-lock.js';
 import type { FieldMap } from './field-map.js';
 import { planImport, type ImportPlan } from './plan-import.js';
@@ -60,7 +59,8 @@ export async function importTask(specFile: string, exportFile: string, options: 
 async function importLocked(specFile: string, exportFile: string, options: ImportOptions): Promise<ImportResult> {
   const spec = await loadSpec(specFile, { env: options.env });
   const redacted = options.redact ?? spec.redact.enabled;
-  if (redacted) assertPhoneRegion(spec);
+  // The detectors load libphonenumber's metadata and validator: only when redacting.
+  const redactor = redacted ? await createRedactor(spec) : undefined;
   const read = await readExport(exportFile);
   const inputVar = spec.inputVar ?? 'input';
   const records = [...read.malformed, ...read.items.map((item) => toRecord(item, options.map, inputVar))].sort((a, b) => a.line - b.line);
@@ -76,7 +76,7 @@ async function importLocked(specFile: string, exportFile: string, options: Impor
     split: options.split,
     ...(options.since !== undefined ? { since: options.since } : {}),
     keepUnlabelled: options.keepUnlabelled,
-    ...(redacted ? { redaction: createPiiRedactor(spec.redact) } : {}),
+    ...(redactor ? { redaction: redactor } : {}),
   });
   const base = { spec, plan, target, redacted, dryRun: options.dryRun, splitsFile: splitsFilePath(spec) };
   if (options.dryRun || plan.cases.length === 0) return { ...base, splits: await placeInMemory(spec, plan), wrote: false, specEdited: false };
@@ -112,9 +112,10 @@ function sourceName(specDir: string, file: string): string {
   return rel.startsWith('..') || rel === '' ? basename(file) : rel.split(sep).join('/');
 }
 
-function assertPhoneRegion(spec: Spec): void {
+async function createRedactor(spec: Spec): Promise<PiiRedactor> {
+  const [{ isSupportedCountry }, { createPiiRedactor }] = await Promise.all([import('libphonenumber-js/max'), import('../redact/redactor.js')]);
   const region = spec.redact.phoneRegion;
-  if (region === undefined || isSupportedCountry(region)) return;
+  if (region === undefined || isSupportedCountry(region)) return createPiiRedactor(spec.redact);
   const origin = spec.origins?.['redact.phone_region'] ?? spec.origins?.['redact'];
   throw new SpecError([
     {

@@ -314,6 +314,16 @@ describe('import: bad input', () => {
     expect(await snapshot()).toEqual(untouched);
   });
 
+  it('an unknown phone_region is exit 2 naming the spec line, before anything is written', async () => {
+    const spec = await readFile(join(task, 'task.yaml'), 'utf8');
+    await writeFile(join(task, 'task.yaml'), `${spec}redact: { phone_region: XX }\n`);
+    const untouched = await snapshot();
+    const result = await cli(['import', 'task.yaml', '../exports/export.jsonl']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/task\.yaml:\d+:\d+: redact\.phone_region: "XX" is not a region libphonenumber knows/);
+    expect(await snapshot()).toEqual(untouched);
+  });
+
   it('a bad redact pattern in the spec is exit 2 naming the spec line', async () => {
     const spec = await readFile(join(task, 'task.yaml'), 'utf8');
     await writeFile(join(task, 'task.yaml'), `${spec}redact:\n  patterns:\n    - { name: EMPLOYEE_ID, regex: "EMP-(\\\\d{6}" }\n`);
