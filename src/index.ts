@@ -26,7 +26,13 @@ export { ResponseCache } from './runner/response-cache.js';
 export { summarizeResults } from './runner/summarize.js';
 export { analyzeFailures } from './feedback/analyze-failures.js';
 export { formatTrainFeedback, formatDescriptiveFeedback } from './feedback/format-feedback.js';
-export { mcnemarExact, wilsonInterval } from './stats/index.js';
+export { mcnemarExact, wilsonInterval, twoProportionTest, nearestRankPercentile } from './stats/index.js';
+// Production data: import logged interactions as cases, redact personal data, stats per version.
+export { importTask, type ImportOptions, type ImportResult } from './production/import-task.js';
+export { statsTask, type StatsOptions, type StatsResult } from './production/stats-task.js';
+export { parseFieldMap, RECORD_FIELDS, type FieldMap } from './production/field-map.js';
+export type { ProductionRecord, ProductionRecordJson } from './production/record.js';
+export type { RedactConfig } from './redact/types.js';
 export type * from './spec/types.js';
 export type * from './providers/types.js';
 export type * from './assertions/types.js';

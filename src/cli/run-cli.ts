@@ -21,6 +21,8 @@ import { defineVersions } from './program/define-versions.js';
 import { defineReport } from './program/define-report.js';
 import { defineCompare } from './program/define-compare.js';
 import { closeOpenCaches } from '../runner/cache/open-caches.js';
+import { defineImport } from './program/define-import.js';
+import { defineStats } from './program/define-stats.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -68,6 +70,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   defineVersions(program, env);
   defineReport(program, env);
   defineCompare(program, env);
+  defineImport(program, env);
+  defineStats(program, env);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

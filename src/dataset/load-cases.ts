@@ -1,7 +1,8 @@
 /**
  * The spec's `cases` -> TestCase[]: an inline list, or a path (also `file://path`) to a .jsonl,
- * .json, .yaml/.yml or .csv file. Every problem is an issue naming the file, the row and the field;
- * explicit ids must be unique, generated ones are made unique.
+ * .json, .yaml/.yml or .csv file, or a list whose items are cases or such paths (`promptopt import`
+ * adds its file to the list). Every problem is an issue naming the file, the row and the field;
+ * explicit ids must be unique across all of them, generated ones are made unique.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -39,24 +40,50 @@ export interface LoadCasesOptions {
 
 export interface LoadedCases {
   cases: TestCase[];
-  /** Absolute path of the data file, when the cases came from one. */
+  /**
+   * Absolute path of the data file the splits file sits beside: the cases file, or the first item
+   * of a `cases` list when it is a file. Undefined when the cases start inline in the spec.
+   */
   casesFile?: string;
+  /** Absolute paths of every data file the cases came from, in the spec's order. */
+  casesFiles: string[];
   issues: SpecIssue[];
 }
 
 export async function loadCases(source: unknown, options: LoadCasesOptions): Promise<LoadedCases> {
-  if (Array.isArray(source)) {
-    const rows = rowsFromList(options.specLocator.file, source, options.specLocator, { base: ['cases'], fromDataFile: false });
-    return buildCases(rows, [], options, undefined);
-  }
-  if (typeof source !== 'string' || source === '') return { cases: [], issues: [] }; // the schema reports it
+  if (Array.isArray(source)) return loadList(source, options);
+  if (typeof source !== 'string' || source === '') return { cases: [], casesFiles: [], issues: [] }; // the schema reports it
   const file = resolveSpecPath(options.specDir, source);
-  const read = await readRows(file, options);
-  return buildCases(read.rows, read.issues, options, file);
+  const read = await readRows(file, options, ['cases']);
+  return buildCases(read.rows, read.issues, options, [file]);
 }
 
-async function readRows(file: string, options: LoadCasesOptions): Promise<RowsRead> {
-  const at = (message: string, hint: string): RowsRead => ({ rows: [], issues: [options.specIssueAt(['cases'], message, { hint })] });
+/** A list: mappings are inline cases, strings are cases files (read in the list's order). */
+async function loadList(items: unknown[], options: LoadCasesOptions): Promise<LoadedCases> {
+  const rows: RawRow[] = [];
+  const issues: SpecIssue[] = [];
+  const files: string[] = [];
+  const inline = rowsFromList(options.specLocator.file, items, options.specLocator, { base: ['cases'], fromDataFile: false });
+  for (const [index, item] of items.entries()) {
+    if (typeof item !== 'string') {
+      rows.push(inline[index]!);
+      continue;
+    }
+    const file = resolveSpecPath(options.specDir, item);
+    if (files.includes(file)) {
+      issues.push(options.specIssueAt(['cases', index], `cases file listed twice: ${displayPath(file)}`, { hint: 'list each file once' }));
+      continue;
+    }
+    files.push(file);
+    const read = await readRows(file, options, ['cases', index]);
+    rows.push(...read.rows);
+    issues.push(...read.issues);
+  }
+  return buildCases(rows, issues, options, files, typeof items[0] === 'string');
+}
+
+async function readRows(file: string, options: LoadCasesOptions, specPath: (string | number)[]): Promise<RowsRead> {
+  const at = (message: string, hint: string): RowsRead => ({ rows: [], issues: [options.specIssueAt(specPath, message, { hint })] });
   const reader = READERS[extname(file).toLowerCase()];
   if (!reader) return at(`unsupported cases file type "${extname(file) || file}"`, `use one of: ${Object.keys(READERS).join(', ')}`);
   const outside = outsideScope(file, 'cases file', options.scope);
@@ -78,10 +105,11 @@ async function readRows(file: string, options: LoadCasesOptions): Promise<RowsRe
   return reader(file, text);
 }
 
-function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesOptions, file: string | undefined): LoadedCases {
+function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesOptions, files: string[], startsWithFile = files.length > 0): LoadedCases {
   const issues = [...readIssues];
+  const file = files.length === 1 && startsWithFile ? files[0] : undefined;
   if (rows.length === 0 && readIssues.length === 0) {
-    const message = file ? `cases file has no cases: ${displayPath(file)}` : 'the cases list is empty';
+    const message = file ? `cases file has no cases: ${displayPath(file)}` : files.length > 1 ? 'the cases files hold no cases' : 'the cases list is empty';
     issues.push(options.specIssueAt(['cases'], message, { hint: 'add at least one case' }));
   }
   const normalized = rows.map((row) => ({ row, ...normalizeCase(row, options.inputVar) }));
@@ -106,7 +134,8 @@ function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesO
     }
     cases.push(testCase);
   }
-  return { cases, ...(file ? { casesFile: file } : {}), issues: collapseRepeats(issues) };
+  const casesFile = startsWithFile ? files[0] : undefined;
+  return { cases, ...(casesFile ? { casesFile } : {}), casesFiles: files, issues: collapseRepeats(issues) };
 }
 
 function duplicateIdIssue(id: string, row: RawRow, first: RawRow): SpecIssue {

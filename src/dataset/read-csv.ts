@@ -14,6 +14,7 @@ const CASE_COLUMNS = new Set(['id', 'input', 'expected', 'split']);
 const UNSUPPORTED_COLUMNS: Record<string, string> = {
   assert: 'put assertions under defaults.assert in the spec, or use a .jsonl or .yaml cases file',
   vars: 'in a CSV file every column other than id, input, expected and split is already a var',
+  metadata: 'case metadata needs a .jsonl or .yaml cases file',
 };
 
 interface CsvRecord {

@@ -2,7 +2,7 @@
  * Team notifications: JSON posted to webhooks on events that matter. Delivery is retried with
  * backoff; a failed delivery is reported (a warning and a record), never fatal to the command.
  */
-export const NOTIFY_EVENTS = ['new_version', 'degradation', 'budget_warning', 'budget_exhausted'] as const;
+export const NOTIFY_EVENTS = ['new_version', 'degradation', 'budget_warning', 'budget_exhausted', 'feedback_threshold'] as const;
 export type NotifyEventType = (typeof NOTIFY_EVENTS)[number];
 
 export interface NotifyEvent {

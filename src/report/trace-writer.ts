@@ -19,10 +19,13 @@ export interface TraceWriterOptions {
   flushIntervalMs?: number;
   /** Exact secret values to redact (see knownSecrets); key-shaped strings are redacted anyway. */
   secrets?: readonly string[];
+  /** Applied to each entry before keys are redacted: personal data, with `redact: { traces: true }`. */
+  redactEntry?: (entry: TraceEntry) => TraceEntry;
 }
 
 export class TraceWriter {
   private readonly scrub: (text: string) => string;
+  private readonly redactEntry: ((entry: TraceEntry) => TraceEntry) | undefined;
   private readonly batchLines: number;
   private readonly flushIntervalMs: number;
   private buffer: string[] = [];
@@ -34,13 +37,14 @@ export class TraceWriter {
 
   constructor(readonly file: string, options: TraceWriterOptions = {}) {
     this.scrub = createRedactor(options.secrets);
+    this.redactEntry = options.redactEntry;
     this.batchLines = Math.max(1, options.batchLines ?? 256);
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
   }
 
   write(entry: TraceEntry): void {
     if (this.closed) throw new Error(`trace writer for ${this.file} is closed`);
-    this.buffer.push(JSON.stringify(redactWith(entry, this.scrub)));
+    this.buffer.push(JSON.stringify(redactWith(this.redactEntry ? this.redactEntry(entry) : entry, this.scrub)));
     if (this.buffer.length >= this.batchLines) this.drain();
     else this.schedule();
   }

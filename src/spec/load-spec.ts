@@ -72,6 +72,7 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
     cases: loaded.cases,
     casesFile: loaded.casesFile,
     scope,
+    casesFiles: loaded.casesFiles,
   });
   issues.push(...normalized.issues);
   if (issues.length === 0) issues.push(...checkRules(normalized.spec, { raw: checked.data, issueAt, env, scope }));

@@ -11,7 +11,8 @@ import { definedOnly, normalizeJudge, normalizeOptimizerModel, normalizeTarget }
 import type { FileScope } from './file-scope.js';
 import { readTemplate } from './read-template.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
-import type { RawNotify, RawOptimizer, RawSpec } from './schema.js';
+import { DEFAULT_REDACT_CONFIG, type RedactConfig } from '../redact/types.js';
+import type { RawNotify, RawOptimizer, RawRedact, RawSpec } from './schema.js';
 import { SPLIT_NAMES, type NotifyConfig, type OptimizerConfig, type Origin, type Spec, type SplitConfig, type TestCase } from './types.js';
 
 export const DEFAULT_SPLITS: SplitConfig = { train: 0.6, validation: 0.2, test: 0.2, seed: 0, stratify: true };
@@ -31,6 +32,7 @@ export interface NormalizeContext {
   casesFile?: string;
   /** Where `file://` templates may be read from. */
   scope?: FileScope;
+  casesFiles: string[];
 }
 
 export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Promise<{ spec: Spec; issues: SpecIssue[] }> {
@@ -59,6 +61,7 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     judge: normalizeJudge(raw.judge, optimizer, issueAt, issues),
     cases: context.cases,
     ...definedOnly({ casesFile: context.casesFile }),
+    casesFiles: context.casesFiles,
     defaultAssert: (raw.defaults?.assert ?? []).map((a) => definedOnly(a) as AssertionSpec),
     splits: normalizeSplits(raw.splits, issueAt, issues),
     threshold: raw.threshold ?? 1,
@@ -70,6 +73,9 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     runsDir: resolve(dir, raw.runs_dir ?? DEFAULT_RUNS_DIR),
     inputVar: raw.input_var ?? DEFAULT_INPUT_VAR,
     ...(raw.notify ? { notify: normalizeNotify(raw.notify) } : {}),
+    flags: normalizeFlags(raw.flags),
+    redact: normalizeRedact(raw.redact),
+    ...(raw.feedback_threshold !== undefined ? { feedbackThreshold: raw.feedback_threshold } : {}),
     origins: collectOrigins(raw, context),
   };
   return { spec, issues };
@@ -123,6 +129,27 @@ function normalizeNotify(raw: RawNotify): NotifyConfig {
     webhooks: [...new Set([raw.webhooks].flat())],
     events: NOTIFY_EVENTS.filter((event) => events.includes(event)),
     headers: { ...raw.headers_env },
+  };
+}
+
+// ---- Production data ----
+
+function normalizeFlags(raw: RawSpec['flags']): Record<string, AssertionSpec[]> {
+  const flags: Record<string, AssertionSpec[]> = {};
+  for (const [flag, value] of Object.entries(raw ?? {})) flags[flag] = [value].flat().map((a) => definedOnly(a) as AssertionSpec);
+  return flags;
+}
+
+/** `redact: false` turns import redaction off; an object tunes it; absent: every built-in type, on. */
+function normalizeRedact(raw: RawRedact | undefined): RedactConfig {
+  if (raw === undefined) return { ...DEFAULT_REDACT_CONFIG, types: [...DEFAULT_REDACT_CONFIG.types] };
+  if (typeof raw === 'boolean') return { ...DEFAULT_REDACT_CONFIG, types: [...DEFAULT_REDACT_CONFIG.types], enabled: raw };
+  return {
+    enabled: raw.enabled ?? true,
+    types: [...new Set(raw.types ?? DEFAULT_REDACT_CONFIG.types)],
+    patterns: (raw.patterns ?? []).map((p) => ({ name: p.name, regex: p.regex, ignoreCase: p.ignore_case ?? false })),
+    ...(raw.phone_region !== undefined ? { phoneRegion: raw.phone_region } : {}),
+    traces: raw.traces ?? false,
   };
 }
 

@@ -10,6 +10,7 @@ import { didYouMean, withSuggestion } from './did-you-mean.js';
 import { LITERAL_KEY_HINT, isEnvVarName, looksLikeSecret } from './secrets.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { isHttpUrl, secretInUrl } from '../notify/url.js';
+import { PATTERN_NAME, PLACEHOLDER_STEMS, REDACTION_TYPES } from '../redact/types.js';
 
 const positiveInt = z.number().int().min(1);
 const ratio = z.number().min(0).max(1);
@@ -40,6 +41,8 @@ export const caseSchema = z.strictObject({
   expected: z.unknown().optional(),
   assert: z.array(assertionSchema).optional(),
   split: z.enum(SPLIT_NAMES).optional(),
+  /** Not a var: provenance and notes (`promptopt import` writes where a case came from here). */
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type RawCase = z.infer<typeof caseSchema>;
 
@@ -156,6 +159,46 @@ const notifySchema = z.strictObject({
 });
 export type RawNotify = z.infer<typeof notifySchema>;
 
+// ---- Production data (`promptopt import` and `stats`): flags, redact, feedback_threshold ----
+
+/** `flags: { format: { type: regex, value: ... } }`: the assertion(s) a system flag of a logged output becomes. */
+const flagsSchema = z.record(z.string().min(1), z.union([assertionSchema, z.array(assertionSchema).min(1)]));
+
+const regexSource = z.string().min(1).superRefine((source, ctx) => {
+  try {
+    new RegExp(source, 'g');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}`, params: { hint: 'a JavaScript regular expression; escape backslashes in YAML double quotes ("\\d") or use single quotes' } });
+  }
+});
+
+const builtInStems = new Set(Object.values(PLACEHOLDER_STEMS));
+const patternName = z.string().superRefine((name, ctx) => {
+  if (!PATTERN_NAME.test(name)) {
+    ctx.addIssue({ code: 'custom', message: `"${name}" is not a placeholder name`, params: { hint: 'upper case letters, digits and _, e.g. EMPLOYEE_ID (matches become <EMPLOYEE_ID_1>)' } });
+  } else if (builtInStems.has(name)) {
+    ctx.addIssue({ code: 'custom', message: `"${name}" is a built-in placeholder`, params: { hint: 'choose another name; the built-in types are listed under redact.types' } });
+  }
+});
+
+const redactSchema = z.union([
+  z.boolean(),
+  z.strictObject({
+    enabled: z.boolean().optional(),
+    types: z.array(z.enum(REDACTION_TYPES)).optional(),
+    patterns: z.array(z.strictObject({ name: patternName, regex: regexSource, ignore_case: z.boolean().optional() })).optional(),
+    phone_region: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code in capitals, e.g. GB').optional(),
+    traces: z.boolean().optional(),
+  }),
+]);
+export type RawRedact = z.infer<typeof redactSchema>;
+
+const productionFields = {
+  flags: flagsSchema.optional(),
+  redact: redactSchema.optional(),
+  feedback_threshold: positiveInt.optional(),
+};
+
 export const specSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1),
@@ -186,5 +229,6 @@ export const specSchema = z.strictObject({
   versions_dir: z.string().min(1).optional(),
   runs_dir: z.string().min(1).optional(),
   notify: notifySchema.optional(),
+  ...productionFields,
 });
 export type RawSpec = z.infer<typeof specSchema>;

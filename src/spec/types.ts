@@ -5,6 +5,7 @@
 import type { ModelConfig } from '../providers/types.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { NotifyEventType } from '../notify/types.js';
+import type { RedactConfig } from '../redact/types.js';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -25,6 +26,8 @@ export interface TestCase {
   assert: AssertionSpec[];
   /** Explicit split from the data; the dataset stage fills in the rest. */
   split?: SplitName;
+  /** Not a var: provenance and notes (`promptopt import` records where the case came from). */
+  metadata?: Record<string, unknown>;
   origin: Origin;
 }
 
@@ -98,8 +101,13 @@ export interface Spec {
   /** Judge model for `llm-rubric`; defaults to the optimizer model. */
   judge: ModelConfig;
   cases: TestCase[];
-  /** Where the cases came from: the spec itself, or an absolute path to a data file. */
+  /**
+   * The data file the splits file sits beside: the cases file, or the first item of a `cases` list
+   * when it is a file. Undefined when the cases start inline in the spec.
+   */
   casesFile?: string;
+  /** Every data file the cases came from (absolute paths, in the spec's order; empty for inline cases). */
+  casesFiles: string[];
   defaultAssert: AssertionSpec[];
   splits: SplitConfig;
   threshold: number;
@@ -115,6 +123,13 @@ export interface Spec {
   inputVar?: string;
   /** Webhooks to notify (`notify:`); absent when the spec has none. */
   notify?: NotifyConfig;
+  // ---- Production data (`promptopt import`, `stats`) ----
+  /** System flag -> the assertions an imported case flagged with it gets (`flags:`; built-in defaults apply on top). */
+  flags: Record<string, AssertionSpec[]>;
+  /** PII redaction of imports (and optionally traces). */
+  redact: RedactConfig;
+  /** `stats` posts `feedback_threshold` once this many feedback records arrived since the last optimize run. */
+  feedbackThreshold?: number;
   /**
    * Where each top-level field and its direct children are in the YAML, keyed by YAML path
    * (`splits`, `budget.max_cost_usd`, `target.model`), for errors raised after loading.

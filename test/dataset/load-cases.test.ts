@@ -179,3 +179,29 @@ describe('describeJsonError', () => {
     expect(offsetOf('{"a": 1,}')).toEqual({ message: expect.any(String), offset: 8 });
   });
 });
+
+describe('a list of cases files (what `promptopt import` makes)', () => {
+  it('reads every file in order, with inline cases; metadata is not a var; the splits file stays beside the first file', async () => {
+    const dir = writeFiles({
+      'task.yaml': lines('name: t', 'description: d', 'prompt: "{{input}}"', 'target: { provider: sim, model: sim-classifier }', 'cases: [cases.csv, task.imported.jsonl]'),
+      'cases.csv': lines('input,expected', 'a,x'),
+      'task.imported.jsonl': lines('{"id": "imp-1", "vars": {"input": "b"}, "expected": "y", "metadata": {"feedback": "correction", "source": {"line": 3}}}'),
+    });
+    const spec = await loadSpec(join(dir, 'task.yaml'));
+    expect(spec.cases.map((c) => [c.vars, c.expected, c.metadata])).toEqual([
+      [{ input: 'a' }, 'x', undefined],
+      [{ input: 'b' }, 'y', { feedback: 'correction', source: { line: 3 } }],
+    ]);
+    expect(spec.casesFile).toBe(join(dir, 'cases.csv'));
+    expect(spec.casesFiles).toEqual([join(dir, 'cases.csv'), join(dir, 'task.imported.jsonl')]);
+  });
+
+  it('a missing file or a file listed twice points at its item in the list', async () => {
+    const dir = writeFiles({
+      'task.yaml': lines('name: t', 'description: d', 'prompt: "{{input}}"', 'target: { provider: sim, model: sim-classifier }', 'cases:', '  - input: inline', '  - gone.jsonl', '  - ./gone.jsonl'),
+    });
+    const error = await specErrorOf(loadSpec(join(dir, 'task.yaml')));
+    expect(issueAt(error, 'cases[1]')).toMatchObject({ line: 7, message: expect.stringMatching(/^cases file not found: /) });
+    expect(issueAt(error, 'cases[2]')).toMatchObject({ line: 8, message: expect.stringMatching(/^cases file listed twice: /) });
+  });
+});

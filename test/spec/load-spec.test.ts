@@ -72,6 +72,7 @@ describe('loadSpec: a good spec', () => {
         },
       ],
       casesFile: join(dir, 'cases.jsonl'),
+      casesFiles: [join(dir, 'cases.jsonl')],
       defaultAssert: [{ type: 'equals', value: '{{expected}}' }],
       splits: { train: 0.6, validation: 0.2, test: 0.2, seed: 0, stratify: true },
       threshold: 1,
@@ -81,6 +82,8 @@ describe('loadSpec: a good spec', () => {
       versionsDir: join(dir, 'prompt-versions'),
       runsDir: join(dir, '.promptopt/runs'),
       inputVar: 'input',
+      flags: {},
+      redact: { enabled: true, types: ['secret', 'email', 'iban', 'card', 'ip', 'phone'], patterns: [], traces: false },
       origins: expect.objectContaining({
         prompt: { file: join(dir, 'task.yaml'), path: 'prompt', line: 3, column: 1 },
         'target.model': { file: join(dir, 'task.yaml'), path: 'target.model', line: 6, column: 3 },

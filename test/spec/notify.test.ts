@@ -19,7 +19,7 @@ describe('spec: notify', () => {
     const spec = await loadSpec(specFile('notify:', '  webhooks: https://hooks.example.com/promptopt'));
     expect(spec.notify).toEqual({
       webhooks: ['https://hooks.example.com/promptopt'],
-      events: ['new_version', 'degradation', 'budget_warning', 'budget_exhausted'],
+      events: ['new_version', 'degradation', 'budget_warning', 'budget_exhausted', 'feedback_threshold'],
       headers: {},
     });
   });
@@ -48,7 +48,7 @@ describe('spec: notify', () => {
     const error = await specErrorOf(loadSpec(specFile('notify:', '  webhooks: https://h.example.com/x', '  events: [new_version, degredation]')));
     const issue = issueAt(error, 'notify.events[1]');
     expect(issue.message).toBe('unknown value "degredation" (did you mean "degradation"?)');
-    expect(issue.hint).toBe('one of: new_version, degradation, budget_warning, budget_exhausted');
+    expect(issue.hint).toBe('one of: new_version, degradation, budget_warning, budget_exhausted, feedback_threshold');
     expect(issue).toMatchObject({ file: expect.stringMatching(/task\.yaml$/), line: 12, column: 25 });
   });
 

@@ -95,7 +95,9 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const journal = await SpendJournal.open(runFile(runDir, 'spend'), { runId, ...(cache ? { lookup: (key: string) => cache.lookup(key) } : {}) });
   const journaled = journal.ledgerLines();
   caller.ledger.restore(journaled.length > 0 || !resumed ? journaled : resumed.state.spend);
-  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: session.secrets });
+  // `redact: { traces: true }`: personal data in the calls is redacted too (loaded only then).
+  const redactEntry = spec.redact.traces ? (await import('../../redact/entry-redactor.js')).createEntryRedactor(spec.redact) : undefined;
+  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: session.secrets, ...(redactEntry ? { redactEntry } : {}) });
   caller.configure({ namespaces: { optimizer: runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
 
   const view = createLiveView({
