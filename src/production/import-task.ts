@@ -53,7 +53,7 @@ export async function importTask(specFile: string, exportFile: string, options: 
   const run = () => importLocked(specFile, exportFile, options);
   if (options.dryRun) return run();
   const spec = await loadSpec(specFile, { env: options.env }); // fail on a bad spec before taking the lock
-  return withFileLock(spec.file, run);
+  return withFileLock(`${spec.file}.lock`, run);
 }
 
 async function importLocked(specFile: string, exportFile: string, options: ImportOptions): Promise<ImportResult> {

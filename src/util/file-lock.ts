@@ -36,6 +36,8 @@ export async function withFileLock<T>(path: string, body: () => Promise<T>, opti
 }
 
 export async function acquireFileLock(path: string, options: FileLockOptions = {}): Promise<() => Promise<void>> {
+  // The lock file is created, broken when stale and deleted: never let it be a file that holds data.
+  if (!path.endsWith('.lock')) throw new Error(`internal: a lock path must end in .lock (got ${path})`);
   const staleMs = options.staleMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const started = Date.now();

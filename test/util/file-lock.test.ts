@@ -72,3 +72,9 @@ describe('withFileLock', () => {
     expect(await withFileLock(lock, async () => 'after release')).toBe('after release');
   });
 });
+
+describe('a lock path that is not a .lock file', () => {
+  it('is refused before anything is touched: a data file is never taken over as a lock', async () => {
+    await expect(withFileLock('/tmp/promptopt-not-a-lock/task.yaml', async () => 'never')).rejects.toThrow(/must end in \.lock/);
+  });
+});
