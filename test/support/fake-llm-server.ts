@@ -118,6 +118,8 @@ export interface RecordedRequest {
   auth: 'valid' | 'invalid' | 'quota' | 'missing';
   /** Status sent back (0 for a dropped connection). */
   status: number;
+  /** True when the client closed the connection before the answer was sent (an abort, a timeout). */
+  clientAborted?: boolean;
   /** Set when a fault was injected. */
   fault?: Fault;
   /**
@@ -176,7 +178,11 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       if (!done) [done, inFlight] = [true, inFlight - 1];
     };
     res.on('finish', settle);
-    res.on('close', settle);
+    res.on('close', () => {
+      // Closed before the answer was sent: the client gave up on it (an abort, a timeout).
+      if (!res.writableFinished) record.clientAborted = true;
+      settle();
+    });
 
     const path = (req.url ?? '/').split('?')[0]!;
     const api: FakeApi | 'unknown' =

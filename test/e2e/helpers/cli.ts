@@ -56,6 +56,8 @@ export interface CliResult {
   stderr: string;
   /** Wall time of the child, ms. */
   ms: number;
+  /** In-process runs on a fake terminal (`tty`): every write the spinner made to it. */
+  drawn?: string[];
 }
 
 export interface RunCliOptions {
@@ -142,7 +144,7 @@ export async function runCli(args: string[], options: InProcessOptions): Promise
     options.signal?.removeEventListener('abort', onOuterAbort);
     inProcessBusy = false;
   }
-  return { code, signal: null, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - started };
+  return { code, signal: null, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - started, ...(terminal ? { drawn: terminal.drawn } : {}) };
 }
 
 /** Runs the BUILT CLI as a child process (see the file comment). */
