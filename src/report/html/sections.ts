@@ -12,21 +12,36 @@ export function summarySection(data: ReportData): SafeHtml {
   return html`<section id="summary">
 <h2>Summary</h2>
 <div class="cards">
-${data.summary.map((row) => scoreCard(row.split === 'test' ? 'test (held out)' : row.split, row.start, row.final, row.split === 'test'))}
+${data.summary.map((row) => scoreCard(row.split === 'test' ? 'test (held out)' : row.split, row.start, row.final, row.split === 'test' ? heldOutNote(data) : undefined))}
 <div class="card"><div class="label">cost</div><div class="value">${totalCost(data)}</div><div class="sub">${integer(data.calls.made)} calls made · ${integer(data.calls.cacheHits)} from cache (${percent(data.calls.hitRate)})</div></div>
 <div class="card"><div class="label">iterations</div><div class="value">${data.trajectory.length}</div><div class="sub">${duration(data.wallTimeMs)} wall time</div></div>
 </div>
+${generalizationGap(data)}
 <p class="meta">Stopped: <strong>${stop}</strong>${data.stopReason ? html` (<code>${data.stopReason}</code>)` : ''} · prompt v${data.startVersion} → v${data.finalVersion.version} (<code>${data.finalVersion.file}</code>)</p>
 </section>`;
 }
 
-function scoreCard(label: string, start: ScoreCell | undefined, final: ScoreCell | undefined, heldOut: boolean): SafeHtml {
+/**
+ * The place for the generalization gap (how far the final prompt's train score is above its
+ * validation and held-out test scores): the optimizer rework adds it to ReportData and renders it
+ * here, under the score cards. Nothing until then.
+ */
+function generalizationGap(_data: ReportData): SafeHtml {
+  return html``;
+}
+
+/** What the held-out test card says without a score: it comes at the end, or never came. */
+function heldOutNote(data: ReportData): string {
+  return data.stopReason ? `not scored: the run stopped (${data.stopReason}) before the held-out test` : 'scored once, at the end';
+}
+
+function scoreCard(label: string, start: ScoreCell | undefined, final: ScoreCell | undefined, heldOut: string | undefined): SafeHtml {
   const change = deltaPoints(start?.score, final?.score);
   const direction = start && final ? (final.score > start.score ? 'up' : final.score < start.score ? 'down' : '') : '';
   const sub = start
     ? html`start ${percent(start.score)} (${start.passed}/${start.total})${change ? html` · <span class="${direction}">${change}</span>` : ''}`
     : heldOut
-      ? html`scored once, at the end`
+      ? html`${final ? 'scored once, at the end' : heldOut}`
       : html`not scored`;
   return html`<div class="card"><div class="label">${label}</div><div class="value">${final ? percent(final.score) : '—'}${final ? html` <span class="sub">${final.passed}/${final.total}</span>` : ''}</div><div class="sub">${sub}</div></div>`;
 }
