@@ -8,9 +8,13 @@ import { stringifyValue } from '../spec/template.js';
 import { breakable } from '../report/html/breakable.js';
 import { filteredTable, filterRowClass, filterStyles, type FilterGroups, type RowTags } from '../report/html/case-filters.js';
 import { html, type SafeHtml } from '../report/html/html.js';
+import { pairCell } from './html-sections.js';
 import type { CaseRow, Comparison } from './types.js';
 
 const OUTPUT_CHARS = 600;
+/** Least widths of the case, split, input and expected columns together, and of a pair's column. */
+const MIN_FIXED_PX = 580; // styles.ts: table.compare-cases col widths
+const MIN_PAIR_PX = 200;
 const VAR_CHARS = 300;
 
 const CHANGES = [
@@ -34,10 +38,11 @@ export function compareCasesSection(c: Comparison): SafeHtml {
     const changes = [fixedBy.has(row.id) && 'fixed', brokenBy.has(row.id) && 'broken'].filter((x): x is string => Boolean(x));
     return [[row.split], changes.length > 0 ? changes : ['unchanged']];
   };
-  const table = html`<table class="cases compare-cases">
+  // Each pair's column keeps room for an output; more pairs than fit scroll sideways.
+  const table = html`<table class="cases compare-cases" style="min-width:${MIN_FIXED_PX + c.pairs.length * MIN_PAIR_PX}px">
 <colgroup><col class="c-id"><col class="c-split"><col class="c-input"><col class="c-expected">${c.pairs.map(() => html`<col class="c-pair">`)}</colgroup>
 <thead><tr><th>Case</th><th>Split</th><th>Input</th><th>Expected</th>${c.pairs.map(
-    (p) => html`<th class="pair">${breakable(p.id)}${p.id === c.baseline ? html` <span class="muted">(baseline)</span>` : ''}</th>`,
+    (p) => html`<th class="pair">${pairCell(c, p.id)}${p.id === c.baseline ? html` <span class="badge split">baseline</span>` : ''}</th>`,
   )}</tr></thead>
 <tbody>
 ${c.cases.map((row) => caseRow(row, c, tags(row), fixedBy, brokenBy))}

@@ -54,11 +54,11 @@ export function pairsSection(c: Comparison): SafeHtml {
 <h2>Side by side</h2>
 <div class="table-wrap">
 <table class="pairs">
-<thead><tr><th>Version</th><th>Model</th><th class="num">Pass rate</th><th class="num">${Math.round(c.confidence * 100)}% CI</th>${showScore ? html`<th class="num">Score</th>` : ''}<th class="num">Cost / case</th><th class="num">Total cost</th><th class="num">Mean latency</th><th class="num">Tokens in / out</th><th class="num">Provider errors</th></tr></thead>
+<thead><tr><th class="pair">Version · model</th><th class="num">Pass rate</th><th class="num">${Math.round(c.confidence * 100)}% CI</th>${showScore ? html`<th class="num">Score</th>` : ''}<th class="num">Cost / case</th><th class="num">Total cost</th><th class="num">Mean latency</th><th class="num">Tokens in / out</th><th class="num" title="cases that failed with a provider error">Errors</th></tr></thead>
 <tbody>
 ${c.pairs.map(
   (p) => html`<tr class="${p.id === c.baseline ? 'baseline' : ''}">
-<td><code>${breakable(p.version)}</code>${p.id === c.baseline ? html` <span class="badge split">baseline</span>` : ''}</td><td><code>${breakable(p.model)}</code>${p.simulated ? html` <span class="muted">(simulated)</span>` : ''}</td>
+<td class="pair"><code>${breakable(p.version)}</code>${p.id === c.baseline ? html` <span class="badge split">baseline</span>` : ''}<br><span class="muted"><code>${breakable(p.model)}</code>${p.simulated ? ' (simulated)' : ''}</span></td>
 <td class="num">${pct(p.passRate)} <span class="muted">(${p.passed}/${p.cases})</span></td><td class="num">${interval(p.passRateInterval)}</td>${showScore ? html`<td class="num">${pct(p.score)}</td>` : ''}
 <td class="num">${usdOrUnknown(p.costPerCaseUsd)}</td><td class="num">${usdOrUnknown(p.totalCostUsd)}</td><td class="num">${ms(p.meanLatencyMs)}</td>
 <td class="num">${integer(p.inputTokens)} / ${integer(p.outputTokens)}</td><td class="num">${p.providerErrors}</td>
@@ -74,23 +74,30 @@ ${c.pairs.map(
 export function verdictsSection(c: Comparison): SafeHtml {
   return html`<section id="verdicts">
 <h2>Against the baseline <code>${c.baseline}</code></h2>
-${comparisonsBlock(c.comparisons, (id) => id)}
+${comparisonsBlock(c.comparisons, (id) => id, (id) => pairCell(c, id))}
 </section>`;
 }
 
+/** A pair as a table cell: its version, and its model below. */
+export function pairCell(c: Comparison, id: string): SafeHtml {
+  const p = c.pairs.find((x) => x.id === id);
+  if (!p) return html`<code>${breakable(id)}</code>`;
+  return html`<code>${breakable(p.version)}</code><br><span class="muted"><code>${breakable(p.model)}</code></span>`;
+}
+
 /** A table of comparisons, then each one's fixed and broken cases as compact lists. */
-function comparisonsBlock(comparisons: PairComparison[], label: (id: string) => string): SafeHtml {
+function comparisonsBlock(comparisons: PairComparison[], label: (id: string) => string, cell: (id: string) => SafeHtml = (id) => html`<code>${breakable(label(id))}</code>`): SafeHtml {
   if (comparisons.length === 0) return html`<p class="empty">Nothing to compare.</p>`;
   const bootstrap = comparisons.some((x) => x.bootstrap);
   return html`<div class="table-wrap">
 <table class="verdicts">
-<thead><tr><th>Candidate</th><th>Verdict</th><th class="num">Δ pass rate</th><th class="num">Paired cases</th><th>Test</th>${bootstrap ? html`<th class="num">Δ score [95% CI] (bootstrap)</th>` : ''}<th class="num">Fixed</th><th class="num">Broken</th></tr></thead>
+<thead><tr><th class="pair">Candidate</th><th>Verdict</th><th class="num">Δ pass rate</th><th class="num">Paired cases</th><th>Test</th>${bootstrap ? html`<th class="num">Δ score, 95% CI (bootstrap)</th>` : ''}<th class="num">Fixed</th><th class="num">Broken</th></tr></thead>
 <tbody>
 ${comparisons.map(
   (x) => html`<tr>
-<td><code>${breakable(label(x.candidate))}</code></td><td><span class="badge ${x.verdict}">${x.verdictText}</span></td><td class="num">${points(x.passRateDifference)}</td>
+<td class="pair">${cell(x.candidate)}</td><td><span class="badge ${x.verdict}">${x.verdictText}</span></td><td class="num">${points(x.passRateDifference)}</td>
 <td class="num">${integer(x.n)}${x.excluded.length > 0 ? html`<br><span class="muted">${x.excluded.length} left out (provider errors)</span>` : ''}</td>
-<td>${testName(x.test)} p=${pValue(x.pValue)}${x.test === 'paired_bootstrap' ? html`<br><span class="muted">McNemar on pass/fail p=${pValue(x.mcnemar.pValue)}</span>` : ''}</td>
+<td class="test">${testName(x.test)} p=${pValue(x.pValue)}${x.test === 'paired_bootstrap' ? html`<br><span class="muted">McNemar on pass/fail p=${pValue(x.mcnemar.pValue)}</span>` : ''}</td>
 ${bootstrap ? html`<td class="num">${x.bootstrap ? `${points(x.bootstrap.meanDifference)} ${pointsInterval(x.bootstrap.interval)}` : '—'}</td>` : ''}
 <td class="num">${x.fixed.length}</td><td class="num">${x.broken.length}</td>
 </tr>`,

@@ -166,7 +166,7 @@ describe('compare report: repeat 3 (the paired bootstrap decides)', () => {
     const x = c.comparisons[0]!;
     expect(x.test).toBe('paired_bootstrap');
     expect(x.bootstrap).toBeDefined();
-    expect(page).toContain('<th class="num">Δ score [95% CI] (bootstrap)</th>');
+    expect(page).toContain('<th class="num">Δ score, 95% CI (bootstrap)</th>');
     expect(page).toContain('paired bootstrap p=');
     expect(page).toContain('McNemar on pass/fail p=');
     expect(page).toContain('a paired bootstrap of the mean score difference (500 resamples, seed 0)');

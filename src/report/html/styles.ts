@@ -83,14 +83,16 @@ table.cases th { white-space: normal; }
 /* Long identifiers wrap at the <wbr> after their underscores (breakable.ts); mid-word only when a part alone is too wide. */
 table.cases td { font-size: 13px; overflow-wrap: break-word; }
 table.cases pre { margin: 0; white-space: pre-wrap; overflow-wrap: break-word; max-height: 160px; overflow: auto; }
-table.compare-cases col.c-id { width: 11%; } table.compare-cases col.c-split { width: 8%; }
-table.compare-cases col.c-input { width: 19%; } table.compare-cases col.c-expected { width: 13%; }
+table.compare-cases col.c-id { width: 120px; } table.compare-cases col.c-split { width: 100px; }
+table.compare-cases col.c-input { width: 210px; } table.compare-cases col.c-expected { width: 150px; }
 table.compare-cases td.fixed { background: var(--pass-bg); } table.compare-cases td.broken { background: var(--fail-bg); }
 .mark { font-weight: 700; } td.pass .mark { color: var(--pass); } td.fail .mark { color: var(--fail); }
 tr.baseline td { background: #f3f4f6; }
 table.compare-cases th.pair { text-transform: none; letter-spacing: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .cards.verdict-cards { grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); }
 table.pairs td.num, table.verdicts td.num { white-space: nowrap; }
+table.pairs td.pair, table.verdicts td.pair { min-width: 15em; }
+table.verdicts th { white-space: normal; } table.verdicts td.test { min-width: 13em; }
 .badge.better { background: var(--pass-bg); color: var(--pass); }
 .badge.worse { background: var(--fail-bg); color: var(--fail); }
 .badge.no_significant_difference { background: #e5e7eb; color: #374151; }
