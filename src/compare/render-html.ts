@@ -34,7 +34,7 @@ function header(c: Comparison, generatedAt: Date): SafeHtml {
   return html`<header>
 <h1>promptopt compare: ${c.task}</h1>
 <p class="meta">${c.cases.length} cases (${split}) · ${c.versions.length} version(s) × ${c.models.length} model(s) · repeat ${c.settings.repeat} · alpha ${c.settings.alpha} · baseline <code>${c.baseline}</code></p>
-<p class="meta">Spec <code>${c.specFile}</code> · generated ${generatedAt.toISOString()}</p>
+<p class="meta">Spec <code>${c.specFile}</code> · generated <span class="nowrap">${generatedAt.toISOString()}</span></p>
 ${simulated.length > 0 ? simulatedBanner(`${simulated.join(', ')} ran on the offline simulator`) : ''}
 </header>`;
 }

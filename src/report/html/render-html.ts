@@ -29,7 +29,7 @@ function header(data: ReportData): SafeHtml {
   return html`<header>
 <h1>promptopt report: ${data.task.name}</h1>
 ${data.task.description.trim() === '' ? '' : html`<p>${data.task.description}</p>`}
-<p class="meta">Run <code>${data.runId}</code> · strategy <code>${data.strategy}</code> · seed ${data.seed} · started ${data.startedAt}${data.finishedAt ? ` · finished ${data.finishedAt}` : ''}</p>
+<p class="meta">Run <code>${data.runId}</code> · strategy <code>${data.strategy}</code> · seed ${data.seed} · started <span class="nowrap">${data.startedAt}</span>${data.finishedAt ? html` · finished <span class="nowrap">${data.finishedAt}</span>` : ''}</p>
 <p class="meta">Target ${model(data.target)} · optimizer ${model(data.optimizerModel)} · spec <code>${data.task.specFile}</code></p>
 ${data.simulated ? simulatedBanner(`the ${simulatedWho(data)} ran on the offline simulator`) : ''}
 </header>`;

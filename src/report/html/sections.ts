@@ -2,6 +2,7 @@
 import { callsWorth, deltaPoints, duration, integer, moneyBreakdown, percent, STOP_REASONS, usd } from '../format.js';
 import type { ReportData, ScoreCell, TrajectoryRow } from '../types.js';
 import { caseTable } from './case-table.js';
+import { breakable } from './breakable.js';
 import { diffView } from './diff-view.js';
 import { html, type SafeHtml } from './html.js';
 import { COLORS } from './styles.js';
@@ -39,7 +40,7 @@ function scoreCard(label: string, start: ScoreCell | undefined, final: ScoreCell
   const change = deltaPoints(start?.score, final?.score);
   const direction = start && final ? (final.score > start.score ? 'up' : final.score < start.score ? 'down' : '') : '';
   const sub = start
-    ? html`start ${percent(start.score)} (${start.passed}/${start.total})${change ? html` · <span class="${direction}">${change}</span>` : ''}`
+    ? html`start ${percent(start.score)} (${start.passed}/${start.total})${change ? html` · <span class="nowrap ${direction}">${change}</span>` : ''}`
     : heldOut
       ? html`${final ? 'scored once, at the end' : heldOut}`
       : html`not scored`;
@@ -94,6 +95,7 @@ function candidatesTable(rows: TrajectoryRow[]): SafeHtml {
   const total = rows.reduce((n, r) => n + r.candidates.length, 0);
   return html`<details class="candidates-detail"${total <= 12 ? html` open` : ''}>
 <summary>Candidates (${total})</summary>
+<div class="table-wrap">
 <table class="cand">
 <thead><tr><th class="num">Iter.</th><th>Phase</th><th>Candidate</th><th>Status</th><th class="num">Train</th><th class="num">Validation</th><th class="num">Fixed / broke</th><th>Hypothesis and reason</th></tr></thead>
 <tbody>
@@ -103,12 +105,13 @@ ${rows.flatMap((row) =>
 <td class="num">${row.iteration}</td><td>${row.phase}</td><td class="mono">${c.id}</td>
 <td><span class="badge ${c.status}">${c.status.replace('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}</td>
 <td class="num">${percent(c.train)}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
-<td>${c.hypothesis || html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${c.reason}</span>` : ''}</td>
+<td>${c.hypothesis ? breakable(c.hypothesis) : html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${breakable(c.reason)}</span>` : ''}</td>
 </tr>`,
   ),
 )}
 </tbody>
 </table>
+</div>
 </details>`;
 }
 

@@ -29,6 +29,7 @@ h3 { font-size: 14px; margin: 16px 0 8px; }
 p { margin: 0 0 8px; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 .meta { color: var(--muted); margin: 4px 0 0; }
 .meta code { color: var(--fg); }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 18px 0; }
@@ -67,7 +68,8 @@ pre.diff span { display: block; padding: 0 14px; }
 .d-head { color: var(--muted); font-weight: 600; }
 .d-note { color: var(--muted); font-style: italic; }
 details > summary { cursor: pointer; color: var(--accent); margin: 4px 0; }
-.cand td { font-size: 13px; }
+.cand td { font-size: 13px; overflow-wrap: break-word; }
+.cand th { white-space: normal; } .cand td:last-child { min-width: 18em; }
 .filters { display: flex; flex-wrap: wrap; gap: 18px; align-items: center; margin: 0 0 10px; }
 .filters .group { display: flex; gap: 4px; align-items: center; }
 .filters .group > span { color: var(--muted); font-size: 12px; margin-right: 4px; text-transform: uppercase; }
