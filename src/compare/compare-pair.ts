@@ -6,7 +6,8 @@
  *   regression; the command exits 3 for them anyway).
  * - The verdict rests on McNemar with repeat 1 (every case score is then 0 or 1, and pass/fail is all
  *   there is), and on the bootstrap of the mean score difference with repeat > 1 (case scores are
- *   then fractions of samples passed, which pass/fail would throw away). Both are always reported.
+ *   then fractions of samples passed, which pass/fail would throw away). McNemar is always
+ *   reported (it reads the fixed and broken counts); the bootstrap only when it decides.
  * - Below `minCases` paired cases there is no verdict: "too few cases (n < 20)".
  */
 import { mcnemarExact } from '../stats/mcnemar.js';
@@ -28,14 +29,18 @@ export function comparePair(candidate: PairRun, baseline: PairRun, settings: Com
   const broken = paired.filter(([c, b]) => !c.pass && b.pass).map(([c]) => c.caseId);
   const n = paired.length;
   const mcnemar = mcnemarExact(fixed.length, broken.length);
-  const bootstrap = pairedBootstrap(
-    paired.map(([, b]) => b.score),
-    paired.map(([c]) => c.score),
-    { resamples: settings.resamples, seed: settings.seed },
-  );
   const test: PairedTestName = settings.repeat === 1 ? 'mcnemar_exact' : 'paired_bootstrap';
-  const pValue = test === 'mcnemar_exact' ? mcnemar.pValue : bootstrap.pValue;
-  const effect = test === 'mcnemar_exact' ? fixed.length - broken.length : bootstrap.meanDifference;
+  const bootstrap =
+    test === 'paired_bootstrap'
+      ? pairedBootstrap(
+          paired.map(([, b]) => b.score),
+          paired.map(([c]) => c.score),
+          { resamples: settings.resamples, seed: settings.seed },
+        )
+      : undefined;
+  const pValue = bootstrap ? bootstrap.pValue : mcnemar.pValue;
+  const effect = bootstrap ? bootstrap.meanDifference : fixed.length - broken.length;
+  const meanScore = (pick: 0 | 1) => (n === 0 ? 0 : paired.reduce((sum, p) => sum + p[pick].score, 0) / n);
   const verdict = decideVerdict({ n, pValue, effect, alpha: settings.alpha, minCases: settings.minCases });
   const passes = (pick: 0 | 1) => (n === 0 ? 0 : paired.filter((p) => p[pick].pass).length / n);
   return {
@@ -46,15 +51,19 @@ export function comparePair(candidate: PairRun, baseline: PairRun, settings: Com
     broken,
     excluded,
     passRateDifference: passes(0) - passes(1),
-    scoreDifference: bootstrap.meanDifference,
+    scoreDifference: meanScore(0) - meanScore(1),
     mcnemar: { b: mcnemar.b, c: mcnemar.c, pValue: mcnemar.pValue },
-    bootstrap: {
-      meanDifference: bootstrap.meanDifference,
-      interval: bootstrap.interval,
-      pValue: bootstrap.pValue,
-      resamples: bootstrap.resamples,
-      seed: bootstrap.seed,
-    },
+    ...(bootstrap
+      ? {
+          bootstrap: {
+            meanDifference: bootstrap.meanDifference,
+            interval: bootstrap.interval,
+            pValue: bootstrap.pValue,
+            resamples: bootstrap.resamples,
+            seed: bootstrap.seed,
+          },
+        }
+      : {}),
     test,
     pValue,
     verdict,

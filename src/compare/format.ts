@@ -1,6 +1,7 @@
 /** Small pure formatters shared by the compare renderers (text and HTML). */
 import type { Interval } from '../stats/wilson.js';
 import { formatPercent as pct } from '../util/format-percent.js';
+import { formatUsd } from '../util/format-usd.js';
 
 export { pct };
 
@@ -24,15 +25,14 @@ export function pointsInterval(i: Interval): string {
   return `[${one(i.lower)}, ${one(i.upper)}] pts`;
 }
 
-/** `0.0391`, `0.0020`, `3.1e-6`. */
+/** `0.0391`, `0.0020`, `3.1e-6` (a p-value, not an amount: the exponent is the convention). */
 export function pValue(p: number): string {
   return p >= 0.001 ? p.toFixed(4) : p.toExponential(1);
 }
 
-export function usdPerCase(cost: number | null): string {
-  if (cost === null) return 'unknown';
-  if (cost === 0) return '$0';
-  return cost < 0.001 ? `$${cost.toExponential(2)}` : `$${cost.toFixed(4)}`;
+/** A cost in USD as the run report writes it (never `8.02e-5`); `unknown` without a price. */
+export function usdOrUnknown(cost: number | null): string {
+  return cost === null ? 'unknown' : formatUsd(cost);
 }
 
 export function ms(value: number): string {

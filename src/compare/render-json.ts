@@ -29,7 +29,7 @@ export function compareJson(comparison: Comparison, extras: CompareJsonExtras): 
     alpha: settings.alpha,
     min_cases: settings.minCases,
     confidence: comparison.confidence,
-    bootstrap: { resamples: settings.resamples, seed: settings.seed },
+    bootstrap: settings.repeat > 1 ? { resamples: settings.resamples, seed: settings.seed } : null,
     baseline: comparison.baseline,
     versions: comparison.versions.map((v) => ({ label: v.label, kind: v.kind, version: v.version ?? null, file: v.file ?? null })),
     models: comparison.models.map((m) => ({ label: m.label, simulated: m.simulated })),
@@ -82,13 +82,16 @@ function comparisonJson(c: PairComparison): Record<string, unknown> {
     broken: c.broken,
     excluded: c.excluded,
     mcnemar: { b: c.mcnemar.b, c: c.mcnemar.c, p_value: c.mcnemar.pValue },
-    bootstrap: {
-      mean_difference: c.bootstrap.meanDifference,
-      ci: intervalJson(c.bootstrap.interval),
-      p_value: c.bootstrap.pValue,
-      resamples: c.bootstrap.resamples,
-      seed: c.bootstrap.seed,
-    },
+    // Only when it decided the verdict (repeat > 1); null otherwise.
+    bootstrap: c.bootstrap
+      ? {
+          mean_difference: c.bootstrap.meanDifference,
+          ci: intervalJson(c.bootstrap.interval),
+          p_value: c.bootstrap.pValue,
+          resamples: c.bootstrap.resamples,
+          seed: c.bootstrap.seed,
+        }
+      : null,
   };
 }
 

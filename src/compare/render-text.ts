@@ -1,6 +1,6 @@
 /** The terminal view of a comparison: the side-by-side table, each pair against the baseline, per model. */
 import chalk from 'chalk';
-import { idList, interval, ms, pct, points, pValue, testName, usdPerCase } from './format.js';
+import { idList, interval, ms, pct, points, pointsInterval, pValue, testName, usdOrUnknown } from './format.js';
 import type { Comparison, PairComparison, Verdict } from './types.js';
 
 export function renderCompareText(comparison: Comparison): string {
@@ -12,14 +12,14 @@ export function renderCompareText(comparison: Comparison): string {
     `${pct(p.passRate)} (${p.passed}/${p.cases})`,
     interval(p.passRateInterval),
     ...(showScore ? [pct(p.score)] : []),
-    usdPerCase(p.costPerCaseUsd),
+    usdOrUnknown(p.costPerCaseUsd),
     ms(p.meanLatencyMs),
     `${p.inputTokens}/${p.outputTokens}`,
     String(p.providerErrors),
   ]);
   const lines = [table(header, rows), ''];
 
-  lines.push(chalk.bold(`Against the baseline ${comparison.baseline} (alpha ${settings.alpha}, ${settings.minCases} cases at least):`));
+  lines.push(chalk.bold(`Against the baseline ${comparison.baseline} (alpha ${settings.alpha}; no verdict below ${settings.minCases} paired cases):`));
   for (const c of comparison.comparisons) lines.push(...comparisonLines(c, c.candidate));
 
   lines.push('', chalk.bold('Per model (each version against the baseline version on the same model):'));
@@ -34,7 +34,8 @@ export function renderCompareText(comparison: Comparison): string {
 }
 
 function comparisonLines(c: PairComparison, label: string, indent = '  '): string[] {
-  const stats = `${points(c.passRateDifference)} · fixed ${c.fixed.length} · broken ${c.broken.length} · n ${c.n} · ${testName(c.test)} p=${pValue(c.pValue)}`;
+  const score = c.bootstrap ? ` · Δ score ${points(c.bootstrap.meanDifference)} ${pointsInterval(c.bootstrap.interval)}` : '';
+  const stats = `${points(c.passRateDifference)} · fixed ${c.fixed.length} · broken ${c.broken.length} · n ${c.n} paired${score} · ${testName(c.test)} p=${pValue(c.pValue)}`;
   const lines = [`${indent}${label}: ${colour(c.verdict, c.verdictText)} (${stats})`];
   if (c.fixed.length > 0) lines.push(`${indent}  fixed: ${idList(c.fixed)}`);
   if (c.broken.length > 0) lines.push(`${indent}  broken: ${idList(c.broken)}`);

@@ -90,7 +90,8 @@ export interface PairComparison {
   passRateDifference: number;
   scoreDifference: number;
   mcnemar: { b: number; c: number; pValue: number };
-  bootstrap: { meanDifference: number; interval: Interval; pValue: number; resamples: number; seed: number };
+  /** The paired bootstrap of the mean score difference: only when it decides (repeat > 1). */
+  bootstrap?: { meanDifference: number; interval: Interval; pValue: number; resamples: number; seed: number };
   /** The test the verdict rests on: McNemar on pass/fail with repeat 1, the bootstrap on scores otherwise. */
   test: PairedTestName;
   pValue: number;

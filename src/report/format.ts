@@ -1,6 +1,7 @@
 /** Small pure formatters shared by the report renderers. */
 import type { StopReason } from '../optimizer/types.js';
 import type { ReportData } from './types.js';
+import { formatUsd as usd } from '../util/format-usd.js';
 
 /** Why a run stopped, in words. */
 export const STOP_REASONS: Record<StopReason, string> = {
@@ -24,10 +25,8 @@ export function deltaPoints(before: number | undefined, after: number | undefine
   return `${points > 0 ? '+' : ''}${points.toFixed(1)} pts`;
 }
 
-export function usd(amount: number): string {
-  if (amount === 0) return '$0.00';
-  return Math.abs(amount) < 1 ? `$${amount.toFixed(4)}` : `$${amount.toFixed(2)}`;
-}
+/** USD as every report writes it: no exponent, small amounts with two significant digits. */
+export { usd };
 
 export function integer(n: number): string {
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');

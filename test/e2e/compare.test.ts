@@ -165,7 +165,11 @@ describe('promptopt compare', () => {
     expect(html).not.toContain(IMG);
     expect(html).not.toMatch(/<link|src="http|href="http|@import/i);
     expect(html).toContain("default-src 'none'");
-    expect(html).toContain('c13, c14, c15, c16, c17, c18, c19, c20');
+    // v2@model-a's fixed cases as links to their rows; the real number of paired cases, not the floor.
+    const fixedList = /<span class="badge pass">fixed \(8\)<\/span>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+    expect([...fixedList.matchAll(/href="#case-(c\d\d)"/g)].map((m) => m[1])).toEqual(v2a.fixed);
+    expect(html).toContain('(24 paired cases against the baseline)');
+    expect(html).toContain('id="per-model"'); // two models: each one's ranking
   });
 
   it('prints the side-by-side table and the report path; a second run is served from the cache', async () => {
@@ -176,7 +180,7 @@ describe('promptopt compare', () => {
     expect(result.stdout).toMatch(/pass rate\s+95% CI\s+cost\/case\s+latency\s+tokens in\/out/);
     expect(result.stdout).toContain(`${pair('v1', A)} (baseline)`);
     expect(result.stdout).toContain('50.0% (12/24)  [31.4%, 68.6%]');
-    expect(result.stdout).toMatch(/v2@openai-compatible:model-a: better \(\+29\.2 pts · fixed 8 · broken 1 · n 24 · McNemar exact p=0\.0391\)/);
+    expect(result.stdout).toMatch(/v2@openai-compatible:model-a: better \(\+29\.2 pts · fixed 8 · broken 1 · n 24 paired · McNemar exact p=0\.0391\)/);
     expect(result.stdout).toContain('fixed: c13, c14, c15, c16, c17, c18, c19, c20');
     expect(result.stdout).toMatch(/openai-compatible:model-b: best v1/);
     const report = /report: (.+report\.html)/.exec(result.stdout)?.[1];

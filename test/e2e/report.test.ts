@@ -1,10 +1,11 @@
 /**
  * report.html end to end: a real optimize run through the built CLI against the fake LLM server
  * writes a self-contained, escaped HTML report and `cases.json`; `promptopt report <run>` re-renders
- * the same reports from disk without a model call; `--open` prints the HTML path.
+ * the same reports from disk without a model call; `--path` prints the HTML path, `--open` hands it to
+ * the desktop's browser (a fake `xdg-open` here) or prints it when there is none.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { exists, makeTempDir, parseJsonOut, removeDir, runCli } from './helpers/cli.js';
 import {
@@ -53,8 +54,18 @@ afterEach(async () => {
 });
 
 /** `promptopt report ...` with no API key in the environment: re-rendering needs none. */
-function report(args: string[]) {
-  return runCli(['report', ...args], { cwd: dir, env: {} });
+function report(args: string[], env: Record<string, string> = {}) {
+  return runCli(['report', ...args], { cwd: dir, env });
+}
+
+/** The file's text once it exists (a detached process writes it), or a failure after 5 s. */
+async function waitForFile(file: string): Promise<string> {
+  for (let waited = 0; waited < 5000; waited += 25) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text?.endsWith('\n')) return text;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${file} was never written`);
 }
 
 describe('report.html', () => {
@@ -113,13 +124,13 @@ describe('report.html', () => {
     expect(again[1]).toBe(originals[1]);
     expect(world.seen.length).toBe(requests);
 
-    // By id with the spec, and `latest`; --open prints only the HTML path.
+    // By id with the spec, and `latest`; --path prints only the HTML path.
     await rm(join(runDir, 'report.html'));
-    const open = await report(['latest', 'task.yaml', '--open']);
-    expect(open.code, open.stderr).toBe(0);
-    expect(open.stdout).toBe(`${join(runDir, 'report.html')}\n`);
+    const path = await report(['latest', 'task.yaml', '--path']);
+    expect(path.code, path.stderr).toBe(0);
+    expect(path.stdout).toBe(`${join(runDir, 'report.html')}\n`);
     expect(await readFile(join(runDir, 'report.html'), 'utf8')).toBe(originals[2]);
-    const byId = await report([basename(runDir), 'task.yaml', '--open']);
+    const byId = await report([basename(runDir), 'task.yaml', '--path']);
     expect(byId.stdout.trim()).toBe(join(runDir, 'report.html'));
 
     // Without cases.json: still a report, saying the case table is missing.
@@ -128,6 +139,47 @@ describe('report.html', () => {
     expect(bare.code, bare.stderr).toBe(0);
     expect(bare.stdout).toContain('no cases.json');
     expect(await readFile(join(runDir, 'report.html'), 'utf8')).toContain('No case results were saved for this run');
+  });
+
+  test("--open hands report.html to the desktop's opener; without a display, or without an opener, it prints the path", async () => {
+    await writeTask(dir, optimizeSpec(CASES, { optimizer: { max_iterations: 1, patience: 1 } }));
+    const run = await optimize(world, dir, ['--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const html = parseJsonOut(run).reports.html as string;
+    // A fake xdg-open, first on PATH: it records its arguments, one a line.
+    const bin = join(dir, 'fake-bin');
+    const record = join(dir, 'xdg-open.args');
+    await mkdir(bin);
+    await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\n`, { mode: 0o755 });
+    const PATH = `${bin}${delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`;
+
+    const opened = await report(['latest', 'task.yaml', '--open'], { PATH, DISPLAY: ':0' });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stdout).toBe(`opened ${html} in the browser (xdg-open)\n`);
+    expect(await waitForFile(record)).toBe(`${html}\n`);
+
+    // A Wayland session counts as a display too.
+    await rm(record);
+    expect((await report(['latest', 'task.yaml', '--open'], { PATH, WAYLAND_DISPLAY: 'wayland-0' })).code).toBe(0);
+    expect(await waitForFile(record)).toBe(`${html}\n`);
+
+    // No display (a server, CI, ssh): the path, and why, and the opener is never started.
+    await rm(record);
+    const headless = await report(['latest', 'task.yaml', '--open'], { PATH });
+    expect(headless.code, headless.stderr).toBe(0);
+    expect(headless.stdout).toBe(`${html}\n`);
+    expect(headless.stderr).toContain('not opened: no desktop display (DISPLAY and WAYLAND_DISPLAY are unset)');
+    expect(await exists(record)).toBe(false);
+
+    // A display but no xdg-open installed: the command still succeeds and prints the path.
+    const noOpener = await report(['latest', 'task.yaml', '--open'], { PATH: join(dir, 'empty-bin'), DISPLAY: ':0' });
+    expect(noOpener.code, noOpener.stderr).toBe(0);
+    expect(noOpener.stdout).toBe(`${html}\n`);
+    expect(noOpener.stderr).toMatch(/not opened: xdg-open could not be started/);
+
+    // --open and --path together are a usage error.
+    const both = await report(['latest', 'task.yaml', '--open', '--path']);
+    expect(both.code).toBe(2);
   });
 
   test('an unknown run is exit 2 with a hint', async () => {

@@ -6,7 +6,7 @@ import { readCaseRecords, toCaseRecord, writeCaseRecords } from '../../src/repor
 import { diffView } from '../../src/report/html/diff-view.js';
 import { html } from '../../src/report/html/html.js';
 import { renderHtml } from '../../src/report/html/render-html.js';
-import { scoreChart } from '../../src/report/html/svg-chart.js';
+import { costChart, PLOT_RIGHT, scoreChart } from '../../src/report/html/svg-chart.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { renderJson } from '../../src/report/render-json.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
@@ -42,6 +42,12 @@ const CASES: CaseRecord[] = [
 
 function page(cases: CaseRecord[] = CASES): string {
   return renderHtml(buildReportData(makeReportInput({ cases })));
+}
+
+/** The counts a filter label carries, by the other group's choice they apply to. */
+function labelCounts(out: string, id: string): Record<string, number> {
+  const label = new RegExp(`<label for="${id}">([\\s\\S]*?)</label>`).exec(out)?.[1] ?? '';
+  return Object.fromEntries([...label.matchAll(/<span class="count (c-[a-z]+-[a-z]+)">\((\d+)\)<\/span>/g)].map((m) => [m[1]!, Number(m[2])]));
 }
 
 describe('renderHtml', () => {
@@ -100,8 +106,8 @@ describe('renderHtml', () => {
     }
     expect(out).toContain('#f-split-train:checked ~ .table-wrap tbody tr:not(.split-train) { display: none; }');
     expect(out).toContain('#f-result-fail:checked ~ .table-wrap tbody tr:not(.fail) { display: none; }');
-    expect(out).toMatch(/<label for="f-split-train">train <span class="count">\(2\)<\/span><\/label>/);
-    expect(out).toMatch(/<label for="f-result-fail">fail <span class="count">\(2\)<\/span><\/label>/);
+    expect(labelCounts(out, 'f-split-train')).toEqual({ 'c-result-all': 2, 'c-result-pass': 1, 'c-result-fail': 1 });
+    expect(labelCounts(out, 'f-result-fail')).toEqual({ 'c-split-all': 2, 'c-split-train': 1, 'c-split-validation': 1, 'c-split-test': 0 });
     expect(out).toContain('<tr class="split-train fail" data-case="tr-1">');
     expect(out).toContain('<tr class="split-test pass" data-case="te-1">');
     expect(out).toContain('<pre>the sun &amp; the sea</pre>');
@@ -111,6 +117,36 @@ describe('renderHtml', () => {
     // Train, then validation, then test.
     expect(out.indexOf('data-case="tr-2"')).toBeLessThan(out.indexOf('data-case="va-1"'));
     expect(out.indexOf('data-case="va-1"')).toBeLessThan(out.indexOf('data-case="te-1"'));
+  });
+
+  it('counts each filter label for the split (or result) picked in the other group, and shows only that count', () => {
+    // With `validation` picked, the result labels count the validation cases: all 1, pass 0, fail 1.
+    const counts = (value: string) => labelCounts(out, `f-result-${value}`)['c-split-validation'];
+    expect([counts('all'), counts('pass'), counts('fail')]).toEqual([1, 0, 1]);
+    expect(labelCounts(out, 'f-result-pass')['c-split-test']).toBe(1);
+    expect(labelCounts(out, 'f-split-all')).toEqual({ 'c-result-all': 4, 'c-result-pass': 2, 'c-result-fail': 2 });
+    // Every count is hidden but the one for the checked radio of the other group.
+    expect(out).toContain('.filters .count { display: none; }');
+    expect(out).toMatch(/#f-split-validation:checked ~ \.filters \.c-split-validation[,\s][^{]*\{ display: inline; \}/);
+    expect(out).toMatch(/#f-result-fail:checked ~ \.filters \.c-result-fail[,\s][^{]*\{ display: inline; \}/);
+  });
+
+  it('lets long labels wrap at their underscores, never mid-word', () => {
+    const long: CaseRecord = {
+      caseId: 'b77-test-2567',
+      split: 'validation',
+      vars: { query: 'I attempted to get money using a foreign currency' },
+      expected: 'wrong_exchange_rate_for_cash_withdrawal',
+      output: 'receiving_money',
+      pass: false,
+      failures: [{ type: 'equals', category: 'wrong_answer', reason: 'expected "wrong_exchange_rate_for_cash_withdrawal", got "receiving_money"' }],
+    };
+    const text = page([long]);
+    expect(text).toContain('<pre>wrong_<wbr>exchange_<wbr>rate_<wbr>for_<wbr>cash_<wbr>withdrawal</pre>');
+    expect(text).toContain('got &quot;receiving_<wbr>money&quot;');
+    // The browser may break at those only: no arbitrary break points inside words.
+    expect(text).not.toMatch(/overflow-wrap: anywhere|word-break: break-all/);
+    expect(text).toMatch(/\.filters label \{[^}]*white-space: nowrap/);
   });
 
   it('escapes everything from cases and model outputs', () => {
@@ -168,10 +204,75 @@ describe('scoreChart steps', () => {
     const validationRow = { ...base.iterations[0]!, iteration: 1, phase: 'validation' as const, costUsd: 0 };
     const data = buildReportData(makeReportInput({ state: makeRunState({ iterations: [...base.iterations, validationRow] }) }));
     const svg = scoreChart(data).value;
-    // Three steps after the start: x = 76 + (step / 3) * 900; the band spans step 3 ± 0.5.
-    expect(svg).toMatch(/<rect class="phase-band" x="826"/);
+    // Three steps after the start, step 3.5 at 8 short of the axis's end (976): x = 76 + (step / 3.5) * 892;
+    // the band spans step 3 ± 0.5.
+    expect(svg).toMatch(/<rect class="phase-band" x="713.1" y="16" width="254.9"/);
     expect(svg).toContain('<title>train after validation iteration 1: 87.5%</title>');
-    expect(svg).toMatch(/<circle class="marker accepted" cx="976"/);
+    expect(svg).toMatch(/<circle class="marker accepted" cx="840.6"/);
+    expect(svg).toMatch(/<text class="phase-label" x="719.1" y="30"/); // starts inside the band
+  });
+});
+
+/** `n` iterations, the last two in the validation phase, each costing a little more than the one before. */
+function longRun(n: number) {
+  const base = makeRunState().iterations[0]!;
+  const iterations = Array.from({ length: n }, (_, i) => ({
+    ...base,
+    iteration: i < n - 2 || n < 3 ? i + 1 : i - n + 3,
+    phase: i < n - 2 || n < 3 ? ('train' as const) : ('validation' as const),
+    costUsd: 0.001 * (i + 1),
+  }));
+  return buildReportData(makeReportInput({ state: makeRunState({ iterations }) }));
+}
+
+const numbers = (tag: string, attribute: string) => Number(new RegExp(`\\b${attribute}="(-?[\\d.]+)"`).exec(tag)?.[1]);
+
+describe('charts stay inside their axes', () => {
+  it.each([1, 2, 7, 32, 120])('%i iterations: every cost bar, marker and the phase band lie within the x axis', (n) => {
+    const data = longRun(n);
+    for (const svg of [costChart(data.trajectory).value, scoreChart(data).value]) {
+      const axis = /<g class="x-axis"><line ([^>]*)>/.exec(svg)![1]!;
+      const [left, right] = [numbers(axis, 'x1'), numbers(axis, 'x2')];
+      expect(right).toBe(PLOT_RIGHT);
+      const bars = [...svg.matchAll(/<rect class="cost-bar" ([^>]*)>/g)].map((m) => m[1]!);
+      if (svg.includes('cost-chart')) expect(bars).toHaveLength(n);
+      for (const bar of bars) {
+        expect(numbers(bar, 'x')).toBeGreaterThanOrEqual(left);
+        expect(numbers(bar, 'x') + numbers(bar, 'width')).toBeLessThanOrEqual(right);
+      }
+      for (const marker of svg.matchAll(/<circle class="marker [a-z]+" ([^>]*)>/g)) {
+        expect(numbers(marker[1]!, 'cx') + numbers(marker[1]!, 'r')).toBeLessThanOrEqual(right);
+      }
+      const band = /<rect class="phase-band" ([^>]*)>/.exec(svg)?.[1];
+      if (band) expect(numbers(band, 'x') + numbers(band, 'width')).toBeLessThanOrEqual(right + 0.1);
+      // The band's label starts inside it, or ends at the plot's right edge when it would not fit there.
+      const label = /<text class="phase-label" ([^>]*)>/.exec(svg)?.[1];
+      if (label && label.includes('text-anchor="end"')) expect(numbers(label, 'x')).toBeLessThanOrEqual(right);
+      else if (label) expect(numbers(label, 'x') + 'validation phase'.length * 7).toBeLessThanOrEqual(right);
+    }
+  });
+
+  it('the last cost bar of a short run ends before the axis does (it used to stick out past it)', () => {
+    const svg = costChart(longRun(7).trajectory).value;
+    const last = [...svg.matchAll(/<rect class="cost-bar" ([^>]*)>/g)].at(-1)![1]!;
+    expect(numbers(last, 'x') + numbers(last, 'width')).toBeLessThan(PLOT_RIGHT);
+  });
+});
+
+describe('costs', () => {
+  it('are never written with an exponent, small ones keep two significant digits', () => {
+    const tiny = makeRunState({
+      iterations: makeRunState().iterations.map((it, i) => ({ ...it, costUsd: [4.2e-7, 0.00042][i]! })),
+      spend: makeRunState().spend.map((l) => ({ ...l, costUsd: 3.1e-6, savedUsd: 8e-5, replayedUsd: 2e-9 })),
+    });
+    const data = buildReportData(makeReportInput({ state: tiny, cases: CASES }));
+    for (const out of [renderHtml(data), renderMarkdown(data)]) {
+      const amounts = out.match(/\$[\d.,]+(e[-+]?\d+)?/g) ?? [];
+      expect(amounts.length).toBeGreaterThan(5);
+      for (const amount of amounts) expect(amount).not.toMatch(/e/);
+    }
+    expect(renderHtml(data)).toContain('$0.00042');
+    expect(renderMarkdown(data)).toContain('$0.00000042'); // 4.2e-7
   });
 });
 

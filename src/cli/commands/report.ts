@@ -1,9 +1,10 @@
 /**
- * `promptopt report <run|latest> [task.yaml] [--open]`: re-renders a run's reports (report.md,
+ * `promptopt report <run|latest> [task.yaml] [--open | --path]`: re-renders a run's reports (report.md,
  * report.json, report.html) from its checkpoint and its saved case results (`cases.json`), without
  * a model call. With a spec the run is looked up in the spec's runs folder; without one the argument
  * is a run folder (or an id / `latest` under ./.promptopt/runs), and the spec the run recorded
- * supplies the task's name and models. `--open` prints only the HTML file's path.
+ * supplies the task's name and models. `--open` opens report.html in the desktop's browser (printing
+ * its path when there is none); `--path` prints only its path.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -17,11 +18,15 @@ import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
 import { modelRefOf, writeRunReports } from '../run-reports.js';
+import { openInBrowser } from '../open-in-browser.js';
 import { commandSecrets } from '../command-secrets.js';
 import type { CommandEnv } from '../program/command-env.js';
 
 export interface ReportOptions {
+  /** Open report.html in the desktop's browser (print its path when there is none). */
   open?: boolean;
+  /** Print only report.html's path. */
+  path?: boolean;
 }
 
 export async function reportCommand(run: string, file: string | undefined, options: ReportOptions, ctx: CommandEnv): Promise<number> {
@@ -58,8 +63,16 @@ export async function reportCommand(run: string, file: string | undefined, optio
     ...(cases ? { cases } : {}),
     secrets: commandSecrets(ctx.env, spec),
   });
-  if (options.open) {
+  if (options.path) {
     io.out(paths.html);
+  } else if (options.open) {
+    const opened = await openInBrowser(paths.html, { env: ctx.env });
+    if (opened.opened) {
+      io.out(`opened ${paths.html} in the browser (${opened.command})`);
+    } else {
+      io.out(paths.html);
+      io.err(chalk.yellow(`note: not opened: ${opened.reason}; open the path above in a browser`));
+    }
   } else {
     io.out(`re-rendered the reports of run ${state.runId}${cases ? '' : ' (no cases.json: without the case table)'}`);
     if (!state.finishedAt) {

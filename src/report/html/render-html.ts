@@ -1,47 +1,37 @@
 /**
- * ReportData -> report.html. Pure. One self-contained page: inline CSS and inline SVG, no script, no
- * external resource, so it works opened from disk and offline. Every value from the run goes
- * through the escaping `html` tag.
+ * ReportData -> report.html. Pure. One self-contained page (page.ts): inline CSS and inline SVG, no
+ * script, no external resource, so it works opened from disk and offline. Every value from the run
+ * goes through the escaping `html` tag.
  */
 import type { ModelRef, ReportData } from '../types.js';
-import { html, trustedConstant, type SafeHtml } from './html.js';
+import { RUN_CASE_FILTER_STYLES } from './case-table.js';
+import { html, type SafeHtml } from './html.js';
+import { htmlPage, simulatedBanner } from './page.js';
 import { casesSection, categoriesSection, lessonsSection, promptSection, spendSection, summarySection, trajectorySection } from './sections.js';
-import { FILTER_STYLES, STYLES } from './styles.js';
 
 export function renderHtml(data: ReportData): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>promptopt report: ${data.task.name}</title>
-<style>${trustedConstant(STYLES)}${trustedConstant(FILTER_STYLES)}</style>
-</head>
-<body>
-<main>
-${header(data)}
+  return htmlPage({
+    title: `promptopt report: ${data.task.name}`,
+    trustedStyles: [RUN_CASE_FILTER_STYLES],
+    body: html`${header(data)}
 ${summarySection(data)}
 ${trajectorySection(data)}
 ${categoriesSection(data)}
 ${lessonsSection(data)}
 ${promptSection(data)}
 ${casesSection(data)}
-${spendSection(data)}
-<footer>promptopt · run ${data.runId} · ${data.runDir}</footer>
-</main>
-</body>
-</html>
-`.value;
+${spendSection(data)}`,
+    footer: `promptopt · run ${data.runId} · ${data.runDir}`,
+  });
 }
 
 function header(data: ReportData): SafeHtml {
   return html`<header>
 <h1>promptopt report: ${data.task.name}</h1>
 ${data.task.description.trim() === '' ? '' : html`<p>${data.task.description}</p>`}
-<p class="meta">Run <code>${data.runId}</code> · strategy <code>${data.strategy}</code> · seed ${data.seed} · started ${data.startedAt}${data.finishedAt ? ` · finished ${data.finishedAt}` : ''}</p>
+<p class="meta">Run <code>${data.runId}</code> · strategy <code>${data.strategy}</code> · seed ${data.seed} · started <span class="nowrap">${data.startedAt}</span>${data.finishedAt ? html` · finished <span class="nowrap">${data.finishedAt}</span>` : ''}</p>
 <p class="meta">Target ${model(data.target)} · optimizer ${model(data.optimizerModel)} · spec <code>${data.task.specFile}</code></p>
-${data.simulated ? simulatedBanner(data) : ''}
+${data.simulated ? simulatedBanner(`the ${simulatedWho(data)} ran on the offline simulator`) : ''}
 </header>`;
 }
 
@@ -49,7 +39,6 @@ function model(ref: ModelRef): SafeHtml {
   return html`<code>${ref.provider}:${ref.model}</code>${ref.simulated ? ' (simulated)' : ''}`;
 }
 
-function simulatedBanner(data: ReportData): SafeHtml {
-  const who = [data.target.simulated && 'target', data.optimizerModel.simulated && 'optimizer'].filter(Boolean).join(' and ');
-  return html`<div class="banner simulated" role="alert"><strong>⚠ SIMULATED</strong> — the ${who} ran on the offline simulator: these scores and costs say nothing about a real model.</div>`;
+function simulatedWho(data: ReportData): string {
+  return [data.target.simulated && 'target', data.optimizerModel.simulated && 'optimizer'].filter(Boolean).join(' and ');
 }

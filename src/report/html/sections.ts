@@ -2,6 +2,7 @@
 import { callsWorth, deltaPoints, duration, integer, moneyBreakdown, percent, STOP_REASONS, usd } from '../format.js';
 import type { ReportData, ScoreCell, TrajectoryRow } from '../types.js';
 import { caseTable } from './case-table.js';
+import { breakable } from './breakable.js';
 import { diffView } from './diff-view.js';
 import { html, type SafeHtml } from './html.js';
 import { COLORS } from './styles.js';
@@ -12,21 +13,36 @@ export function summarySection(data: ReportData): SafeHtml {
   return html`<section id="summary">
 <h2>Summary</h2>
 <div class="cards">
-${data.summary.map((row) => scoreCard(row.split === 'test' ? 'test (held out)' : row.split, row.start, row.final, row.split === 'test'))}
+${data.summary.map((row) => scoreCard(row.split === 'test' ? 'test (held out)' : row.split, row.start, row.final, row.split === 'test' ? heldOutNote(data) : undefined))}
 <div class="card"><div class="label">cost</div><div class="value">${totalCost(data)}</div><div class="sub">${integer(data.calls.made)} calls made · ${integer(data.calls.cacheHits)} from cache (${percent(data.calls.hitRate)})</div></div>
 <div class="card"><div class="label">iterations</div><div class="value">${data.trajectory.length}</div><div class="sub">${duration(data.wallTimeMs)} wall time</div></div>
 </div>
+${generalizationGap(data)}
 <p class="meta">Stopped: <strong>${stop}</strong>${data.stopReason ? html` (<code>${data.stopReason}</code>)` : ''} · prompt v${data.startVersion} → v${data.finalVersion.version} (<code>${data.finalVersion.file}</code>)</p>
 </section>`;
 }
 
-function scoreCard(label: string, start: ScoreCell | undefined, final: ScoreCell | undefined, heldOut: boolean): SafeHtml {
+/**
+ * The place for the generalization gap (how far the final prompt's train score is above its
+ * validation and held-out test scores): the optimizer rework adds it to ReportData and renders it
+ * here, under the score cards. Nothing until then.
+ */
+function generalizationGap(_data: ReportData): SafeHtml {
+  return html``;
+}
+
+/** What the held-out test card says without a score: it comes at the end, or never came. */
+function heldOutNote(data: ReportData): string {
+  return data.stopReason ? `not scored: the run stopped (${data.stopReason}) before the held-out test` : 'scored once, at the end';
+}
+
+function scoreCard(label: string, start: ScoreCell | undefined, final: ScoreCell | undefined, heldOut: string | undefined): SafeHtml {
   const change = deltaPoints(start?.score, final?.score);
   const direction = start && final ? (final.score > start.score ? 'up' : final.score < start.score ? 'down' : '') : '';
   const sub = start
-    ? html`start ${percent(start.score)} (${start.passed}/${start.total})${change ? html` · <span class="${direction}">${change}</span>` : ''}`
+    ? html`start ${percent(start.score)} (${start.passed}/${start.total})${change ? html` · <span class="nowrap ${direction}">${change}</span>` : ''}`
     : heldOut
-      ? html`scored once, at the end`
+      ? html`${final ? 'scored once, at the end' : heldOut}`
       : html`not scored`;
   return html`<div class="card"><div class="label">${label}</div><div class="value">${final ? percent(final.score) : '—'}${final ? html` <span class="sub">${final.passed}/${final.total}</span>` : ''}</div><div class="sub">${sub}</div></div>`;
 }
@@ -79,6 +95,7 @@ function candidatesTable(rows: TrajectoryRow[]): SafeHtml {
   const total = rows.reduce((n, r) => n + r.candidates.length, 0);
   return html`<details class="candidates-detail"${total <= 12 ? html` open` : ''}>
 <summary>Candidates (${total})</summary>
+<div class="table-wrap">
 <table class="cand">
 <thead><tr><th class="num">Iter.</th><th>Phase</th><th>Candidate</th><th>Status</th><th class="num">Train</th><th class="num">Validation</th><th class="num">Fixed / broke</th><th>Hypothesis and reason</th></tr></thead>
 <tbody>
@@ -88,12 +105,13 @@ ${rows.flatMap((row) =>
 <td class="num">${row.iteration}</td><td>${row.phase}</td><td class="mono">${c.id}</td>
 <td><span class="badge ${c.status}">${c.status.replace('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}</td>
 <td class="num">${percent(c.train)}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
-<td>${c.hypothesis || html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${c.reason}</span>` : ''}</td>
+<td>${c.hypothesis ? breakable(c.hypothesis) : html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${breakable(c.reason)}</span>` : ''}</td>
 </tr>`,
   ),
 )}
 </tbody>
 </table>
+</div>
 </details>`;
 }
 

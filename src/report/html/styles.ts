@@ -1,4 +1,7 @@
-/** The report's inline stylesheet: no web fonts, no external resources. A constant, never data. */
+/**
+ * The stylesheet of every HTML report (optimize runs and compare: one design): no web fonts, no
+ * external resources. A constant, never data.
+ */
 
 /** Series colours, shared by the charts, their legends and the tables. */
 export const COLORS = {
@@ -8,6 +11,7 @@ export const COLORS = {
   costBar: '#c4b5fd',
   grid: '#e5e7eb',
   axis: '#6b7280',
+  reference: '#6b7280',
 } as const;
 
 export const STYLES = `
@@ -25,6 +29,7 @@ h3 { font-size: 14px; margin: 16px 0 8px; }
 p { margin: 0 0 8px; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 .meta { color: var(--muted); margin: 4px 0 0; }
 .meta code { color: var(--fg); }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 18px 0; }
@@ -63,20 +68,46 @@ pre.diff span { display: block; padding: 0 14px; }
 .d-head { color: var(--muted); font-weight: 600; }
 .d-note { color: var(--muted); font-style: italic; }
 details > summary { cursor: pointer; color: var(--accent); margin: 4px 0; }
-.cand td { font-size: 13px; }
+.cand td { font-size: 13px; overflow-wrap: break-word; }
+.cand th { white-space: normal; } .cand td:last-child { min-width: 18em; }
 .filters { display: flex; flex-wrap: wrap; gap: 18px; align-items: center; margin: 0 0 10px; }
 .filters .group { display: flex; gap: 4px; align-items: center; }
 .filters .group > span { color: var(--muted); font-size: 12px; margin-right: 4px; text-transform: uppercase; }
-.filters label { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; cursor: pointer; user-select: none; font-size: 13px; }
+.filters label { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; cursor: pointer; user-select: none; font-size: 13px; white-space: nowrap; }
 .filters label:hover { border-color: var(--accent); }
 .filter-input { position: absolute; opacity: 0; pointer-events: none; }
+.table-wrap { overflow-x: auto; }
 table.cases { table-layout: fixed; }
-table.cases col.c-id { width: 11%; } table.cases col.c-split { width: 8%; } table.cases col.c-result { width: 6%; }
-table.cases col.c-input { width: 23%; } table.cases col.c-expected { width: 14%; } table.cases col.c-output { width: 18%; }
+table.cases col.c-id { width: 10%; } table.cases col.c-split { width: 9%; } table.cases col.c-result { width: 8%; }
+table.cases col.c-input { width: 21%; } table.cases col.c-expected { width: 15%; } table.cases col.c-output { width: 17%; }
 table.cases col.c-failures { width: 20%; }
 table.cases th { white-space: normal; }
-table.cases td { font-size: 13px; overflow-wrap: anywhere; }
-table.cases pre { margin: 0; white-space: pre-wrap; word-break: break-word; max-height: 160px; overflow: auto; }
+/* Long identifiers wrap at the <wbr> after their underscores (breakable.ts); mid-word only when a part alone is too wide. */
+table.cases td { font-size: 13px; overflow-wrap: break-word; }
+table.cases pre { margin: 0; white-space: pre-wrap; overflow-wrap: break-word; max-height: 160px; overflow: auto; }
+table.compare-cases col.c-id { width: 120px; } table.compare-cases col.c-split { width: 100px; }
+table.compare-cases col.c-input { width: 210px; } table.compare-cases col.c-expected { width: 150px; }
+table.compare-cases td.fixed { background: var(--pass-bg); } table.compare-cases td.broken { background: var(--fail-bg); }
+.mark { font-weight: 700; } td.pass .mark { color: var(--pass); } td.fail .mark { color: var(--fail); }
+tr.baseline td { background: #f3f4f6; }
+table.compare-cases th.pair { text-transform: none; letter-spacing: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.cards.verdict-cards { grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); }
+table.pairs td.num, table.verdicts td.num { white-space: nowrap; }
+table.pairs td.pair, table.verdicts td.pair { min-width: 15em; }
+table.verdicts th { white-space: normal; } table.verdicts td.test { min-width: 13em; }
+.badge.better { background: var(--pass-bg); color: var(--pass); }
+.badge.worse { background: var(--fail-bg); color: var(--fail); }
+.badge.no_significant_difference { background: #e5e7eb; color: #374151; }
+.badge.too_few_cases { background: var(--warn-bg); color: var(--warn); }
+.card .label.id { text-transform: none; letter-spacing: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--fg); }
+figure.rate-figure { margin: 16px 0 8px; }
+.flips h3 { font-weight: 600; }
+.id-list { margin: 4px 0 8px; line-height: 2; }
+.id-list .badge { margin-right: 4px; }
+.id-list details { display: inline; }
+.id-list details > summary { display: inline; margin: 0 4px; }
+a.case-id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; padding: 1px 6px; margin: 0 2px; border: 1px solid var(--line); border-radius: 4px; color: var(--fg); text-decoration: none; white-space: nowrap; }
+a.case-id:hover { border-color: var(--accent); }
 table.cases tr.fail td:first-child { box-shadow: inset 3px 0 0 var(--fail); }
 table.cases tr.pass td:first-child { box-shadow: inset 3px 0 0 var(--pass); }
 .var-name { color: var(--muted); }
@@ -84,19 +115,3 @@ ul.failures { margin: 0; padding-left: 16px; }
 .empty { color: var(--muted); font-style: italic; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 24px; }
 `;
-
-/**
- * The case-table filters, CSS only (no script): a checked radio hides the rows that do not match it.
- * The `~` combinator needs the radios to come before the filter labels and the table.
- */
-const SPLITS = ['train', 'validation', 'test'] as const;
-const RESULTS = ['pass', 'fail'] as const;
-
-export const FILTER_STYLES = [
-  ...SPLITS.map((s) => `#f-split-${s}:checked ~ .table-wrap tbody tr:not(.split-${s}) { display: none; }`),
-  ...RESULTS.map((r) => `#f-result-${r}:checked ~ .table-wrap tbody tr:not(.${r}) { display: none; }`),
-  [
-    ...['all', ...SPLITS].map((s) => `#f-split-${s}:checked ~ .filters label[for="f-split-${s}"]`),
-    ...['all', ...RESULTS].map((r) => `#f-result-${r}:checked ~ .filters label[for="f-result-${r}"]`),
-  ].join(',\n') + ' { background: var(--accent); border-color: var(--accent); color: #fff; }',
-].join('\n');

@@ -13,6 +13,12 @@ import { COLORS } from './styles.js';
 
 const WIDTH = 1000;
 const PAD = { left: 76, right: 24, top: 16, bottom: 48 };
+/** A generous width of one character of 12px system-ui text, in viewBox units (to keep labels inside). */
+const LABEL_CHAR_WIDTH = 7;
+/** A candidate marker's radius and stroke: room kept free at the right end of the x axis. */
+const MARKER_ROOM = 8;
+/** Where the plot area ends on the right: the end of the x axis. */
+export const PLOT_RIGHT = WIDTH - PAD.right;
 
 interface Frame {
   height: number;
@@ -22,10 +28,15 @@ interface Frame {
   y(fraction: number): number;
 }
 
+/**
+ * The steps run from 0 to half a step, plus a marker's radius, short of the axis's end: what is drawn
+ * around a step (its cost bar, its candidates' markers, its phase band) stays inside the axis, the
+ * last step's too, however many steps there are.
+ */
 function frame(height: number, maxX: number): Frame {
-  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotW = WIDTH - PAD.left - PAD.right - MARKER_ROOM;
   const plotH = height - PAD.top - PAD.bottom;
-  const span = Math.max(1, maxX);
+  const span = Math.max(1, maxX) + 0.5;
   return {
     height,
     maxX,
@@ -62,7 +73,7 @@ export function costChart(rows: TrajectoryRow[]): SafeHtml {
   const scale = (v: number) => (max === 0 ? 0 : v / max);
   const f: Frame = { ...f0, y: (v) => f0.y(scale(v)) };
   const ticks = [0, 1, 2, 3, 4, 5].map((k) => (max * k) / 5);
-  const half = barHalfWidth(rows.length);
+  const half = Math.max(2, Math.min(24, (f.x(1) - f.x(0)) * 0.3));
   const points = [{ x: 0, y: 0 }, ...rows.map((_, i) => ({ x: i + 1, y: accumulated[i]! }))];
   return html`<svg class="chart cost-chart" role="img" viewBox="0 0 ${WIDTH} ${f.height}">
 <title>Cost per iteration (bars) and accumulated (line)</title>
@@ -140,13 +151,17 @@ function phaseBands(rows: TrajectoryRow[], f: Frame): SafeHtml {
   const steps = rows.flatMap((r, i) => (r.phase === 'validation' ? [i + 1] : []));
   if (steps.length === 0) return html``;
   const from = f.x(steps[0]! - 0.5);
-  const to = f.x(Math.min(f.maxX, steps[steps.length - 1]! + 0.5));
-  return html`<rect class="phase-band" x="${from}" y="${PAD.top}" width="${round(to - from)}" height="${round(f.y(0) - PAD.top)}" fill="#fef3c7" opacity="0.6"/><text x="${round(from + 6)}" y="${PAD.top + 14}" font-size="12" fill="${COLORS.axis}">validation phase</text>`;
+  const to = f.x(steps[steps.length - 1]! + 0.5);
+  // The label starts in the band; a band too near the right edge has it end at the edge instead.
+  const label = 'validation phase';
+  const fits = from + 6 + label.length * LABEL_CHAR_WIDTH <= PLOT_RIGHT;
+  const text = fits ? html`x="${round(from + 6)}"` : html`x="${PLOT_RIGHT - 6}" text-anchor="end"`;
+  return html`<rect class="phase-band" x="${from}" y="${PAD.top}" width="${round(to - from)}" height="${round(f.y(0) - PAD.top)}" fill="#fef3c7" opacity="0.6"/><text class="phase-label" ${text} y="${PAD.top + 14}" font-size="12" fill="${COLORS.axis}">${label}</text>`;
 }
 
 function yGrid(f: Frame, ticks: number[], label: (v: number) => string): SafeHtml {
   return html`<g class="grid">${ticks.map(
-    (t) => html`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${f.y(t)}" y2="${f.y(t)}" stroke="${COLORS.grid}"/><text x="${PAD.left - 8}" y="${round(f.y(t) + 4)}" font-size="12" text-anchor="end" fill="${COLORS.axis}">${label(t)}</text>`,
+    (t) => html`<line x1="${PAD.left}" x2="${PLOT_RIGHT}" y1="${f.y(t)}" y2="${f.y(t)}" stroke="${COLORS.grid}"/><text x="${PAD.left - 8}" y="${round(f.y(t) + 4)}" font-size="12" text-anchor="end" fill="${COLORS.axis}">${label(t)}</text>`,
   )}</g>`;
 }
 
@@ -154,7 +169,7 @@ function xAxis(f: Frame, title: string): SafeHtml {
   const every = Math.max(1, Math.ceil(f.maxX / 20));
   const ticks = Array.from({ length: f.maxX + 1 }, (_, i) => i).filter((i) => i % every === 0 || i === f.maxX);
   const base = f.y(0);
-  return html`<g class="x-axis"><line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${base}" y2="${base}" stroke="${COLORS.axis}"/>${ticks.map(
+  return html`<g class="x-axis"><line x1="${PAD.left}" x2="${PLOT_RIGHT}" y1="${base}" y2="${base}" stroke="${COLORS.axis}"/>${ticks.map(
     (i) => html`<line x1="${f.x(i)}" x2="${f.x(i)}" y1="${base}" y2="${base + 5}" stroke="${COLORS.axis}"/><text x="${f.x(i)}" y="${base + 19}" font-size="12" text-anchor="middle" fill="${COLORS.axis}">${i}</text>`,
   )}<text x="${round(PAD.left + (WIDTH - PAD.left - PAD.right) / 2)}" y="${f.height - 8}" font-size="12" text-anchor="middle" fill="${COLORS.axis}">${title}</text></g>`;
 }
@@ -162,11 +177,6 @@ function xAxis(f: Frame, title: string): SafeHtml {
 function axisLabel(f: Frame, title: string): SafeHtml {
   const cy = round(PAD.top + (f.height - PAD.top - PAD.bottom) / 2);
   return html`<text x="12" y="${cy}" font-size="12" text-anchor="middle" fill="${COLORS.axis}" transform="rotate(-90 12 ${cy})">${title}</text>`;
-}
-
-function barHalfWidth(n: number): number {
-  const step = (WIDTH - PAD.left - PAD.right) / Math.max(1, n);
-  return Math.max(2, Math.min(24, step * 0.3));
 }
 
 /** `$0.10`, `$0.0004`: as many decimals as the tick step needs, at least two. */
