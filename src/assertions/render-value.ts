@@ -4,7 +4,7 @@
  * naming an object or array is replaced by that raw value, so `equals: "{{expected}}"` and
  * `contains-json: "{{expected}}"` can compare structured expectations.
  */
-import { renderTemplate } from '../spec/template.js';
+import { renderTemplate, templateVariables } from '../spec/template.js';
 
 const WHOLE_VARIABLE = /^\s*\{\{\s*([A-Za-z_][\w-]*)\s*\}\}\s*$/;
 
@@ -27,4 +27,16 @@ export function renderValue(value: unknown, vars: Record<string, unknown>): unkn
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, vars)]));
   }
   return value;
+}
+
+/** The distinct `{{variables}}` a value uses, in every string inside it (arrays and objects too). */
+export function valueVariables(value: unknown): string[] {
+  const names = new Set<string>();
+  const visit = (item: unknown): void => {
+    if (typeof item === 'string') for (const name of templateVariables(item)) names.add(name);
+    else if (Array.isArray(item)) item.forEach(visit);
+    else if (item !== null && typeof item === 'object') Object.values(item).forEach(visit);
+  };
+  visit(value);
+  return [...names];
 }
