@@ -42,6 +42,8 @@ export interface LoadedCases {
   /** Absolute path of the data file, when the cases came from one. */
   casesFile?: string;
   issues: SpecIssue[];
+  /** An issue for a field of a case (`['assert', 0, 'value']`), at its line in the spec or the cases file. */
+  issueAtOf: Map<TestCase, IssueAt>;
 }
 
 export async function loadCases(source: unknown, options: LoadCasesOptions): Promise<LoadedCases> {
@@ -49,7 +51,7 @@ export async function loadCases(source: unknown, options: LoadCasesOptions): Pro
     const rows = rowsFromList(options.specLocator.file, source, options.specLocator, { base: ['cases'], fromDataFile: false });
     return buildCases(rows, [], options, undefined);
   }
-  if (typeof source !== 'string' || source === '') return { cases: [], issues: [] }; // the schema reports it
+  if (typeof source !== 'string' || source === '') return { cases: [], issues: [], issueAtOf: new Map() }; // the schema reports it
   const file = resolveSpecPath(options.specDir, source);
   const read = await readRows(file, options);
   return buildCases(read.rows, read.issues, options, file);
@@ -96,8 +98,10 @@ function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesO
     else seen.set(testCase.id, row);
   }
   const cases: TestCase[] = [];
+  const issueAtOf = new Map<TestCase, IssueAt>();
   for (const { row, testCase, idGiven } of normalized) {
     if (!testCase) continue;
+    issueAtOf.set(testCase, row.issueAt);
     if (!idGiven) {
       let id = testCase.id;
       for (let n = 2; seen.has(id); n++) id = `${testCase.id}-${n}`;
@@ -106,7 +110,7 @@ function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesO
     }
     cases.push(testCase);
   }
-  return { cases, ...(file ? { casesFile: file } : {}), issues: collapseRepeats(issues) };
+  return { cases, ...(file ? { casesFile: file } : {}), issues: collapseRepeats(issues), issueAtOf };
 }
 
 function duplicateIdIssue(id: string, row: RawRow, first: RawRow): SpecIssue {
