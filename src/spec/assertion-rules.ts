@@ -7,23 +7,23 @@
  * variables is checked once; one with variables once per case (identical renderings are cached by
  * the checks). Script files are only collected here: loading runs code (see script-rule.ts).
  */
+import { statSync } from 'node:fs';
 import { valueProblem, scriptToLoad, type ValueProblem } from '../assertions/check-value.js';
 import { DEFAULT_JS_TIMEOUT_MS } from '../assertions/sandbox/worker-pool.js';
 import type { FunctionReference } from '../assertions/load-function.js';
 import { renderAssertion } from '../assertions/run-assertions.js';
-import { templateVars, valueVariables } from '../assertions/render-value.js';
+import { caseVariable, templateVars, valueVariables } from '../assertions/render-value.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { SpecIssue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { outsideScope, type FileScope } from './file-scope.js';
 import { displayPath, type IssueAt } from './issues.js';
-import { assertionSites, type AssertionSite, type CaseIssueAt } from './assertion-sites.js';
+import { assertionSites, siteIssueAt, type AssertionSite, type CaseIssueAt } from './assertion-sites.js';
 import { caseWhere } from './template-vars-rule.js';
 import { assertionFile } from './trust-rules.js';
 import { rootVariable } from './template.js';
 import type { Spec, TestCase } from './types.js';
-import { brokenPath, providesVariable } from './variable-facts.js';
-import { statSync } from 'node:fs';
+import { brokenPath } from './variable-facts.js';
 
 const MAX_NAMES_SHOWN = 10;
 
@@ -57,29 +57,29 @@ interface Group {
 export function checkAssertions(spec: Spec, context: AssertionRulesContext): AssertionChecks {
   const issues: SpecIssue[] = [];
   const scripts = new Map<string, ScriptCheck>();
-  const script = (ref: FunctionReference, assertion: AssertionSpec, at: (message: string, hint?: string) => SpecIssue) => {
+  const script = (ref: FunctionReference, assertion: AssertionSpec, at: () => IssueAt) => {
     const found = fileProblem(ref.file, 'javascript file', spec.dir, context.scope);
     if (found === 'skip') return;
     if (found) {
-      issues.push(at(found.message, found.hint));
+      issues.push(at()(['value'], found.message, found.hint === undefined ? {} : { hint: found.hint }));
       return;
     }
     const key = `${ref.file}\u0000${ref.name ?? ''}`;
     const known = scripts.get(key);
     if (known) known.uses++;
-    else scripts.set(key, { ref, timeoutMs: assertion.timeout_ms ?? DEFAULT_JS_TIMEOUT_MS, at, uses: 1 });
+    else scripts.set(key, { ref, timeoutMs: assertion.timeout_ms ?? DEFAULT_JS_TIMEOUT_MS, at: (message, hint) => at()(['value'], message, hint === undefined ? {} : { hint }), uses: 1 });
   };
-  for (const site of assertionSites(spec, context.issueAt, context.caseIssueAt)) {
+  for (const site of assertionSites(spec)) {
+    const at = () => siteIssueAt(site, context.issueAt, context.caseIssueAt);
     const names = valueVariables(site.assertion.value);
-    const valueAt = (message: string, hint?: string) => site.at(['value'], message, hint === undefined ? {} : { hint });
     if (names.length === 0) {
       // A file outside the project is the trust rule's to report; it is not read here.
       const file = assertionFile(site.assertion, spec.dir);
       if (file !== undefined && outsideScope(file, 'assertion file', context.scope)) continue;
       const problem = usableValue(site.assertion, spec.dir);
-      if (problem) issues.push(problemIssue(site, problem));
-      const ref = scriptToLoad(site.assertion, spec.dir);
-      if (ref && !problem) script(ref, site.assertion, valueAt);
+      if (problem) issues.push(problemIssue(at(), problem));
+      const ref = problem ? undefined : scriptToLoad(site.assertion, spec.dir);
+      if (ref) script(ref, site.assertion, at);
       continue;
     }
     issues.push(...checkPerCase(site, names, spec, context, script));
@@ -99,17 +99,23 @@ export function withDisplayPath(message: string, file: string): string {
   return message.split(file).join(displayPath(file));
 }
 
-function problemIssue(site: AssertionSite, problem: ValueProblem): SpecIssue {
-  return site.at([problem.field ?? 'value'], problem.message, problem.hint === undefined ? {} : { hint: problem.hint });
+function problemIssue(at: IssueAt, problem: ValueProblem): SpecIssue {
+  return at([problem.field ?? 'value'], problem.message, problem.hint === undefined ? {} : { hint: problem.hint });
 }
 
-/** A value with variables: each case it applies to provides them, and renders a usable value. */
+/** What a rendering of a value turned out to be (cached per site by the variables' values). */
+type Rendered = { ok: true } | { ok: false; problem: ValueProblem; outside: boolean };
+
+/**
+ * A value with variables: each case it applies to provides them, and renders a usable value. Cases
+ * whose variables have the same values render the same value: it is rendered and checked once.
+ */
 function checkPerCase(
   site: AssertionSite,
   names: string[],
   spec: Spec,
   context: AssertionRulesContext,
-  script: (ref: FunctionReference, assertion: AssertionSpec, at: (message: string, hint?: string) => SpecIssue) => void,
+  script: (ref: FunctionReference, assertion: AssertionSpec, at: () => IssueAt) => void,
 ): SpecIssue[] {
   const groups = new Map<string, Group>();
   const add = (key: string, testCase: TestCase, issue: Group['issue']) => {
@@ -117,34 +123,56 @@ function checkPerCase(
     if (group) group.count++;
     else groups.set(key, { first: testCase, count: 1, issue });
   };
+  const renderings = new Map<string, Rendered>();
   for (const testCase of site.cases) {
-    const vars = templateVars(testCase.vars, testCase.expected);
-    const missing = names.filter((name) => !providesVariable(vars, name));
-    if (missing.length > 0) {
-      for (const name of missing) add(`var\u0000${name}`, testCase, (first, count) => missingVariableIssue(site, name, first, count));
-      continue;
+    let key = '';
+    let complete = true;
+    for (const name of names) {
+      const value = caseVariable(testCase.vars, testCase.expected, name);
+      if (value === undefined) {
+        complete = false;
+        add(`var\u0000${name}`, testCase, (first, count) => missingVariableIssue(site, context, name, first, count));
+      } else key += `${typeof value === 'string' ? value : JSON.stringify(value)}\u0000${typeof value}\u0001`;
     }
-    const rendered = renderAssertion(site.assertion, testCase);
-    const file = assertionFile(rendered, spec.dir);
-    const outside = file === undefined ? undefined : outsideScope(file, 'assertion file', context.scope);
-    if (outside) {
-      add('outside', testCase, (first, count) => renderedIssue(site, first, count, { message: outside.message, hint: outside.hint }));
-      continue;
+    if (!complete) continue;
+    let rendered = renderings.get(key);
+    if (rendered === undefined) {
+      rendered = checkRendering(renderAssertion(site.assertion, testCase), spec, context, site, testCase, script);
+      renderings.set(key, rendered);
     }
-    const problem = usableValue(rendered, spec.dir);
-    if (problem) {
-      add('value', testCase, (first, count) => renderedIssue(site, first, count, problem));
-      continue;
+    if (!rendered.ok) {
+      const { problem } = rendered;
+      add(rendered.outside ? 'outside' : 'value', testCase, (first, count) => renderedIssue(site, context, first, count, problem));
     }
-    const ref = scriptToLoad(rendered, spec.dir);
-    if (ref) script(ref, rendered, (message, hint) => renderedIssue(site, testCase, 1, { message, ...(hint === undefined ? {} : { hint }) }));
   }
   return [...groups.values()].map((group) => group.issue(group.first, group.count));
 }
 
-function missingVariableIssue(site: AssertionSite, name: string, first: TestCase, count: number): SpecIssue {
+/** One rendering of a value: its file inside the project, usable, and its script (if any) queued for loading. */
+function checkRendering(
+  rendered: AssertionSpec,
+  spec: Spec,
+  context: AssertionRulesContext,
+  site: AssertionSite,
+  testCase: TestCase,
+  script: (ref: FunctionReference, assertion: AssertionSpec, at: () => IssueAt) => void,
+): Rendered {
+  const file = assertionFile(rendered, spec.dir);
+  const outside = file === undefined ? undefined : outsideScope(file, 'assertion file', context.scope);
+  if (outside) return { ok: false, problem: { message: outside.message, hint: outside.hint }, outside: true };
+  const problem = usableValue(rendered, spec.dir);
+  if (problem) return { ok: false, problem, outside: false };
+  const ref = scriptToLoad(rendered, spec.dir);
+  if (ref) {
+    // A script problem is reported for the first case that renders to this file.
+    script(ref, rendered, () => (_path, message, options) => renderedIssue(site, context, testCase, 1, { message, ...(options?.hint === undefined ? {} : { hint: options.hint }) }));
+  }
+  return { ok: true };
+}
+
+function missingVariableIssue(site: AssertionSite, context: AssertionRulesContext, name: string, first: TestCase, count: number): SpecIssue {
   const shown = `"{{${name}}}"`;
-  const at = (message: string, hint: string) => site.at(['value'], message, { hint });
+  const at = (message: string, hint: string) => siteIssueAt(site, context.issueAt, context.caseIssueAt)(['value'], message, { hint });
   const vars = templateVars(first.vars, first.expected);
   const broken = brokenPath(vars, name);
   const isExpected = rootVariable(name) === 'expected' && !broken;
@@ -177,12 +205,13 @@ function missingVariableIssue(site: AssertionSite, name: string, first: TestCase
 }
 
 /** A value that some case renders into something unusable: which case, and what. */
-function renderedIssue(site: AssertionSite, first: TestCase, count: number, problem: ValueProblem): SpecIssue {
+function renderedIssue(site: AssertionSite, context: AssertionRulesContext, first: TestCase, count: number, problem: ValueProblem): SpecIssue {
+  const at = siteIssueAt(site, context.issueAt, context.caseIssueAt);
   const field = problem.field ?? 'value';
   const options = problem.hint === undefined ? {} : { hint: problem.hint };
-  if (site.owner) return site.at([field], problem.message, options);
+  if (site.owner) return at([field], problem.message, options);
   const others = count > 1 ? ` (and ${count - 1} other case${count > 2 ? 's' : ''})` : '';
-  return site.at([field], `for case "${first.id}" (${caseWhere(first)}): ${problem.message}${others}`, options);
+  return at([field], `for case "${first.id}" (${caseWhere(first)}): ${problem.message}${others}`, options);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Every place an assertion is written, with the cases it applies to and how to point at one of its
  * fields: `defaults.assert[i]` (every case; a line in the spec) and `cases[k].assert[j]` (its own
- * case; a line in the spec, or in the cases file the case came from).
+ * case; a line in the spec, or in the cases file the case came from). Sites are cheap (a cases file
+ * may hold 100,000 of them); where a site is is worked out only for an issue.
  */
 import type { AssertionSpec } from '../assertions/types.js';
 import type { SpecIssue } from '../errors.js';
@@ -14,27 +15,27 @@ export interface AssertionSite {
   cases: readonly TestCase[];
   /** The case it is written in; undefined for `defaults.assert`. */
   owner?: TestCase;
-  /** An issue for a field of the assertion (`['value']`). */
-  at: IssueAt;
+  /** Its index in `defaults.assert` or in its case's `assert`. */
+  index: number;
 }
 
 /** An issue for a field of a case (path relative to the case), at its line; see dataset/load-cases.ts. */
 export type CaseIssueAt = (testCase: TestCase) => IssueAt | undefined;
 
-export function assertionSites(spec: Spec, issueAt: IssueAt, caseIssueAt?: CaseIssueAt): AssertionSite[] {
-  const sites: AssertionSite[] = spec.defaultAssert.map((assertion, i) => ({
-    assertion,
-    cases: spec.cases,
-    at: (path, message, options) => issueAt(['defaults', 'assert', i, ...path], message, options),
-  }));
+export function assertionSites(spec: Spec): AssertionSite[] {
+  const sites: AssertionSite[] = spec.defaultAssert.map((assertion, index) => ({ assertion, cases: spec.cases, index }));
   for (const testCase of spec.cases) {
-    if (testCase.assert.length === 0) continue;
-    const atCase = caseIssueAt?.(testCase) ?? originIssueAt(testCase);
-    testCase.assert.forEach((assertion, j) => {
-      sites.push({ assertion, cases: [testCase], owner: testCase, at: (path, message, options) => atCase(['assert', j, ...path], message, options) });
-    });
+    const own = [testCase];
+    for (let index = 0; index < testCase.assert.length; index++) sites.push({ assertion: testCase.assert[index]!, cases: own, owner: testCase, index });
   }
   return sites;
+}
+
+/** An issue for a field of the site's assertion (`['value']`). */
+export function siteIssueAt(site: AssertionSite, issueAt: IssueAt, caseIssueAt?: CaseIssueAt): IssueAt {
+  if (!site.owner) return (path, message, options) => issueAt(['defaults', 'assert', site.index, ...path], message, options);
+  const atCase = caseIssueAt?.(site.owner) ?? originIssueAt(site.owner);
+  return (path, message, options) => atCase(['assert', site.index, ...path], message, options);
 }
 
 /** Without a locator: the case's own line, and the field's path under the case's. */

@@ -12,7 +12,7 @@ import { parseFunctionReference } from '../assertions/load-function.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import { PROVIDER_DEFAULTS } from '../providers/resolve-endpoint.js';
 import { outsideScope } from './file-scope.js';
-import { assertionSites } from './assertion-sites.js';
+import { assertionSites, siteIssueAt } from './assertion-sites.js';
 import { displayPath, formatPath, type PathSegment } from './issues.js';
 import { FILE_PREFIX } from './read-template.js';
 import type { RulesContext } from './rules.js';
@@ -42,12 +42,12 @@ export function checkAssertionFiles(spec: Spec, { issueAt, scope, caseIssueAt }:
   if (scope.trusted) return [];
   const issues: SpecIssue[] = [];
   const seen = new Set<string>();
-  for (const site of assertionSites(spec, issueAt, caseIssueAt)) {
+  for (const site of assertionSites(spec)) {
     const file = assertionFile(site.assertion, spec.dir);
     if (file === undefined || seen.has(file)) continue;
     seen.add(file);
     const outside = outsideScope(file, 'assertion file', scope);
-    if (outside) issues.push(site.at(['value'], outside.message, { hint: outside.hint }));
+    if (outside) issues.push(siteIssueAt(site, issueAt, caseIssueAt)(['value'], outside.message, { hint: outside.hint }));
   }
   return issues;
 }
