@@ -121,7 +121,7 @@ function duplicateIdIssue(id: string, row: RawRow, first: RawRow): SpecIssue {
 }
 
 /** The same problem on many rows (a misspelled column) is reported once, with a count. */
-function collapseRepeats(issues: SpecIssue[]): SpecIssue[] {
+export function collapseRepeats(issues: SpecIssue[]): SpecIssue[] {
   const groups = new Map<string, { first: SpecIssue; count: number }>();
   const out: SpecIssue[] = [];
   for (const issue of issues) {

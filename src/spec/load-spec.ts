@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError, type SpecIssue } from '../errors.js';
-import { loadCases } from '../dataset/load-cases.js';
+import { collapseRepeats, loadCases } from '../dataset/load-cases.js';
 import { displayPath, issueFactory, sortIssues } from './issues.js';
 import { DEFAULT_INPUT_VAR, normalizeSpec } from './normalize.js';
 import { parseYaml, TO_JS_OPTIONS } from './read-yaml.js';
@@ -89,7 +89,8 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
     issues.push(...checkRules(normalized.spec, { raw: checked.data, issueAt, env, scope, caseIssueAt }));
     if (options.checkAssertions !== false) {
       const assertions = checkAssertions(normalized.spec, { issueAt, scope, caseIssueAt });
-      issues.push(...checkUncheckedCases(normalized.spec, issueAt, caseIssueAt), ...assertions.issues);
+      // The same mistake in the own assertions of many rows is one issue, with a count.
+      issues.push(...checkUncheckedCases(normalized.spec, issueAt, caseIssueAt), ...collapseRepeats(assertions.issues));
       issues.push(...(await checkScripts(assertions.scripts)));
     }
   }
