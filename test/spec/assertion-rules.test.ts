@@ -257,3 +257,11 @@ describe('cases that no assertion checks', () => {
     await expect(loadSpec(spec(TWO_CASES), { checkAssertions: false })).resolves.toBeDefined();
   });
 });
+
+describe('a file:// value with variables', () => {
+  it('is held to the project as each case renders it, and never read when outside', async () => {
+    const file = spec(['cases:', '  - { input: x, expected: p, vars: { schema: /etc/passwd } }', 'defaults: { assert: [{ type: json-schema, value: "file://{{schema}}" }] }']);
+    const error = await specErrorOf(loadSpec(file));
+    expect(issueAt(error, 'defaults.assert[0].value').message).toMatch(/^for case "[0-9a-f]{12}" \(cases\[0\], .*task\.yaml:6\): assertion file \/etc\/passwd is outside the project/);
+  });
+});
