@@ -72,7 +72,8 @@ export function formatSpecIssue(issue: SpecIssue): string {
     .filter(Boolean)
     .join(':');
   const path = issue.path ? `${issue.path}: ` : '';
-  const hint = issue.hint ? ` (${issue.hint})` : '';
+  // A hint of several lines (a snippet to paste) goes below the message, indented.
+  const hint = !issue.hint ? '' : issue.hint.includes('\n') ? `\n${issue.hint.replace(/^/gm, '    ')}` : ` (${issue.hint})`;
   return `${where ? `${where}: ` : ''}${path}${issue.message}${hint}`;
 }
 

@@ -70,12 +70,18 @@ export function resolveSchema(value: unknown, baseDir: string): SchemaLookup {
 
 function loadSchemaFile(file: string): SchemaLookup {
   if (!schemaFiles.has(file)) {
+    let text: string;
     try {
-      const text = readFileSync(file, 'utf8');
-      schemaFiles.set(file, /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text));
+      text = readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return { ok: false, error: code === 'ENOENT' ? `schema file not found: ${file}` : `cannot read schema file ${file}: ${errorMessage(error)}` };
+    }
+    const yaml = /\.ya?ml$/i.test(file);
+    try {
+      schemaFiles.set(file, yaml ? parseYaml(text) : JSON.parse(text));
+    } catch (error) {
+      return { ok: false, error: `schema file ${file} is not valid ${yaml ? 'YAML' : 'JSON'}: ${errorMessage(error).split('\n')[0]}` };
     }
   }
   const schema = schemaFiles.get(file);
@@ -136,6 +142,17 @@ export function schemaErrorFacts(errors: ErrorObject[] | null | undefined, max =
 }
 
 export type SchemaCheck = { ok: true } | { ok: false; error: string; schemaError: boolean; facts: SchemaErrorFact[] };
+
+/**
+ * Why the schema `value` names cannot be used (a file that is missing or not JSON/YAML, a value that
+ * is no schema, a schema ajv cannot compile); undefined when it can. The compiled schema is kept.
+ */
+export function schemaProblem(value: unknown, baseDir: string): string | undefined {
+  const lookup = resolveSchema(value, baseDir);
+  if (!lookup.ok) return lookup.error;
+  const compiled = compileSchema(lookup.schema);
+  return compiled.ok ? undefined : compiled.error;
+}
 
 /** Validates `data` against the schema `value` names; `schemaError` marks a broken schema, not bad data. */
 export function checkSchema(data: unknown, value: unknown, baseDir: string): SchemaCheck {

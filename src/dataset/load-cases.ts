@@ -48,11 +48,13 @@ export interface LoadedCases {
   /** Absolute paths of every data file the cases came from, in the spec's order. */
   casesFiles: string[];
   issues: SpecIssue[];
+  /** An issue for a field of a case (`['assert', 0, 'value']`), at its line in the spec or the cases file. */
+  issueAtOf: Map<TestCase, IssueAt>;
 }
 
 export async function loadCases(source: unknown, options: LoadCasesOptions): Promise<LoadedCases> {
   if (Array.isArray(source)) return loadList(source, options);
-  if (typeof source !== 'string' || source === '') return { cases: [], casesFiles: [], issues: [] }; // the schema reports it
+  if (typeof source !== 'string' || source === '') return { cases: [], casesFiles: [], issues: [], issueAtOf: new Map() }; // the schema reports it
   const file = resolveSpecPath(options.specDir, source);
   const read = await readRows(file, options, ['cases']);
   return buildCases(read.rows, read.issues, options, [file]);
@@ -124,8 +126,10 @@ function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesO
     else seen.set(testCase.id, row);
   }
   const cases: TestCase[] = [];
+  const issueAtOf = new Map<TestCase, IssueAt>();
   for (const { row, testCase, idGiven } of normalized) {
     if (!testCase) continue;
+    issueAtOf.set(testCase, row.issueAt);
     if (!idGiven) {
       let id = testCase.id;
       for (let n = 2; seen.has(id); n++) id = `${testCase.id}-${n}`;
@@ -135,7 +139,7 @@ function buildCases(rows: RawRow[], readIssues: SpecIssue[], options: LoadCasesO
     cases.push(testCase);
   }
   const casesFile = startsWithFile ? files[0] : undefined;
-  return { cases, ...(casesFile ? { casesFile } : {}), casesFiles: files, issues: collapseRepeats(issues) };
+  return { cases, ...(casesFile ? { casesFile } : {}), casesFiles: files, issues: collapseRepeats(issues), issueAtOf };
 }
 
 function duplicateIdIssue(id: string, row: RawRow, first: RawRow): SpecIssue {
@@ -146,7 +150,7 @@ function duplicateIdIssue(id: string, row: RawRow, first: RawRow): SpecIssue {
 }
 
 /** The same problem on many rows (a misspelled column) is reported once, with a count. */
-function collapseRepeats(issues: SpecIssue[]): SpecIssue[] {
+export function collapseRepeats(issues: SpecIssue[]): SpecIssue[] {
   const groups = new Map<string, { first: SpecIssue; count: number }>();
   const out: SpecIssue[] = [];
   for (const issue of issues) {

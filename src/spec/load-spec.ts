@@ -1,12 +1,12 @@
 /**
- * The spec stage: read -> YAML -> schema -> normalize -> rules -> Spec. Reports every problem it can
- * find at once, as a SpecError whose issues each name the file, the field path, line and column.
- * Reads files, never writes.
+ * The spec stage: read -> YAML -> schema -> normalize -> rules (assertion values and scripts too) ->
+ * Spec. Reports every problem it can find at once, as a SpecError whose issues each name the file,
+ * the field path, line and column. Reads files, never writes.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError, type SpecIssue } from '../errors.js';
-import { loadCases } from '../dataset/load-cases.js';
+import { collapseRepeats, loadCases } from '../dataset/load-cases.js';
 import { displayPath, issueFactory, sortIssues } from './issues.js';
 import { DEFAULT_INPUT_VAR, normalizeSpec } from './normalize.js';
 import { parseYaml, TO_JS_OPTIONS } from './read-yaml.js';
@@ -16,7 +16,10 @@ import { specWarnings } from './spec-warnings.js';
 import { decodeUtf8, describeLines } from '../util/decode-utf8.js';
 import { specSchema } from './schema.js';
 import { findLiteralKeys } from './secrets.js';
-import type { Spec } from './types.js';
+import type { Spec, TestCase } from './types.js';
+import { checkAssertions } from './assertion-rules.js';
+import { checkScripts } from './script-rule.js';
+import { checkUncheckedCases } from './unchecked-cases-rule.js';
 import { zodIssuesToSpecIssues } from './zod-issues.js';
 
 export interface LoadSpecOptions {
@@ -29,6 +32,13 @@ export interface LoadSpecOptions {
   trustSpec?: boolean;
   /** One line per warning (bytes that are not UTF-8 in a cases file, a huge case, a prompt without variables). */
   warn?: (message: string) => void;
+  /**
+   * Check what running the assertions needs (default true): every case checked by some assertion,
+   * assertion values usable for every case, and `file://` scripts of javascript assertions loaded
+   * (their top-level code runs, in a worker thread). Off for commands that run no assertion
+   * (history, promote, report, cache).
+   */
+  checkAssertions?: boolean;
 }
 
 export async function loadSpec(file: string, options: LoadSpecOptions = {}): Promise<Spec> {
@@ -75,7 +85,16 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
     casesFiles: loaded.casesFiles,
   });
   issues.push(...normalized.issues);
-  if (issues.length === 0) issues.push(...checkRules(normalized.spec, { raw: checked.data, issueAt, env, scope }));
+  if (issues.length === 0) {
+    const caseIssueAt = (testCase: TestCase) => loaded.issueAtOf.get(testCase);
+    issues.push(...checkRules(normalized.spec, { raw: checked.data, issueAt, env, scope, caseIssueAt }));
+    if (options.checkAssertions !== false) {
+      const assertions = checkAssertions(normalized.spec, { issueAt, scope, caseIssueAt });
+      // The same mistake in the own assertions of many rows is one issue, with a count.
+      issues.push(...checkUncheckedCases(normalized.spec, issueAt, caseIssueAt), ...collapseRepeats(assertions.issues));
+      issues.push(...(await checkScripts(assertions.scripts)));
+    }
+  }
   if (issues.length > 0) throw new SpecError(sortIssues(issues));
   if (options.warn) for (const warning of specWarnings(normalized.spec)) options.warn(warning);
   return normalized.spec;

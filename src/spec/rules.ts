@@ -3,7 +3,8 @@
  * system/user templates, template variables vs case vars, budget vs known prices, base URLs,
  * simulator-only settings, and what a spec someone else wrote could abuse (where keys go, which
  * files it reads, which variables a webhook receives). Each problem is one issue with a path and a
- * position.
+ * position. What only a command that runs assertions needs is checked by assertion-rules.ts,
+ * script-rule.ts and unchecked-cases-rule.ts.
  */
 import type { SpecIssue } from '../errors.js';
 import { parseAssertionType } from '../assertions/names.js';
@@ -16,6 +17,7 @@ import type { RawModel, RawSpec } from './schema.js';
 import { checkAssertionFiles, checkHeadersEnv, checkOutputFolders } from './trust-rules.js';
 import { checkFeedbackVars } from './feedback-vars-rule.js';
 import { checkTemplateVariables } from './template-vars-rule.js';
+import type { CaseIssueAt } from './assertion-sites.js';
 import type { Spec } from './types.js';
 
 export interface RulesContext {
@@ -24,6 +26,8 @@ export interface RulesContext {
   env: NodeJS.ProcessEnv;
   /** Which files the spec may read, and whether it is trusted (--trust-spec). */
   scope: FileScope;
+  /** Where a case's fields are (its line in the spec or its cases file). */
+  caseIssueAt?: CaseIssueAt;
 }
 
 export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {

@@ -11,6 +11,7 @@ import { resolveSpecPath, FILE_PREFIX } from './read-template.js';
 import type { RawSpec } from './schema.js';
 import { rootVariable, templateVariables } from './template.js';
 import type { Spec, TestCase } from './types.js';
+import { brokenPath, providesVariable } from './variable-facts.js';
 
 const MAX_NAMES_SHOWN = 10;
 
@@ -45,13 +46,18 @@ function missingVariableIssue(
   const shown = `"{{${name}}}"`;
   if (missing.length < total) {
     const first = missing[0]!;
-    const where = `${first.origin.path}${first.origin.line !== undefined ? `, ${displayPath(first.origin.file)}:${first.origin.line}` : ''}`;
+    const broken = brokenPath(first.vars, name);
     const others = missing.length > 1 ? ` and ${missing.length - 1} other case${missing.length > 2 ? 's' : ''}` : '';
-    return at(`template variable ${shown} is not provided by case "${first.id}" (${where})${others}`, `give every case a value for "${rootVariable(name)}"`);
+    return at(
+      `template variable ${shown} is not provided by case "${first.id}" (${caseWhere(first)})${others}${broken ? `: ${broken}` : ''}`,
+      `give every case a value for "${broken ? name : rootVariable(name)}"`,
+    );
   }
   if (rootVariable(name) === 'expected') {
     return at(`template variable ${shown} is the expected answer, which the model must not see`, 'use {{expected}} only in assertion values');
   }
+  const broken = brokenPath(missing[0]!.vars, name);
+  if (broken) return at(`template variable ${shown} is not provided by any case: ${broken}`, `fix the template, or give the cases a "${name}" field`);
   const have = varNames.length > MAX_NAMES_SHOWN ? `${varNames.slice(0, MAX_NAMES_SHOWN).join(', ')}, ...` : varNames.join(', ') || 'no vars';
   const suggestion = didYouMean(rootVariable(name), varNames);
   return at(
@@ -60,8 +66,14 @@ function missingVariableIssue(
   );
 }
 
+/** `cases[3], data/cases.jsonl:4`: a case's path and, when known, its file and line. */
+export function caseWhere(testCase: TestCase): string {
+  const { origin } = testCase;
+  return `${origin.path}${origin.line !== undefined ? `, ${displayPath(origin.file)}:${origin.line}` : ''}`;
+}
+
 function provides(testCase: TestCase, name: string): boolean {
-  return name in testCase.vars || rootVariable(name) in testCase.vars;
+  return providesVariable(testCase.vars, name);
 }
 
 /** The var names cases use, in order of first appearance. */

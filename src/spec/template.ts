@@ -16,11 +16,16 @@ export function rootVariable(name: string): string {
   return name.split('.')[0]!;
 }
 
-function lookup(vars: Record<string, unknown>, name: string): unknown {
-  if (name in vars) return vars[name];
+/**
+ * The value `name` reads from `vars`: a top-level var (also one whose name holds dots, such as a CSV
+ * column `customer.name`), else a nested lookup through own fields (`customer.name`, `items.0`);
+ * undefined when there is none.
+ */
+export function lookupVariable(vars: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(vars, name)) return vars[name];
   let value: unknown = vars;
   for (const part of name.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;
@@ -34,7 +39,7 @@ export function stringifyValue(value: unknown): string {
 /** Replaces each `{{name}}` with its value; an unknown name is left as written. */
 export function renderTemplate(template: string, vars: Record<string, unknown>): string {
   return template.replace(VARIABLE, (whole, name: string) => {
-    const value = lookup(vars, name);
+    const value = lookupVariable(vars, name);
     return value === undefined ? whole : stringifyValue(value);
   });
 }

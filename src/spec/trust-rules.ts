@@ -12,6 +12,7 @@ import { parseFunctionReference } from '../assertions/load-function.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import { PROVIDER_DEFAULTS } from '../providers/resolve-endpoint.js';
 import { outsideScope } from './file-scope.js';
+import { assertionSites, siteIssueAt } from './assertion-sites.js';
 import { displayPath, formatPath, type PathSegment } from './issues.js';
 import { FILE_PREFIX } from './read-template.js';
 import type { RulesContext } from './rules.js';
@@ -37,33 +38,22 @@ export function checkHeadersEnv(spec: Spec, { issueAt }: Pick<RulesContext, 'iss
 }
 
 /** `file://` schema and script files of assertions: inside the project unless trusted (each file reported once). */
-export function checkAssertionFiles(spec: Spec, { issueAt, scope }: Pick<RulesContext, 'issueAt' | 'scope'>): SpecIssue[] {
+export function checkAssertionFiles(spec: Spec, { issueAt, scope, caseIssueAt }: Pick<RulesContext, 'issueAt' | 'scope' | 'caseIssueAt'>): SpecIssue[] {
   if (scope.trusted) return [];
   const issues: SpecIssue[] = [];
   const seen = new Set<string>();
-  const check = (assertion: AssertionSpec, at: (message: string, hint: string) => SpecIssue) => {
-    const file = assertionFile(assertion, spec.dir);
-    if (file === undefined || seen.has(file)) return;
+  for (const site of assertionSites(spec)) {
+    const file = assertionFile(site.assertion, spec.dir);
+    if (file === undefined || seen.has(file)) continue;
     seen.add(file);
     const outside = outsideScope(file, 'assertion file', scope);
-    if (outside) issues.push(at(outside.message, outside.hint));
-  };
-  spec.defaultAssert.forEach((assertion, i) => check(assertion, (message, hint) => issueAt(['defaults', 'assert', i, 'value'], message, { hint })));
-  for (const testCase of spec.cases) {
-    testCase.assert.forEach((assertion, j) =>
-      check(assertion, (message, hint) => ({
-        file: displayPath(testCase.origin.file),
-        path: `${testCase.origin.path}.${formatPath(['assert', j, 'value'] as PathSegment[])}`,
-        ...(testCase.origin.line !== undefined ? { line: testCase.origin.line, column: testCase.origin.column ?? 1 } : {}),
-        message,
-        hint,
-      })),
-    );
+    if (outside) issues.push(siteIssueAt(site, issueAt, caseIssueAt)(['value'], outside.message, { hint: outside.hint }));
   }
   return issues;
 }
 
-function assertionFile(assertion: AssertionSpec, dir: string): string | undefined {
+/** The `file://` schema or script an assertion reads (absolute); undefined when it reads none. */
+export function assertionFile(assertion: AssertionSpec, dir: string): string | undefined {
   const value = assertion.value;
   if (typeof value !== 'string' || !value.trim().startsWith(FILE_PREFIX)) return undefined;
   if (parseAssertionType(assertion.type).base === 'javascript') return parseFunctionReference(value, dir)?.file;

@@ -5,10 +5,13 @@ import { readCsvRows } from '../../src/dataset/read-csv.js';
 import { describeJsonError } from '../../src/dataset/json-error.js';
 import { issueAt, lines, specErrorOf, writeFiles } from '../spec/helpers.js';
 
+/** A check that needs nothing of the cases (a spec without any check is refused). */
+const CHECK = 'defaults: { assert: [{ type: latency, threshold: 60000 }] }';
+
 /** A spec whose cases come from `casesFile`, written beside it with `data`. */
 function withCases(casesFile: string, data: string, prompt = '"{{input}}"'): { dir: string; file: string; data: string } {
   const dir = writeFiles({
-    'task.yaml': lines('name: t', 'description: d', `prompt: ${prompt}`, 'target: { provider: sim, model: sim-classifier }', `cases: ${casesFile}`),
+    'task.yaml': lines('name: t', 'description: d', `prompt: ${prompt}`, 'target: { provider: sim, model: sim-classifier }', `cases: ${casesFile}`, CHECK),
     [casesFile.replace(/^file:\/\//, '')]: data,
   });
   return { dir, file: join(dir, 'task.yaml'), data: join(dir, casesFile.replace(/^file:\/\//, '')) };

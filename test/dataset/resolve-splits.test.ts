@@ -17,13 +17,15 @@ import { issueAt, lines, specErrorOf, writeFiles } from '../spec/helpers.js';
 
 const LABELS = ['positive', 'negative', 'neutral'];
 const HEAD = ['name: t', 'description: d', 'prompt: "{{input}}"', 'target: { provider: sim, model: sim-classifier }'];
+/** Every case checked against its expected label (a spec whose cases nothing checks is refused). */
+const CHECK = 'defaults: { assert: [{ type: equals, value: "{{expected}}" }] }';
 
 function jsonl(from: number, to: number): string {
   return Array.from({ length: to - from }, (_, i) => JSON.stringify({ id: `c${from + i}`, input: `line ${from + i}`, expected: LABELS[(from + i) % 3] })).join('\n') + '\n';
 }
 
 async function taskWithFile(count = 40, splits = 'splits: { train: 0.5, validation: 0.2, test: 0.3, seed: 3 }'): Promise<{ dir: string; spec: Spec }> {
-  const dir = writeFiles({ 'task.yaml': lines(...HEAD, 'cases: cases.jsonl', splits), 'cases.jsonl': jsonl(0, count) });
+  const dir = writeFiles({ 'task.yaml': lines(...HEAD, 'cases: cases.jsonl', splits, CHECK), 'cases.jsonl': jsonl(0, count) });
   return { dir, spec: await loadSpec(join(dir, 'task.yaml'), { env: {} }) };
 }
 
@@ -33,7 +35,7 @@ describe('the splits file', () => {
   it('lives beside the cases file, or beside the spec for inline cases', async () => {
     const { dir, spec } = await taskWithFile();
     expect(splitsFilePath(spec)).toBe(join(dir, 'cases.jsonl.splits.json'));
-    const inline = writeFiles({ 'task.yaml': lines(...HEAD, 'cases:', '  - { input: a, expected: x }', '  - { input: b, expected: y }') });
+    const inline = writeFiles({ 'task.yaml': lines(...HEAD, 'cases:', '  - { input: a, expected: x }', '  - { input: b, expected: y }', CHECK) });
     const inlineSpec = await loadSpec(join(inline, 'task.yaml'), { env: {} });
     expect(splitsFilePath(inlineSpec)).toBe(join(inline, 'task.yaml.splits.json'));
     expect((await resolveSplits(inlineSpec, { record: true })).wrote).toBe(true);

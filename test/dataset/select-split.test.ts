@@ -17,6 +17,7 @@ async function loadWithSplits(splits: string) {
       '  - input: b',
       '  - input: c',
       `splits: ${splits}`,
+      'defaults: { assert: [{ type: contains, value: a }] }',
     ),
   });
   const spec = await loadSpec(join(dir, 'task.yaml'));

@@ -28,6 +28,7 @@ beforeEach(async () => {
       { input: 'good', expected: 'positive' },
       { input: 'bad', expected: 'negative' },
     ],
+    defaults: { assert: [{ type: 'equals', value: '{{expected}}' }] },
   });
 });
 afterEach(() => removeDir(dir));

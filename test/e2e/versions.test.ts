@@ -11,7 +11,7 @@ import { readHistory } from '../../src/store/history.js';
 import { writeVersion, type WriteVersionInput } from '../../src/store/write-version.js';
 import { listFiles, makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
 
-const CASES = '  - input: I love it\n    expected: positive\n  - input: I hate it\n    expected: negative\n';
+const CASES = '  - input: I love it\n    expected: positive\n  - input: I hate it\n    expected: negative\ndefaults: { assert: [{ type: equals, value: "{{expected}}" }] }\n';
 const INLINE_SPEC = `# Sentiment task (hand-written comments must survive promote)
 name: sentiment
 description: Classify the sentiment of a review.

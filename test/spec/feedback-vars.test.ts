@@ -5,7 +5,7 @@ import { shownVarNames } from '../../src/optimizer/shown-vars.js';
 import { issueAt, lines, specErrorOf, writeFiles } from './helpers.js';
 
 const HEAD = ['name: t', 'description: d', 'prompt: "Q: {{question}}"', 'target:', '  provider: sim', '  model: sim-classifier'];
-const CASES = ['cases:', '  - vars: { question: q, solution: s, source_index: 3, meta: { rationale: r, tag: t } }', '    expected: a'];
+const CASES = ['cases:', '  - vars: { question: q, solution: s, source_index: 3, meta: { rationale: r, tag: t } }', '    expected: a', 'defaults: { assert: [{ type: equals, value: "{{expected}}" }] }'];
 
 function specFile(...yaml: string[]): string {
   return join(writeFiles({ 'task.yaml': lines(...yaml) }), 'task.yaml');

@@ -5,7 +5,8 @@ import { issueAt, lines, specErrorOf, writeFiles } from './helpers.js';
 
 const HEAD = ['name: t', 'description: d', 'prompt: "Answer: {{input}}"'];
 const SIM_TARGET = ['target:', '  provider: sim', '  model: sim-classifier'];
-const INLINE_CASES = ['cases:', '  - input: hello', '    expected: hi'];
+/** One case, with a check (cases no assertion checks are refused), on three lines as the line numbers below expect. */
+const INLINE_CASES = ['cases:', '  - { input: hello, expected: hi,', '      assert: [{ type: equals, value: "{{expected}}" }] }'];
 
 function specDir(yaml: string, files: Record<string, string> = {}): { dir: string; file: string } {
   const dir = writeFiles({ 'task.yaml': yaml, ...files });
@@ -228,7 +229,7 @@ describe('loadSpec: every problem names the file, the field, the line and the co
 
   it('a template variable no case provides, with did-you-mean', async () => {
     const { file } = specDir(
-      lines('name: t', 'description: d', 'prompt: "Q: {{questin}} ({{input}})"', ...SIM_TARGET, 'cases:', '  - vars: { question: a, input: b }'),
+      lines('name: t', 'description: d', 'prompt: "Q: {{questin}} ({{input}})"', ...SIM_TARGET, 'cases:', '  - vars: { question: a, input: b }', 'defaults: { assert: [{ type: contains, value: a }] }'),
     );
     const error = await specErrorOf(loadSpec(file));
     expect(error.issues).toHaveLength(1);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/spec/load-spec.js';
 import { issueAt, lines, specErrorOf, writeFiles } from './helpers.js';
 
-const BASE = ['name: t', 'description: d', 'prompt: "Answer: {{input}}"', 'target:', '  provider: sim', '  model: sim-classifier', 'cases:', '  - input: hello', '    expected: hi'];
+const BASE = ['name: t', 'description: d', 'prompt: "Answer: {{input}}"', 'target:', '  provider: sim', '  model: sim-classifier', 'cases:', '  - { input: hello, expected: hi,', '      assert: [{ type: equals, value: "{{expected}}" }] }'];
 
 function specFile(...notify: string[]): string {
   const dir = writeFiles({ 'task.yaml': lines(...BASE, ...notify) });

@@ -10,7 +10,7 @@ import type { AssertionHandler } from '../types.js';
 const compiled = new Map<string, RegExp | string>();
 
 /** The RegExp for a pattern, or the compile error message (both cached). */
-function compile(pattern: string): RegExp | string {
+export function compileRegex(pattern: string): RegExp | string {
   let entry = compiled.get(pattern);
   if (entry === undefined) {
     try {
@@ -25,7 +25,7 @@ function compile(pattern: string): RegExp | string {
 
 export const regex: AssertionHandler = ({ value }, { output }) => {
   if (typeof value !== 'string' || value === '') return assertionError('regex needs a pattern string as its value');
-  const re = compile(value);
+  const re = compileRegex(value);
   if (typeof re === 'string') return assertionError(`invalid regex /${value}/: ${re}`);
   const match = re.exec(output);
   const details = { kind: 'text', check: 'regex', needles: [value], missing: match ? [] : [value], ignoreCase: false } as const;

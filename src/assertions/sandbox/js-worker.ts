@@ -3,38 +3,25 @@
  * of a .js/.mjs/.cjs/.ts file loaded with jiti) one task at a time and posts back what they
  * returned or threw. A function that never returns blocks only this thread: the main thread
  * terminates it at the time limit. Compiled inline code and loaded modules are kept for the next
- * task. Self-contained on purpose (node built-ins and jiti only): it is loaded in a fresh thread.
+ * task. Self-contained on purpose (node built-ins, jiti and compile-inline.ts, which imports
+ * nothing): it is loaded in a fresh thread.
  */
 import { existsSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { compileInline as compile, type UserFunction } from './compile-inline.js';
 import type { JsReady, JsReply, JsSource, JsTask, JsValue } from './protocol.js';
 
-type UserFunction = (...args: unknown[]) => unknown;
 type JitiInstance = { import<T>(id: string): Promise<T> };
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => UserFunction;
 const inline = new Map<string, UserFunction | { error: string }>();
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 let jiti: Promise<JitiInstance> | undefined;
 
-/**
- * Inline code as a function of (output, context), or its syntax error. Code is first tried as an
- * expression (`return (<code>)`); when that does not compile it is used as a function body, so
- * `return` inside a string literal does not confuse it.
- */
+/** Inline code as a function of (output, context), or its syntax error (kept for the next task). */
 function compileInline(code: string): UserFunction | { error: string } {
   let entry = inline.get(code);
   if (entry === undefined) {
-    const trimmed = code.trim();
-    try {
-      entry = new AsyncFunction('output', 'context', `return (\n${trimmed.replace(/;+\s*$/, '')}\n);`);
-    } catch {
-      try {
-        entry = new AsyncFunction('output', 'context', trimmed);
-      } catch (error) {
-        entry = { error: describeThrown(error) };
-      }
-    }
+    entry = compile(code);
     inline.set(code, entry);
   }
   return entry;
@@ -114,6 +101,8 @@ async function run(source: JsSource, task: JsTask): Promise<JsReply> {
     fn = await loadFunction(source.file, source.name);
     if (typeof fn !== 'function') return { id, ok: false, unusable: fn.error };
   }
+  // A load check (before any call): the code compiles or the file loads and has the function.
+  if (task.loadOnly) return { id, ok: true, value: { kind: 'value', value: true } };
   try {
     return { id, ok: true, value: encode(await fn(task.output, task.context)) };
   } catch (error) {

@@ -11,6 +11,8 @@ export interface JsTask {
   source: JsSource;
   output: string;
   context: { vars: Record<string, unknown>; expected?: unknown; caseId: string };
+  /** Only compile the code, or load the file and find the function (its top-level code runs); never call it. */
+  loadOnly?: boolean;
 }
 
 /**

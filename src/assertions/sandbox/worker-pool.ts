@@ -65,6 +65,18 @@ export class JsWorkerPool {
     });
   }
 
+  /**
+   * Compiles the code, or loads the file (its top-level code runs) and finds the function, without
+   * calling it, within `timeoutMs`: `ok` when it could run. A file loaded here stays loaded in its
+   * worker for the run.
+   */
+  check(source: JsSource, timeoutMs: number): Promise<PoolAnswer> {
+    return new Promise((resolve) => {
+      this.#queue.push({ task: { source, output: '', context: { vars: {}, caseId: '' }, loadOnly: true }, timeoutMs, resolve });
+      this.#dispatch();
+    });
+  }
+
   /** Ends every worker (tests; the CLI process simply exits). */
   async close(): Promise<void> {
     const slots = [...this.#slots];

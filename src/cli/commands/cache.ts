@@ -24,7 +24,7 @@ export const EXIT_CACHE_DAMAGED = EXIT.belowThreshold;
 
 async function cacheDir(file: string | undefined, options: CacheOptions, { env, trustSpec }: CommandEnv): Promise<string> {
   if (options.dir) return resolve(options.dir);
-  if (file) return (await loadSpec(file, { env, trustSpec })).cache.dir;
+  if (file) return (await loadSpec(file, { env, trustSpec, checkAssertions: false })).cache.dir;
   return resolve('.promptopt/cache');
 }
 
