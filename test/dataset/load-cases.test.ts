@@ -186,7 +186,7 @@ describe('describeJsonError', () => {
 describe('a list of cases files (what `promptopt import` makes)', () => {
   it('reads every file in order, with inline cases; metadata is not a var; the splits file stays beside the first file', async () => {
     const dir = writeFiles({
-      'task.yaml': lines('name: t', 'description: d', 'prompt: "{{input}}"', 'target: { provider: sim, model: sim-classifier }', 'cases: [cases.csv, task.imported.jsonl]'),
+      'task.yaml': lines('name: t', 'description: d', 'prompt: "{{input}}"', 'target: { provider: sim, model: sim-classifier }', 'cases: [cases.csv, task.imported.jsonl]', 'defaults: { assert: [{ type: equals, value: "{{expected}}" }] }'),
       'cases.csv': lines('input,expected', 'a,x'),
       'task.imported.jsonl': lines('{"id": "imp-1", "vars": {"input": "b"}, "expected": "y", "metadata": {"feedback": "correction", "source": {"line": 3}}}'),
     });
