@@ -7,6 +7,7 @@
 import { PromptoptError, EXIT, InterruptedError, stopSignalOf } from '../errors.js';
 import type { ChatModel, ChatRequest, ChatResponse } from '../providers/types.js';
 import { cacheKey } from './cache-key.js';
+import { completeWithin } from './call-signal.js';
 import type { ResponseCache } from './response-cache.js';
 import { SpendLedger, type CallRole } from './spend-ledger.js';
 
@@ -109,7 +110,7 @@ export class ModelCaller {
     let response: ChatResponse;
     try {
       if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
-      response = await model.complete(signal ? { ...request, signal } : request);
+      response = await completeWithin(model, request, signal);
     } catch (error) {
       reservation.release(null);
       if (signal?.aborted) {
