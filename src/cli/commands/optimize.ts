@@ -15,7 +15,7 @@ import { initialState, runOptimization, specFingerprint } from '../../optimizer/
 import { taskContext } from '../../optimizer/meta-prompt.js';
 import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
-import { findRun, readCheckpoint, runFile, secretsFromEnv, traceEntryFromCall, TraceWriter } from '../../report/index.js';
+import { findRun, readCheckpoint, runFile, secretsFromEnv, traceEntryFromCall, TraceWriter, type TraceMode } from '../../report/index.js';
 import { openTaskSession, withWorkerCap } from '../task-session.js';
 import { parsePositiveInt, parseUnit } from './eval.js';
 import type { CommandEnv } from '../program/command-env.js';
@@ -37,6 +37,8 @@ export interface OptimizeOptions extends OptimizeFlags {
   cache: boolean;
   /** Extra webhook URLs (--notify, repeatable), added to the spec's `notify.webhooks`. */
   notify?: string[];
+  /** What trace.jsonl records (default full). */
+  trace?: TraceMode;
 }
 
 export async function optimizeCommand(file: string, options: OptimizeOptions, ctx: CommandEnv): Promise<number> {
@@ -72,7 +74,8 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const runId = resumed?.state.runId ?? newRunId();
   const runDir = resumed?.runDir ?? join(spec.runsDir, runId);
   await mkdir(runDir, { recursive: true });
-  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: secretsFromEnv(ctx.env) });
+  const traceMode = options.trace ?? 'full';
+  if (traceMode !== 'off') trace = new TraceWriter(runFile(runDir, 'trace'), { mode: traceMode, secrets: secretsFromEnv(ctx.env) });
   caller.configure({ namespaces: { optimizer: runId }, maxCostUsd });
   if (resumed) caller.ledger.restore(resumed.state.spend);
 
@@ -129,7 +132,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     throw error;
   } finally {
     view.stop();
-    await trace.close();
+    await trace?.close();
   }
   const cases = await saveFinalCases(runDir, { context, cache: session.cache, test: testResult(), warn });
   const written = await writeRunReports({ state, spec, session, optimizer, runDir, cases });
