@@ -8,11 +8,14 @@
 //      through the real openai SDK), with a preload that records its peak RSS;
 //   3. the same command again, every answer now from the cache (zero requests);
 //   4. in this process, reading the N cached responses through ResponseCache.get (dist/).
-// and prints each figure beside its target. Never talks to anything but 127.0.0.1.
+// and prints each figure beside its target; then the memory figures (bench/memory-bench.mjs: peak
+// RSS of eval on 10k and 100k cases and of optimize on 10k, trace sizes). Never talks to anything
+// but 127.0.0.1.
 //
 //   node bench/eval-bench.mjs [--n 2000] [--latency 50] [--concurrency 50] [--best-of 1]
 //                             [--no-target-concurrency]   (leave target.concurrency unset: shows the
 //                                                          provider limiter's default cap)
+//                             [--no-memory]               (skip the memory figures, a few minutes)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -21,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createJiti } from 'jiti';
+import { memoryReport, runMemoryBench } from './memory-bench.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_BIN = join(ROOT, 'bin', 'promptopt.js');
@@ -39,6 +43,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     'best-of': { type: 'string', default: '1' },
     'no-target-concurrency': { type: 'boolean', default: false },
+    'no-memory': { type: 'boolean', default: false },
   },
 });
 const N = Number(flags.n);
@@ -206,6 +211,11 @@ try {
       `requests ${bare.requests} (bare) / ${cold.requests} (CLI cold) / ${cached.requests} (CLI cached); ` +
       `score ${cold.document.score.toFixed(3)}`,
   );
+
+  if (!flags['no-memory']) {
+    console.log('\nMemory at scale (peak RSS of the CLI process; file-backed: mapped files, mostly the LMDB response cache)\n');
+    console.log(memoryReport(await runMemoryBench({ work, log: (message) => console.error(message) })));
+  }
 } finally {
   await server.close();
   await rm(work, { recursive: true, force: true });

@@ -8,6 +8,7 @@
  * seconds after the first, the process exits anyway (checkpoints are written atomically, so nothing
  * is left half-written).
  */
+import './heap-policy.js'; // first: before the heap grows
 import { EXIT } from '../errors.js';
 import { runCli } from './run-cli.js';
 import { processIo } from './terminal.js';

@@ -15,6 +15,12 @@ export function configureColor(tty: boolean, env: NodeJS.ProcessEnv): void {
 /** Where a command prints. Results go to `out`, messages and progress to `err`. */
 export interface Io {
   out: (text: string) => void;
+  /**
+   * Writes a piece of a long result to stdout as is (no newline added), resolving when the stream can
+   * take more: lets a large document (eval --json of 100k cases) go out without being built in memory.
+   * Optional: without it, such a result is collected and printed with `out`.
+   */
+  write?: (chunk: string) => Promise<void>;
   err: (text: string) => void;
   /** True when stderr is a terminal (spinners, live views). */
   isTTY: boolean;
@@ -28,10 +34,27 @@ export interface Io {
 export function processIo(): Io {
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    write: (chunk) => writeWithBackpressure(process.stdout, chunk),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     isTTY: Boolean(process.stderr.isTTY),
     errStream: process.stderr,
   };
+}
+
+/** Writes `chunk`; resolves at once, or once the stream drains (or fails, or closes: nothing to wait for then). */
+function writeWithBackpressure(stream: NodeJS.WriteStream, chunk: string): Promise<void> {
+  if (stream.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
 }
 
 export { formatPercent } from '../util/format-percent.js';

@@ -77,14 +77,31 @@ export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
   hooks.emit({ type: 'phase_started', phase });
 }
 
-/** Completed evaluations kept in memory (oldest dropped first). */
+/**
+ * Completed evaluations kept in memory, least recently used dropped first, and never the current
+ * prompt's: at most 32, and at most 20k case results in all (about 0.7 KB each), so a task with 5k
+ * train cases keeps the current prompt and the last candidates (what the next iteration may ask for
+ * again). A dropped evaluation asked for again is scored again (from the response cache, if any).
+ */
 const MAX_REMEMBERED_EVALUATIONS = 32;
+const MAX_REMEMBERED_CASES = 20_000;
 
 export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback' | 'forOptimizer'>): LoopContext {
   const limit = pLimit(Math.max(1, input.settings.concurrency));
   const { spec, settings } = input;
   const shape = requestShape(spec);
-  const scored = new Map<string, EvalResult>();
+  const scored = new Map<string, { prompt: string; result: EvalResult }>();
+  let rememberedCases = 0;
+  const remember = (key: string, prompt: string, result: EvalResult) => {
+    scored.set(key, { prompt, result });
+    rememberedCases += result.cases.length;
+    for (const [oldKey, old] of scored) {
+      if (scored.size <= MAX_REMEMBERED_EVALUATIONS && rememberedCases <= MAX_REMEMBERED_CASES) break;
+      if (oldKey === key || old.prompt === context.state.current.prompt) continue;
+      scored.delete(oldKey);
+      rememberedCases -= old.result.cases.length;
+    }
+  };
   const shownVars = shownVarNames(spec);
   const context: LoopContext = {
     ...input,
@@ -96,7 +113,11 @@ export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbac
       // give the optimizer different samples than the ones acceptance compared.
       const key = `${split}\u0000${prompt}`;
       const known = scored.get(key);
-      if (known) return known;
+      if (known) {
+        scored.delete(key); // most recently used: last to be dropped
+        scored.set(key, known);
+        return known.result;
+      }
       const result = await runEval({
         cases: selectSplit(input.cases, split),
         prompt,
@@ -114,8 +135,7 @@ export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbac
       });
       // A result with provider errors is no score: the next look at this prompt asks again.
       if (result.cases.some((c) => c.providerError)) return result;
-      scored.set(key, result);
-      if (scored.size > MAX_REMEMBERED_EVALUATIONS) scored.delete(scored.keys().next().value!);
+      remember(key, prompt, result);
       return result;
     },
     trainFeedback(result) {

@@ -2,6 +2,8 @@
 export { REDACTED, redact, redactSecrets, redactWith, createRedactor, knownSecrets, secretsFromEnv, type Redactor } from './redact.js';
 export { traceEntryFromCall, type TraceEntry } from './trace-entry.js';
 export { TraceWriter, type TraceWriterOptions } from './trace-writer.js';
+export { TRACE_MODES, type TraceMode } from './trace-format.js';
+export { readTrace, traceItems, type TraceCall, type TraceContents } from './read-trace.js';
 export { findRun, listRuns, readCheckpoint, writeCheckpoint, type RunFolder } from './checkpoint.js';
 export { RUN_FILES, runFile } from './run-files.js';
 export { buildReportData } from './report-data.js';

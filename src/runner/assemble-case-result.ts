@@ -1,4 +1,3 @@
-import type { ChatRequest } from '../providers/types.js';
 import type { SplitCase } from '../spec/types.js';
 import { caseFailuresFrom } from '../assertions/summarize.js';
 import type { CaseFailure, CaseResult, SampleResult } from './types.js';
@@ -7,7 +6,7 @@ import type { CaseFailure, CaseResult, SampleResult } from './types.js';
  * Folds a case's samples into one result. A case passes when every sample passes every assertion;
  * its score is the fraction of samples that passed (1 or 0 without `repeat`).
  */
-export function assembleCaseResult(testCase: SplitCase, request: ChatRequest, samples: SampleResult[]): CaseResult {
+export function assembleCaseResult(testCase: SplitCase, samples: SampleResult[]): CaseResult {
   const ordered = [...samples].sort((a, b) => a.index - b.index);
   const first = ordered[0]!;
   const firstFailing = ordered.find((s) => !s.pass);
@@ -19,7 +18,6 @@ export function assembleCaseResult(testCase: SplitCase, request: ChatRequest, sa
     split: testCase.split,
     vars: testCase.vars,
     expected: testCase.expected,
-    request,
     output: first.output,
     pass: ordered.every((s) => s.pass),
     score: ordered.filter((s) => s.pass).length / ordered.length,

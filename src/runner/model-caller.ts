@@ -15,6 +15,7 @@ import type { ChatModel, ChatRequest, ChatResponse } from '../providers/types.js
 import { BudgetExhaustedError } from './budget-exhausted-error.js';
 import { BudgetGate } from './budget-gate.js';
 import { cacheKey } from './cache-key.js';
+import { completeWithin } from './call-signal.js';
 import { maxCallCostUsd } from './call-cost-bound.js';
 import type { CacheEntry, PaidBy, ResponseCache } from './response-cache.js';
 import type { SpendJournal } from './spend-journal.js';
@@ -132,7 +133,7 @@ export class ModelCaller {
     try {
       if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
       call = journal?.reserve({ key, role, provider: model.provider, model: model.modelId, usd: reservedUsd });
-      response = await model.complete({ ...request, ...(signal ? { signal } : {}), onSend });
+      response = await completeWithin(model, { ...request, onSend }, signal);
     } catch (error) {
       const billed = sent ? mayHaveBeenBilled(error, signal) : undefined;
       if (billed) {

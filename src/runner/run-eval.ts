@@ -13,8 +13,8 @@ import type { SplitCase } from '../spec/types.js';
 import { BudgetExhaustedError, type CallMeta, type ModelCaller } from './model-caller.js';
 import { renderRequest, type RequestShape } from './render-request.js';
 import { assembleCaseResult } from './assemble-case-result.js';
-import { summarizeResults } from './summarize.js';
-import type { EvalProgress, EvalResult, SampleResult } from './types.js';
+import { caseTally, summarizeResults, type CaseTally } from './summarize.js';
+import type { CaseResult, EvalProgress, EvalResult, SampleResult } from './types.js';
 
 export interface RunEvalOptions {
   cases: SplitCase[];
@@ -33,6 +33,13 @@ export interface RunEvalOptions {
   onProgress?: (progress: EvalProgress) => void;
   signal?: AbortSignal;
   meta?: CallMeta;
+  /**
+   * Called with each case's result as soon as its last sample is scored (in completion order, with
+   * the case's index in `cases`): lets a caller stream results out instead of holding them all.
+   */
+  onCase?: (result: CaseResult, index: number) => void;
+  /** false: `EvalResult.cases` stays empty (results go only to `onCase`); summaries are still exact. Default true. */
+  keepCases?: boolean;
 }
 
 /** Why a run stopped early: a spent budget, an interrupt, an unreachable endpoint... */
@@ -48,53 +55,73 @@ export class IncompleteEvalError extends Error {
 export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   const started = performance.now();
   const limit = options.limit ?? pLimit(Math.max(1, options.concurrency));
-  const progress: EvalProgress = { done: 0, total: options.cases.length * options.repeat, passed: 0, costUsd: 0, cacheHits: 0 };
+  const { cases: testCases, repeat } = options;
+  const total = testCases.length * repeat;
+  const progress: EvalProgress = { done: 0, total, passed: 0, costUsd: 0, cacheHits: 0 };
   const judge = options.judge ? options.caller.bind(options.judge, 'judge', options.meta) : undefined;
   let stop: EvalStop | undefined;
-  const halt = (reason: EvalStop) => {
-    // Queued tasks still run, but return at once (clearQueue would leave their promises pending).
-    stop ??= reason;
-  };
-  const onAbort = () => halt(new InterruptedError(undefined, stopSignalOf(options.signal)));
+  let failure: { error: unknown } | undefined;
+  const onAbort = () => (stop ??= new InterruptedError(undefined, stopSignalOf(options.signal)));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 
-  const requests = options.cases.map((c) => renderRequest(options.shape, options.prompt, c.vars));
-  const samples: (SampleResult | undefined)[][] = options.cases.map(() => new Array(options.repeat));
+  // Memory stays flat in the number of cases: requests are rendered when their call starts (never
+  // all up front), a case's samples are held only until its last one lands, and what is kept per
+  // case afterwards is what the caller asked for (`keepCases`) plus the few numbers summaries need.
+  const pending = new Map<number, SampleResult[]>();
+  const kept: (CaseResult | undefined)[] = options.keepCases === false ? [] : new Array(testCases.length);
+  const tallies: (CaseTally | undefined)[] = new Array(testCases.length);
 
-  const tasks: Promise<void>[] = [];
-  options.cases.forEach((testCase, caseIndex) => {
-    for (let sample = 0; sample < options.repeat; sample++) {
-      tasks.push(
-        limit(async () => {
-          if (stop) return;
-          try {
-            const result = await runSample(options, testCase, requests[caseIndex]!, sample, judge);
-            samples[caseIndex]![sample] = result;
-            progress.done += 1;
-            if (result.pass) progress.passed += 1;
-            if (result.cacheHit) progress.cacheHits += 1;
-            else progress.costUsd += result.costUsd ?? 0;
-            options.onProgress?.({ ...progress });
-          } catch (error) {
-            if (error instanceof PromptoptError && !(error instanceof ProviderError)) halt(error);
-            else throw error;
-          }
-        }),
-      );
+  const runItem = async (item: number): Promise<void> => {
+    const caseIndex = Math.floor(item / repeat);
+    const testCase = testCases[caseIndex]!;
+    const request = renderRequest(options.shape, options.prompt, testCase.vars);
+    const result = await runSample(options, testCase, request, item % repeat, judge);
+    progress.done += 1;
+    if (result.pass) progress.passed += 1;
+    if (result.cacheHit) progress.cacheHits += 1;
+    else progress.costUsd += result.costUsd ?? 0;
+    const samples = pending.get(caseIndex) ?? [];
+    samples.push(result);
+    if (samples.length < repeat) {
+      pending.set(caseIndex, samples);
+    } else {
+      pending.delete(caseIndex);
+      const caseResult = assembleCaseResult(testCase, samples);
+      tallies[caseIndex] = caseTally(caseResult);
+      if (options.keepCases !== false) kept[caseIndex] = caseResult;
+      options.onCase?.(caseResult, caseIndex);
     }
-  });
+    options.onProgress?.({ ...progress });
+  };
+
+  // A pool of workers pulls (case, sample) items in order: at most `concurrency` items are queued on
+  // the limiter per evaluation, however many cases there are.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!stop && !failure && next < total) {
+      const item = next++;
+      try {
+        await limit(() => (stop || failure ? undefined : runItem(item)));
+      } catch (error) {
+        if (error instanceof PromptoptError && !(error instanceof ProviderError)) stop ??= error;
+        else failure ??= { error };
+      }
+    }
+  };
   try {
-    await Promise.all(tasks);
+    await Promise.all(Array.from({ length: Math.min(total, Math.max(1, options.concurrency)) }, worker));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+  if (failure) throw failure.error;
 
-  const cases = options.cases.flatMap((testCase, i) => {
-    const done = samples[i]!.filter((s): s is SampleResult => s !== undefined);
-    return done.length === options.repeat ? [assembleCaseResult(testCase, requests[i]!, done)] : [];
-  });
-  const result: EvalResult = { cases, summaries: summarizeResults(cases), wallTimeMs: performance.now() - started };
+  const done = tallies.filter((t): t is CaseTally => t !== undefined);
+  const result: EvalResult = {
+    cases: kept.filter((c): c is CaseResult => c !== undefined),
+    summaries: summarizeResults(done),
+    wallTimeMs: performance.now() - started,
+  };
   if (stop) throw new IncompleteEvalError(stop, result);
   return result;
 }
@@ -138,10 +165,10 @@ async function runSample(
     judge,
     signal: options.signal,
   });
-  const pass = assertions.every((a) => a.pass);
-  const score = assertions.length === 0 ? 1 : assertions.reduce((sum, a) => sum + a.score, 0) / assertions.length;
   // A judge that failed after retries makes the sample a provider error too: no verdict on the output.
   const judgeFailure = assertions.find((a) => !a.pass && a.category === 'provider_error');
+  const pass = assertions.every((a) => a.pass);
+  const score = assertions.length === 0 ? 1 : assertions.reduce((sum, a) => sum + a.score, 0) / assertions.length;
   return {
     index: sample,
     output: response.text,

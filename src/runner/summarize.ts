@@ -1,13 +1,42 @@
 import { SPLIT_NAMES, type SplitName } from '../spec/types.js';
-import type { CaseResult, SplitSummary } from './types.js';
+import type { CaseResult, SampleResult, SplitSummary } from './types.js';
 
-/** One summary per split present in the results, then one for all of them. */
-export function summarizeResults(cases: CaseResult[]): SplitSummary[] {
+/**
+ * What a split summary needs of one case: its split, verdict and score, and the usage of each
+ * sample. A CaseResult is one; `caseTally` keeps only this much of it (an eval of 100k cases keeps
+ * 100k tallies, not 100k results).
+ */
+export interface CaseTally {
+  split: SplitName;
+  pass: boolean;
+  score: number;
+  providerError?: unknown;
+  samples: readonly Pick<SampleResult, 'cacheHit' | 'providerError' | 'costUsd' | 'inputTokens' | 'outputTokens'>[];
+}
+
+export function caseTally(result: CaseResult): CaseTally {
+  return {
+    split: result.split,
+    pass: result.pass,
+    score: result.score,
+    ...(result.providerError ? { providerError: true } : {}),
+    samples: result.samples.map((s) => ({
+      cacheHit: s.cacheHit,
+      costUsd: s.costUsd,
+      inputTokens: s.inputTokens,
+      outputTokens: s.outputTokens,
+      ...(s.providerError ? { providerError: s.providerError } : {}),
+    })),
+  };
+}
+
+/** One summary per split present in the results, then one for all of them (sums in the cases' order). */
+export function summarizeResults(cases: readonly CaseTally[]): SplitSummary[] {
   const present = SPLIT_NAMES.filter((split) => cases.some((c) => c.split === split));
   return [...present.map((split) => summarize(split, cases.filter((c) => c.split === split))), summarize('all', cases)];
 }
 
-function summarize(split: SplitName | 'all', cases: CaseResult[]): SplitSummary {
+function summarize(split: SplitName | 'all', cases: readonly CaseTally[]): SplitSummary {
   const samples = cases.flatMap((c) => c.samples);
   const fresh = samples.filter((s) => !s.cacheHit && !s.providerError);
   return {

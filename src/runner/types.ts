@@ -4,7 +4,6 @@
  */
 import type { AssertionDetails, AssertionResult, FailureCategory } from '../assertions/types.js';
 import type { SplitName } from '../spec/types.js';
-import type { ChatRequest } from '../providers/types.js';
 
 export interface SampleResult {
   /** 0-based sample index (part of the cache key). */
@@ -42,8 +41,6 @@ export interface CaseResult {
   split: SplitName;
   vars: Record<string, unknown>;
   expected?: unknown;
-  /** The rendered request sent for this case (same for every sample). */
-  request: ChatRequest;
   /** Output of the first sample (what reports show). */
   output: string;
   /** True when every sample passes every assertion... */
@@ -79,6 +76,7 @@ export interface SplitSummary {
 }
 
 export interface EvalResult {
+  /** In the order of the cases evaluated; only complete cases; empty when run with `keepCases: false`. */
   cases: CaseResult[];
   summaries: SplitSummary[];
   wallTimeMs: number;

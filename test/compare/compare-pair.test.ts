@@ -15,7 +15,6 @@ function run(id: string, scores: number[], errors: number[] = []): PairRun {
     caseId: `c${i}`,
     split: 'test',
     vars: {},
-    request: { messages: [], maxTokens: 1 },
     output: '',
     pass: score === 1,
     score,

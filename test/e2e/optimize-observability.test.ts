@@ -2,9 +2,9 @@
  * What an optimize run shows and keeps, end to end through the CLI against the fake server:
  * candidates scored concurrently, one trace line per LLM call, and no API key in anything written.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { readTrace } from '../../src/report/read-trace.js';
 import { makeTempDir, parseJsonOut, readAllFiles, removeDir } from './helpers/cli.js';
 import {
   ANTHROPIC_KEY,
@@ -89,12 +89,9 @@ describe('optimize: concurrency, trace, secrets', () => {
 
     // One trace line per LLM call, each with its role. Across both runs, the lines that were not
     // cache hits are exactly the requests the server answered, role by role.
-    const readTrace = async (run: string) =>
-      (await readFile(join(run, 'trace.jsonl'), 'utf8'))
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, any>);
-    const traces = await Promise.all((await runDirs(dir)).map(readTrace));
+    // References to stored prompt texts resolved: each call with its full request.
+    const readCalls = async (run: string) => (await readTrace(join(run, 'trace.jsonl'))).calls as Record<string, any>[];
+    const traces = await Promise.all((await runDirs(dir)).map(readCalls));
     expect(traces).toHaveLength(2);
     const lines = traces.flat();
     for (const line of lines) expect(['optimizer', 'target']).toContain(line.role);
@@ -107,7 +104,7 @@ describe('optimize: concurrency, trace, secrets', () => {
     expect(lines.filter((l) => l.role === 'target').every((l) => typeof l.case_id === 'string')).toBe(true);
     // The second run's trace has one line per call it counted (made or from the cache).
     const summary = parseJsonOut(json);
-    expect(await readTrace(summary.run_dir)).toHaveLength(summary.calls_made + summary.cache_hits);
+    expect(await readCalls(summary.run_dir)).toHaveLength(summary.calls_made + summary.cache_hits);
 
     // No key anywhere: run folders, versions, cache, stdout, stderr.
     const cacheFiles = await readAllFiles(join(dir, '.promptopt', 'cache'));

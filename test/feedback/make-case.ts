@@ -49,7 +49,6 @@ export function makeCase(spec: CaseSpec): CaseResult {
     split: 'train',
     vars: spec.vars ?? { text: `input for ${spec.id}` },
     ...(spec.expected !== undefined ? { expected: spec.expected } : {}),
-    request: { messages: [{ role: 'user', content: 'x' }], maxTokens: 100 },
     output: spec.output,
     pass,
     score: pass ? 1 : 0,

@@ -307,7 +307,6 @@ describe('case records', () => {
       split: 'train',
       vars: { text: 'hi' },
       expected: 'positive',
-      request: { messages: [{ role: 'user', content: 'hi' }], maxTokens: 10 },
       output: 'nope',
       pass: false,
       score: 0,

@@ -8,6 +8,7 @@ import { ResponseCache } from '../../src/runner/response-cache.js';
 import { maxCallCostUsd } from '../../src/runner/call-cost-bound.js';
 import { IncompleteEvalError, runEval, type RunEvalOptions } from '../../src/runner/run-eval.js';
 import type { SplitCase } from '../../src/spec/types.js';
+import type { ChatModel, ChatRequest } from '../../src/providers/types.js';
 import { lastUserMessage, recordingModel } from '../support/recording-model.js';
 
 const origin = { file: 'task.yaml', path: 'cases' };
@@ -19,6 +20,8 @@ const cases: SplitCase[] = ['alpha', 'beta', 'gamma', 'delta'].map((word, i) => 
   split: i < 3 ? 'train' : 'test',
   origin,
 }));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let dir: string;
 beforeEach(async () => {
@@ -123,6 +126,25 @@ describe('runEval', () => {
     expect(incomplete.cause).toBeInstanceOf(BudgetExhaustedError);
     expect(incomplete.partial.cases).toHaveLength(2);
     expect(target.requests).toHaveLength(2);
+  });
+
+  it('streams each case to onCase (with its index) and, with keepCases false, holds none; summaries are the same', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...cases[i % 4]!, id: `s${i}`, vars: { word: `w${i}` } }));
+    const n = (r: ChatRequest) => Number(lastUserMessage(r).replace('Shout w', ''));
+    const answers = recordingModel((r) => (n(r) % 3 === 0 ? 'wrong' : `W${n(r)}`));
+    // Latency that varies per case: results complete out of order.
+    const target: ChatModel = { ...answers, complete: async (r) => (await sleep((n(r) * 7) % 11), answers.complete(r)) };
+    const kept = await runEval(options({ target, cases: many, concurrency: 7, repeat: 2 }));
+    const streamed: { index: number; id: string; pass: boolean }[] = [];
+    const lean = await runEval(
+      options({ target, cases: many, concurrency: 7, repeat: 2, keepCases: false, onCase: (c, index) => streamed.push({ index, id: c.caseId, pass: c.pass }) }),
+    );
+    expect(lean.cases).toEqual([]);
+    expect(lean.summaries).toEqual(kept.summaries);
+    expect(streamed).toHaveLength(many.length);
+    expect(streamed.map((c) => c.index)).not.toEqual(streamed.map((c) => c.index).sort((a, b) => a - b));
+    expect([...streamed].sort((a, b) => a.index - b.index)).toEqual(kept.cases.map((c, index) => ({ index, id: c.caseId, pass: c.pass })));
+    expect(kept.cases.map((c) => c.caseId)).toEqual(many.map((c) => c.id)); // kept results in the cases' order
   });
 
   it('shares one call between identical requests in flight', async () => {

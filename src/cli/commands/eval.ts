@@ -12,16 +12,18 @@ import { IncompleteEvalError, runEval } from '../../runner/run-eval.js';
 import { requestShape } from '../../runner/render-request.js';
 import { summaryFor } from '../../runner/summarize.js';
 import type { SplitName } from '../../spec/types.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 import { startDeadline, type Deadline } from '../deadline.js';
 import { createProgressView } from '../progress.js';
 import { openTaskSession } from '../task-session.js';
 import { formatPercent } from '../terminal.js';
 import type { CommandEnv } from '../program/command-env.js';
-import { evalJson } from '../output/eval-json.js';
-import { junitXml } from '../output/junit.js';
-import { stepSummaryMarkdown } from '../output/step-summary.js';
-import { evalTable, failingCasesText, spendLine } from '../output/eval-table.js';
+import { caseJson, evalJsonHead, type CaseJson } from '../output/eval-json.js';
+import { writeJunit } from '../output/junit.js';
+import { STEP_SUMMARY_FAILING, stepSummaryMarkdown } from '../output/step-summary.js';
+import { evalTable, failingCasesText, spendLine, TABLE_FAILING } from '../output/eval-table.js';
+import { CaseSpool } from '../output/case-spool.js';
+import { writeJsonDocument } from '../output/stream-json.js';
+import { writeFileStreamed, writeToStdout } from '../output/text-sink.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
 import { noVariableWarning } from '../../spec/spec-warnings.js';
 import { checkOutputFile } from '../check-output-file.js';
@@ -102,91 +104,141 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
   }
 
   if (!options.quiet && !options.json) io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}`);
-  const progress = createProgressView('eval', io, { quiet: Boolean(options.quiet) });
-  let result;
+  // Case results are not held in memory: each one becomes its record as it lands and goes to a spool
+  // on disk (every case when a document lists them all, else only the failing ones the summaries show),
+  // read back in the cases' order when the outputs are written.
+  const listsEveryCase = Boolean(options.json || options.output || options.junit);
+  const spool = new CaseSpool<CaseJson>(cases.length);
+  const failed = new Uint8Array(cases.length);
   try {
-    result = await runEval({
-      cases,
-      prompt,
-      shape,
-      defaultAssert: spec.defaultAssert,
-      baseDir: spec.dir,
-      target: session.target,
-      judge: session.judge,
-      caller,
-      concurrency: concurrency ?? spec.concurrency,
-      repeat: spec.repeat,
-      onProgress: (p) => progress.update(p),
-      signal: deadline.signal,
-    });
-  } catch (error) {
-    const scored = error instanceof IncompleteEvalError ? error.partial.cases.length : 0;
-    throw deadline.explain(error, `${scored} of ${cases.length} case(s) scored`, 'give the run more time, or run again: completed calls are served from the cache');
-  } finally {
-    progress.stop();
-  }
-  // Every output below (stdout, --json, --output, --junit, the step summary, webhooks) reads the
-  // results with known keys removed: a key planted in a case or echoed by the model goes nowhere.
-  result = redactWith(result, session.scrub);
-
-  const overall = summaryFor(result.summaries, split)!;
-  const effectiveThreshold = threshold ?? spec.threshold;
-  const passed = overall.score >= effectiveThreshold;
-  const providerErrors = overall.providerErrors;
-  const exitCode = providerErrors > 0 ? EXIT.providerFailure : passed ? EXIT.ok : EXIT.belowThreshold;
-  const target = { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated };
-  const document = evalJson(
-    {
-      task: spec.name,
-      specFile: spec.file,
-      promptFile,
-      target,
-      split,
-      threshold: effectiveThreshold,
-      score: overall.score,
-      passed,
-      exitCode,
-      keys: session.keyLedger.snapshot(),
-      spend: caller.ledger.snapshot(),
-    },
-    result,
-  );
-
-  if (options.output) await writeFileAtomic(resolve(options.output), `${JSON.stringify(document, null, 2)}\n`);
-  if (options.junit) await writeFileAtomic(resolve(options.junit), await junitXml(spec.name, result));
-  const stepSummary = ctx.env.GITHUB_STEP_SUMMARY;
-  if (stepSummary) {
-    await appendFile(
-      stepSummary,
-      stepSummaryMarkdown({ task: spec.name, model: targetLabel, simulated: target.simulated, threshold: effectiveThreshold, score: overall.score, passed, providerErrors }, result),
-    );
-  }
-
-  // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
-  const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub });
-  if (providerErrors === 0 && !passed) {
-    const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
-    void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));
-  }
-
-  if (options.json) {
-    io.out(JSON.stringify(document));
-  } else {
-    io.out(evalTable(result));
-    io.out(spendLine(caller.ledger.snapshot()));
-    const failing = failingCasesText(result);
-    if (failing) io.out(`\n${failing}`);
-    io.out('');
-    if (providerErrors > 0) {
-      io.out(chalk.red(`ERROR: ${providerErrors} case(s) failed with provider errors after retries; the score is not a verdict on the prompt (exit 3).`));
-    } else {
-      const verdict = passed ? chalk.green('PASS') : chalk.red('FAIL');
-      const cmp = passed ? '>=' : '<';
-      io.out(`${verdict}: score ${formatPercent(overall.score)} ${cmp} threshold ${formatPercent(effectiveThreshold)} · ${targetLabel}`);
+    const progress = createProgressView('eval', io, { quiet: Boolean(options.quiet) });
+    let result;
+    try {
+      result = await runEval({
+        cases,
+        prompt,
+        shape,
+        defaultAssert: spec.defaultAssert,
+        baseDir: spec.dir,
+        target: session.target,
+        judge: session.judge,
+        caller,
+        concurrency: concurrency ?? spec.concurrency,
+        repeat: spec.repeat,
+        onProgress: (p) => progress.update(p),
+        signal: deadline.signal,
+        keepCases: false,
+        onCase: (caseResult, index) => {
+          if (!caseResult.pass) failed[index] = 1;
+          // Every output (stdout, --json, --output, --junit, the step summary) reads these records
+          // with known keys removed: a key planted in a case or echoed by the model goes nowhere.
+          if (listsEveryCase || !caseResult.pass) spool.put(index, redactWith(caseJson(caseResult), session.scrub));
+        },
+      });
+    } catch (error) {
+      const scored = error instanceof IncompleteEvalError ? error.partial.summaries.find((s) => s.split === 'all')?.total ?? 0 : 0;
+      throw deadline.explain(error, `${scored} of ${cases.length} case(s) scored`, 'give the run more time, or run again: completed calls are served from the cache');
+    } finally {
+      progress.stop();
     }
+
+    const overall = summaryFor(result.summaries, split)!;
+    const all = summaryFor(result.summaries, 'all')!;
+    const effectiveThreshold = threshold ?? spec.threshold;
+    const passed = overall.score >= effectiveThreshold;
+    const providerErrors = overall.providerErrors;
+    const exitCode = providerErrors > 0 ? EXIT.providerFailure : passed ? EXIT.ok : EXIT.belowThreshold;
+    const target = { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated };
+    const head = redactWith(evalJsonHead(
+      {
+        task: spec.name,
+        specFile: spec.file,
+        promptFile,
+        target,
+        split,
+        threshold: effectiveThreshold,
+        score: overall.score,
+        passed,
+        exitCode,
+        keys: session.keyLedger.snapshot(),
+        spend: caller.ledger.snapshot(),
+      },
+      result,
+    ), session.scrub);
+    const records = (include?: (index: number) => boolean) => spool.records(include);
+    const failing = firstRecords(records((i) => failed[i] === 1), Math.max(STEP_SUMMARY_FAILING, TABLE_FAILING));
+
+    if (options.output) await writeFileStreamed(resolve(options.output), async (sink) => {
+      await writeJsonDocument(sink, head, 'cases', records(), { pretty: true });
+      await sink.write('\n');
+    });
+    if (options.junit) {
+      await writeFileStreamed(resolve(options.junit), (sink) =>
+        writeJunit(sink, {
+          task: spec.name,
+          summaries: result.summaries,
+          wallTimeMs: result.wallTimeMs,
+          splits: splitsInOrder(cases),
+          cases: (caseSplit) => records((i) => cases[i]!.split === caseSplit),
+        }),
+      );
+    }
+    const stepSummary = ctx.env.GITHUB_STEP_SUMMARY;
+    if (stepSummary) {
+      await appendFile(
+        stepSummary,
+        stepSummaryMarkdown({ task: spec.name, model: targetLabel, simulated: target.simulated, threshold: effectiveThreshold, score: overall.score, passed, providerErrors }, result.summaries, failing),
+      );
+    }
+
+    // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
+    const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub });
+    if (providerErrors === 0 && !passed) {
+      const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
+      void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));
+    }
+
+    if (options.json) {
+      await writeToStdout(io, async (sink) => {
+        await writeJsonDocument(sink, head, 'cases', records(), { pretty: false });
+        await sink.write('\n');
+      });
+    } else {
+      io.out(evalTable(result.summaries));
+      io.out(spendLine(caller.ledger.snapshot()));
+      const failingText = failingCasesText(failing, all.total - all.passed);
+      if (failingText) io.out(`\n${failingText}`);
+      io.out('');
+      if (providerErrors > 0) {
+        io.out(chalk.red(`ERROR: ${providerErrors} case(s) failed with provider errors after retries; the score is not a verdict on the prompt (exit 3).`));
+      } else {
+        const verdict = passed ? chalk.green('PASS') : chalk.red('FAIL');
+        const cmp = passed ? '>=' : '<';
+        io.out(`${verdict}: score ${formatPercent(overall.score)} ${cmp} threshold ${formatPercent(effectiveThreshold)} · ${targetLabel}`);
+      }
+    }
+    await notifier.flush();
+    return exitCode;
+  } finally {
+    spool.close();
   }
-  await notifier.flush();
-  return exitCode;
+}
+
+/** The first `n` items of an iteration (stops reading there). */
+function firstRecords<T>(items: Iterable<T>, n: number): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    if (out.length >= n) break;
+    out.push(item);
+  }
+  return out;
+}
+
+/** Splits in the order their first case appears. */
+function splitsInOrder(cases: readonly { split: SplitName }[]): SplitName[] {
+  const seen: SplitName[] = [];
+  for (const c of cases) if (!seen.includes(c.split)) seen.push(c.split);
+  return seen;
 }
 
 function parseSplit(value: string): SplitName | 'all' {

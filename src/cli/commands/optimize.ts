@@ -15,7 +15,7 @@ import { initialState, runOptimization, specFingerprint } from '../../optimizer/
 import { taskContext } from '../../optimizer/meta-prompt.js';
 import { resolveStrategy } from '../../optimizer/strategies/resolve-strategy.js';
 import type { OptimizerEvent, RunState } from '../../optimizer/types.js';
-import { runFile, secretsFromEnv, traceEntryFromCall, TraceWriter, writeCheckpoint } from '../../report/index.js';
+import { runFile, traceEntryFromCall, TraceWriter, writeCheckpoint, type TraceMode } from '../../report/index.js';
 import { SpendJournal } from '../../runner/spend-journal.js';
 import { removeStaleTempFiles } from '../../util/atomic-write.js';
 import { loadResumable } from '../optimize/resume.js';
@@ -45,6 +45,8 @@ export interface OptimizeOptions extends OptimizeFlags {
   notify?: string[];
   /** --deadline: stop (checkpoint kept) and exit 3 when the run takes longer (e.g. 2h). */
   deadline?: string;
+  /** What trace.jsonl records (default full). */
+  trace?: TraceMode;
 }
 
 export async function optimizeCommand(file: string, options: OptimizeOptions, ctx: CommandEnv): Promise<number> {
@@ -97,7 +99,8 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   caller.ledger.restore(journaled.length > 0 || !resumed ? journaled : resumed.state.spend);
   // `redact: { traces: true }`: personal data in the calls is redacted too (loaded only then).
   const redactEntry = spec.redact.traces ? (await import('../../redact/entry-redactor.js')).createEntryRedactor(spec.redact) : undefined;
-  trace = new TraceWriter(runFile(runDir, 'trace'), { secrets: session.secrets, ...(redactEntry ? { redactEntry } : {}) });
+  const traceMode = options.trace ?? 'full';
+  if (traceMode !== 'off') trace = new TraceWriter(runFile(runDir, 'trace'), { mode: traceMode, secrets: session.secrets, ...(redactEntry ? { redactEntry } : {}) });
   caller.configure({ namespaces: { optimizer: runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
 
   const view = createLiveView({
@@ -159,7 +162,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   } finally {
     deadline.clear();
     view.stop();
-    await trace.close();
+    await trace?.close();
   }
   // Calls still in flight (a budget stop leaves some) were sent: wait for their cost before reporting it.
   await caller.idle();

@@ -1,4 +1,7 @@
-/** The `eval --json` / `--output` document: snake_case keys like the spec, with a schema_version. */
+/**
+ * The `eval --json` / `--output` document: snake_case keys like the spec, with a schema_version, and
+ * one record per case last (`cases`), so the document can be streamed: the head, then each record.
+ */
 import type { CaseResult, EvalResult, SplitSummary } from '../../runner/types.js';
 import type { SpendLine } from '../../runner/spend-ledger.js';
 import { spendLineJson, spendTotalsJson, usageCountsJson } from '../../runner/usage-json.js';
@@ -18,7 +21,31 @@ export interface EvalReportInfo {
   spend: SpendLine[];
 }
 
+/** One case as the document lists it (the unit that is spooled, streamed and rendered per case). */
+export interface CaseJson {
+  id: string;
+  split: CaseResult['split'];
+  pass: boolean;
+  score: number;
+  output: string;
+  expected: unknown;
+  failures: { type: string; category: string; reason: string; expected: string | null; actual: string | null }[];
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number | null;
+  latency_ms: number;
+  cache_hit: boolean;
+  samples: number;
+  provider_error: { code: string; message: string } | null;
+}
+
+/** The whole document, for results held in memory. */
 export function evalJson(info: EvalReportInfo, result: EvalResult): Record<string, unknown> {
+  return { ...evalJsonHead(info, result), cases: result.cases.map(caseJson) };
+}
+
+/** Everything but `cases`, in the document's key order. */
+export function evalJsonHead(info: EvalReportInfo, result: Pick<EvalResult, 'summaries' | 'wallTimeMs'>): Record<string, unknown> {
   return {
     schema_version: JSON_SCHEMA_VERSION,
     task: info.task,
@@ -35,7 +62,6 @@ export function evalJson(info: EvalReportInfo, result: EvalResult): Record<strin
     spend: info.spend.map(spendLineJson),
     spend_totals: spendTotalsJson(info.spend),
     keys: info.keys,
-    cases: result.cases.map(caseJson),
   };
 }
 
@@ -51,7 +77,7 @@ export function summaryJson(s: SplitSummary): Record<string, unknown> {
   };
 }
 
-function caseJson(c: CaseResult): Record<string, unknown> {
+export function caseJson(c: CaseResult): CaseJson {
   return {
     id: c.caseId,
     split: c.split,

@@ -1,12 +1,13 @@
 /** The human summary `promptopt eval` prints: a table per split, then the failing cases. */
 import chalk from 'chalk';
 import { spendTotals, type SpendLine } from '../../runner/spend-ledger.js';
-import type { EvalResult } from '../../runner/types.js';
+import type { SplitSummary } from '../../runner/types.js';
+import type { CaseJson } from './eval-json.js';
 import { excerpt, formatPercent, formatUsd } from '../terminal.js';
 
-export function evalTable(result: EvalResult): string {
+export function evalTable(summaries: SplitSummary[]): string {
   const header = ['split', 'passed', 'score', 'cost', 'tokens in/out', 'cache hits', 'errors'];
-  const rows = result.summaries.map((s) => [
+  const rows = summaries.map((s) => [
     s.split,
     `${s.passed}/${s.total}`,
     formatPercent(s.score),
@@ -20,20 +21,23 @@ export function evalTable(result: EvalResult): string {
   return [chalk.bold(line(header)), ...rows.map(line)].join('\n');
 }
 
-export function failingCasesText(result: EvalResult, limit = 10): string {
-  const failing = result.cases.filter((c) => !c.pass);
-  if (failing.length === 0) return '';
-  const lines = [chalk.bold(`Failing cases (${failing.length}):`)];
+/** The failing cases it lists at most. */
+export const TABLE_FAILING = 10;
+
+/** `failing`: the first failing case records in the cases' order; `count`: how many cases failed in all. */
+export function failingCasesText(failing: readonly CaseJson[], count: number, limit = TABLE_FAILING): string {
+  if (count === 0) return '';
+  const lines = [chalk.bold(`Failing cases (${count}):`)];
   for (const c of failing.slice(0, limit)) {
-    if (c.providerError) {
-      lines.push(`  ${chalk.red('✗')} ${c.caseId} [${c.split}] provider_error: ${excerpt(c.providerError.message, 120)}`);
+    if (c.provider_error) {
+      lines.push(`  ${chalk.red('✗')} ${c.id} [${c.split}] provider_error: ${excerpt(c.provider_error.message, 120)}`);
       continue;
     }
     const first = c.failures[0];
-    lines.push(`  ${chalk.red('✗')} ${c.caseId} [${c.split}] ${first ? `${first.type} — ${first.category}: ${excerpt(first.reason, 120)}` : 'failed'}`);
+    lines.push(`  ${chalk.red('✗')} ${c.id} [${c.split}] ${first ? `${first.type} — ${first.category}: ${excerpt(first.reason, 120)}` : 'failed'}`);
     for (const more of c.failures.slice(1, 3)) lines.push(`      also ${more.type} — ${more.category}: ${excerpt(more.reason, 100)}`);
   }
-  if (failing.length > limit) lines.push(chalk.dim(`  … ${failing.length - limit} more (use --json or --output for all)`));
+  if (count > limit) lines.push(chalk.dim(`  … ${count - limit} more (use --json or --output for all)`));
   return lines.join('\n');
 }
 

@@ -1,42 +1,72 @@
-/** JUnit XML for CI dashboards: one testsuite per split, one testcase per case. */
-import type { EvalResult } from '../../runner/types.js';
+/**
+ * JUnit XML for CI dashboards: one testsuite per split, one testcase per case. Streamed through
+ * xmlbuilder2's callback builder (no document tree), so 100k cases cost no more memory than 10.
+ */
+import type { SplitName } from '../../spec/types.js';
+import type { SplitSummary } from '../../runner/types.js';
+import type { CaseJson } from './eval-json.js';
+import type { TextSink } from './text-sink.js';
 
 /**
  * xmlbuilder2 escapes `&` only when it does not already start an entity reference, so a model
  * output holding `&nbsp;` would reach the file as an undefined entity (invalid XML) and `&amp;` would
  * read back as `&`. Escaping every `&` first leaves it nothing to guess.
  */
-const text = (value: string) => value.replace(/&/g, '&amp;');
+const ampersands = (value: string) => value.replace(/&/g, '&amp;');
 
-export async function junitXml(task: string, result: EvalResult): Promise<string> {
-  const { create } = await import('xmlbuilder2'); // only runs with --junit: not loaded otherwise
-  // One options object: a second argument to create() is document CONTENT (it became a root element).
-  const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' }).ele('testsuites', {
-    name: text(`promptopt ${task}`),
-    tests: result.cases.length,
-    failures: result.cases.filter((c) => !c.pass && !c.providerError).length,
-    errors: result.cases.filter((c) => c.providerError).length,
-    time: (result.wallTimeMs / 1000).toFixed(3),
-  });
-  const splits = [...new Set(result.cases.map((c) => c.split))];
-  for (const split of splits) {
-    const cases = result.cases.filter((c) => c.split === split);
-    const suite = root.ele('testsuite', {
-      name: text(`${task}.${split}`),
-      tests: cases.length,
-      failures: cases.filter((c) => !c.pass && !c.providerError).length,
-      errors: cases.filter((c) => c.providerError).length,
-    });
-    for (const c of cases) {
-      const testcase = suite.ele('testcase', { classname: text(`${task}.${split}`), name: text(c.caseId), time: (c.latencyMs / 1000).toFixed(3) });
-      if (c.providerError) {
-        const message = text(c.providerError.message);
-        testcase.ele('error', { message, type: c.providerError.code }).txt(message);
+/**
+ * Characters XML 1.0 does not allow (control characters, lone surrogates, U+FFFE/U+FFFF) become
+ * U+FFFD, as the tree builder's `invalidCharReplacement` would do (the callback builder drops them).
+ */
+const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const text = (value: string) => ampersands(value).replace(INVALID_XML, '\uFFFD');
+
+export interface JunitInput {
+  task: string;
+  summaries: SplitSummary[];
+  wallTimeMs: number;
+  /** The splits, in the order their first case appears. */
+  splits: SplitName[];
+  /** The case records of one split, in the cases' order. */
+  cases: (split: SplitName) => Iterable<CaseJson>;
+}
+
+export async function writeJunit(sink: TextSink, input: JunitInput): Promise<void> {
+  const { createCB } = await import('xmlbuilder2'); // only runs with --junit: not loaded otherwise
+  const { task, summaries } = input;
+  let pending = '';
+  const xml = createCB({ data: (chunk: string) => void (pending += chunk), prettyPrint: true });
+  const flush = async () => {
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    await sink.write(chunk);
+  };
+  const counts = (split: SplitName | 'all') => {
+    const s = summaries.find((summary) => summary.split === split);
+    // A case with a provider error never passes: failures are the other failing cases.
+    return { tests: s?.total ?? 0, failures: (s?.total ?? 0) - (s?.passed ?? 0) - (s?.providerErrors ?? 0), errors: s?.providerErrors ?? 0 };
+  };
+
+  xml.dec({ version: '1.0', encoding: 'UTF-8' });
+  xml.ele('testsuites', { name: text(`promptopt ${task}`), ...counts('all'), time: (input.wallTimeMs / 1000).toFixed(3) });
+  for (const split of input.splits) {
+    xml.ele('testsuite', { name: text(`${task}.${split}`), ...counts(split) });
+    for (const c of input.cases(split)) {
+      xml.ele('testcase', { classname: text(`${task}.${split}`), name: text(c.id), time: (c.latency_ms / 1000).toFixed(3) });
+      if (c.provider_error) {
+        const message = text(c.provider_error.message);
+        xml.ele('error', { message, type: c.provider_error.code }).txt(message).up();
       } else if (!c.pass) {
         const message = c.failures.map((f) => `${f.category}: ${f.reason}`).join('; ');
-        testcase.ele('failure', { message: text(message), type: c.failures[0]?.category ?? 'failure' }).txt(text(`${message}\n\noutput:\n${c.output}`));
+        xml.ele('failure', { message: text(message), type: c.failures[0]?.category ?? 'failure' }).txt(text(`${message}\n\noutput:\n${c.output}`)).up();
       }
+      xml.up();
+      if (pending.length >= 64 * 1024) await flush();
     }
+    xml.up();
   }
-  return root.end({ prettyPrint: true });
+  xml.up();
+  xml.end();
+  await flush();
 }

@@ -1,10 +1,16 @@
 /** The Markdown appended to $GITHUB_STEP_SUMMARY in a GitHub Actions job. */
-import type { EvalResult } from '../../runner/types.js';
+import type { SplitSummary } from '../../runner/types.js';
+import type { CaseJson } from './eval-json.js';
 import { formatPercent, formatUsd } from '../terminal.js';
 
+/** The failing cases it lists at most. */
+export const STEP_SUMMARY_FAILING = 20;
+
+/** `failing`: the first failing case records in the cases' order (at most STEP_SUMMARY_FAILING are shown). */
 export function stepSummaryMarkdown(
   info: { task: string; model: string; simulated: boolean; threshold: number; score: number; passed: boolean; providerErrors?: number },
-  result: EvalResult,
+  summaries: SplitSummary[],
+  failing: readonly CaseJson[],
 ): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const lines = [
@@ -16,16 +22,15 @@ export function stepSummaryMarkdown(
     '',
     '| split | passed | score | cost | cache hits |',
     '| --- | --- | --- | --- | --- |',
-    ...result.summaries.map(
+    ...summaries.map(
       (s) => `| ${s.split} | ${s.passed}/${s.total} | ${formatPercent(s.score)} | ${formatUsd(s.costUsd, s.costIncomplete)} | ${s.cacheHits} |`,
     ),
   ];
-  const failing = result.cases.filter((c) => !c.pass).slice(0, 20);
   if (failing.length > 0) {
     lines.push('', '<details><summary>Failing cases</summary>', '', '| case | split | reason |', '| --- | --- | --- |');
-    for (const c of failing) {
-      const reason = c.providerError?.message ?? c.failures.map((f) => `${f.category}: ${f.reason}`).join('; ');
-      lines.push(`| ${cell(c.caseId)} | ${c.split} | ${cell(reason).slice(0, 300)} |`);
+    for (const c of failing.slice(0, STEP_SUMMARY_FAILING)) {
+      const reason = c.provider_error?.message ?? c.failures.map((f) => `${f.category}: ${f.reason}`).join('; ');
+      lines.push(`| ${cell(c.id)} | ${c.split} | ${cell(reason).slice(0, 300)} |`);
     }
     lines.push('', '</details>');
   }

@@ -20,6 +20,11 @@ export function defineOptimize(program: Command, env: ProgramEnv): void {
     .option('-j, --concurrency <n>', 'requests in flight (default: the spec\'s concurrency, 50)')
     .option('--no-cache', 'ignore the response cache')
     .option('--no-feedback', 'ablation: show the optimizer only pass counts, no failure details')
+    .addOption(
+      new Option('--trace <mode>', 'trace.jsonl: full (every call, long texts stored once), calls (no request texts) or off')
+        .choices(['full', 'calls', 'off'])
+        .default('full'),
+    )
     .option('--dry-run', 'print the projected calls and cost; make none')
     .option('--json', 'print one JSON summary on stdout and nothing else there')
     .option('--quiet', 'no live view; only the closing summary')

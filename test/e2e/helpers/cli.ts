@@ -127,7 +127,13 @@ export async function runCli(args: string[], options: InProcessOptions): Promise
   const err: string[] = [];
   const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   const terminal = options.tty ? fakeTerminal(options.tty.columns, options.tty.rows) : undefined;
-  const io = { out: (t: string) => void out.push(line(t)), err: (t: string) => void err.push(line(t)), isTTY: Boolean(terminal), ...(terminal ? { errStream: terminal } : {}) };
+  const io = {
+    out: (t: string) => void out.push(line(t)),
+    write: async (chunk: string) => void out.push(chunk), // a streamed document (eval --json)
+    err: (t: string) => void err.push(line(t)),
+    isTTY: Boolean(terminal),
+    ...(terminal ? { errStream: terminal } : {}),
+  };
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
