@@ -2,7 +2,7 @@
  * An error no code path expected (a bug) is not a provider failure: exit 70, a message that says it
  * is a bug in promptopt and asks for a report, the stack only with PROMPTOPT_DEBUG set, and with
  * --json an INTERNAL error document on stdout. The bug is injected by mocking the module that builds
- * eval's JSON document (used on every eval path) so that it throws a TypeError.
+ * the head of eval's JSON document (used on every eval path) so that it throws a TypeError.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
@@ -11,7 +11,7 @@ const INJECTED = "injected bug: Cannot read properties of undefined (reading 'sc
 
 vi.mock('../../src/cli/output/eval-json.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/cli/output/eval-json.js')>()),
-  evalJson: () => {
+  evalJsonHead: () => {
     throw new TypeError(INJECTED);
   },
 }));
