@@ -15,7 +15,7 @@ import type { SplitName } from '../../spec/types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { startDeadline, type Deadline } from '../deadline.js';
 import { createProgressView } from '../progress.js';
-import { openTaskSession } from '../task-session.js';
+import { openTaskSession } from '../../session/task-session.js';
 import { formatPercent } from '../terminal.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { evalJson } from '../output/eval-json.js';

@@ -20,7 +20,7 @@ import { SpendJournal } from '../../runner/spend-journal.js';
 import { removeStaleTempFiles } from '../../util/atomic-write.js';
 import { loadResumable } from '../optimize/resume.js';
 import { listVersions } from '../../store/list-versions.js';
-import { openTaskSession, withWorkerCap } from '../task-session.js';
+import { openTaskSession, withWorkerCap } from '../../session/task-session.js';
 import { parsePositiveInt, parseUnit } from './eval.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { loopSettings, parseMaxCost, type OptimizeFlags } from '../optimize/settings.js';
@@ -203,7 +203,7 @@ async function removeLeftoverTempFiles(spec: import('../../spec/types.js').Spec)
 async function writeRunReports(input: {
   state: RunState;
   spec: import('../../spec/types.js').Spec;
-  session: import('../task-session.js').TaskSession;
+  session: import('../../session/task-session.js').TaskSession;
   optimizer: import('../../providers/types.js').ChatModel;
   runDir: string;
   cases: import('../../report/types.js').CaseRecord[];

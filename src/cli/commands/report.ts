@@ -19,7 +19,7 @@ import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
 import { modelRefOf, writeRunReports } from '../run-reports.js';
 import { openInBrowser } from '../open-in-browser.js';
-import { commandSecrets } from '../command-secrets.js';
+import { commandSecrets } from '../../session/command-secrets.js';
 import type { CommandEnv } from '../program/command-env.js';
 
 export interface ReportOptions {
