@@ -25,6 +25,8 @@ export function adoptedPrompts(state: RunState): CurrentPrompt[] {
       add({ candidateId: c.candidate.id, prompt: c.candidate.prompt, version: c.version, train: c.train, ...(c.validation ? { validation: c.validation } : {}) });
     }
   }
+  // The current prompt is always one (a checkpoint written before versions were recorded on candidates included).
+  if (state.current.version > 0 && state.current.train.total > 0 && !byVersion.has(state.current.version)) add(state.current);
   return [...byVersion.values()];
 }
 
