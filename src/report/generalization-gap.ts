@@ -44,13 +44,13 @@ export function formatPoints(points: number): string {
   return `${points > 0 ? '+' : ''}${points.toFixed(1)} pts`;
 }
 
-/** "gap train − validation +25.0 pts, train − test +30.2 pts", or '' when there is nothing to compare. */
+/** "train − validation +25.0 pts, train − test +30.2 pts", or '' when there is nothing to compare. */
 export function describeGap(gap: GeneralizationGap): string {
   const parts = [
     gap.validationPoints !== undefined ? `train − validation ${formatPoints(gap.validationPoints)}` : '',
     gap.testPoints !== undefined ? `train − test ${formatPoints(gap.testPoints)}` : '',
   ].filter(Boolean);
-  return parts.length ? `gap ${parts.join(', ')}` : '';
+  return parts.join(', ');
 }
 
 function round1(n: number): number {

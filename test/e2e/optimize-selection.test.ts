@@ -206,7 +206,7 @@ describe('optimize: selection that generalizes', () => {
     const result = await optimize(world, dir, []);
     expect(result.code, result.stderr).toBe(0);
     // Train 100%, held-out test 0% (charlie is never shown): the gap, and the warning in plain words.
-    expect(result.stdout).toContain('gap train − test +100.0 pts');
+    expect(result.stdout).toContain('gap         train − test +100.0 pts');
     expect(result.stdout).toMatch(/⚠ train is 100\.0 points above the held-out test \(more than 15\): the prompt fits the cases it was tuned on much better than cases it never saw/);
     expect(result.stdout).toContain('there is no validation split, so selection used train only');
     const [run] = await runDirs(dir);

@@ -6,7 +6,7 @@ describe('generalizationGap', () => {
     expect(GAP_WARNING_POINTS).toBe(15);
     const near = generalizationGap({ train: 0.62, validation: 0.5 });
     expect(near).toEqual({ train: 0.62, validation: 0.5, validationPoints: 12 });
-    expect(describeGap(near)).toBe('gap train − validation +12.0 pts');
+    expect(describeGap(near)).toBe('train − validation +12.0 pts');
     // Exactly 15 points is not over the line.
     expect(generalizationGap({ train: 0.65, validation: 0.5 }).warning).toBeUndefined();
     const far = generalizationGap({ train: 0.633, validation: 0.383, test: 0.267 });

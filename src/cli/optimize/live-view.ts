@@ -47,7 +47,7 @@ export function createLiveView(options: {
     const gap = describeGap(generalizationGap({ train: current.train.score, validation: current.validation?.score }));
     const parts =
       phase === 'validation' && validation ? [`best validation ${validation}`, `train ${train}`] : [`best train ${train}`, ...(validation ? [`validation ${validation}`] : [])];
-    return ` · ${parts.join(' · ')}${gap ? ` · ${gap}` : ''}`;
+    return ` · ${parts.join(' · ')}${gap ? ` · gap ${gap}` : ''}`;
   };
   const gapWarning = (prompt: Pick<CurrentPrompt, 'train' | 'validation'>, test?: number) => {
     const gap = generalizationGap({ train: prompt.train.score, validation: prompt.validation?.score, test });
@@ -119,7 +119,7 @@ export function createLiveView(options: {
           break;
         case 'test_scored': {
           const gap = current ? describeGap(generalizationGap({ train: current.train.score, test: event.score.score })) : '';
-          log(`  held-out test: ${event.score.passed}/${event.score.total} (${formatPercent(event.score.score)})${gap ? ` · ${gap}` : ''}`);
+          log(`  held-out test: ${event.score.passed}/${event.score.total} (${formatPercent(event.score.score)})${gap ? ` · gap ${gap}` : ''}`);
           const warning = current && gapWarning({ train: current.train }, event.score.score);
           if (warning) log(warning);
           break;

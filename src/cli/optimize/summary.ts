@@ -73,7 +73,7 @@ export function summaryText(outcome: RunOutcome): string {
     `  train       ${pct(data.baseline.train)} → ${pct(data.final.train)}`,
     `  validation  ${pct(data.baseline.validation)} → ${pct(data.final.validation)}`,
     `  test        ${pct(data.final.test)}  (held out; never shown to the optimizer)`,
-    ...(gap ? [`  ${gap}`] : []),
+    ...(gap ? [`  gap         ${gap}`] : []),
     ...(data.generalization.warning ? [chalk.yellow(`  ⚠ ${data.generalization.warning}`)] : []),
     ...(data.selection ? [`  final version ${data.selection.reason}`] : []),
     `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} paid for ${data.calls.made} call(s) · cache: ${cacheLine(data)} · ${(data.wallTimeMs / 1000).toFixed(1)} s`,

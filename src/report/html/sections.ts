@@ -29,8 +29,8 @@ function generalizationGap(data: ReportData): SafeHtml {
   const text = describeGap(gap);
   if (!text) return html``;
   return gap.warning
-    ? html`<p class="gap warning"><strong>⚠ Generalization ${text}.</strong> ${gap.warning}.</p>`
-    : html`<p class="gap meta">Generalization ${text} (final version).</p>`;
+    ? html`<p class="gap warning"><strong>⚠ Generalization gap: ${text}.</strong> ${gap.warning.charAt(0).toUpperCase()}${gap.warning.slice(1)}.</p>`
+    : html`<p class="gap meta">Generalization gap of the final version: ${text}.</p>`;
 }
 
 /** How the final version was chosen among the run's versions. */
