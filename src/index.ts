@@ -7,6 +7,9 @@
  *   const result = await runEval({ cases, prompt: spec.prompt.text, shape: requestShape(spec), defaultAssert: spec.defaultAssert,
  *     baseDir: spec.dir, target, caller: new ModelCaller({ cache: new ResponseCache(spec.cache.dir) }),
  *     concurrency: spec.concurrency, repeat: spec.repeat });
+ *
+ *   const outcome = await optimizeTask('task.yaml', { maxIterations: 4 }, { onEvent: (e) => console.log(e.type) });
+ *   // outcome.state.current (the final version), outcome.results.test (its held-out case results), outcome.reportPaths
  */
 export * from './errors.js';
 export { loadSpec } from './spec/load-spec.js';
@@ -27,6 +30,18 @@ export { summarizeResults } from './runner/summarize.js';
 export { analyzeFailures } from './feedback/analyze-failures.js';
 export { formatTrainFeedback, formatDescriptiveFeedback } from './feedback/format-feedback.js';
 export { mcnemarExact, wilsonInterval, twoProportionTest, nearestRankPercentile } from './stats/index.js';
+// Optimize a task end to end (session, run folder, engine, versions, reports): what `promptopt optimize` runs.
+export {
+  optimizeTask,
+  openOptimizeTask,
+  type OptimizeTask,
+  type OptimizeTaskOptions,
+  type OptimizeTaskHooks,
+  type OptimizeTaskEvent,
+  type OptimizeOutcome,
+} from './workflows/optimize-task.js';
+export { openTaskSession, openSpecSession, type TaskSession, type SpecSession } from './session/task-session.js';
+export { runOptimization, type FinalResults, type OptimizationOutcome } from './optimizer/engine.js';
 // Production data: import logged interactions as cases, redact personal data, stats per version.
 export { importTask, type ImportOptions, type ImportResult } from './production/import-task.js';
 export { statsTask, type StatsOptions, type StatsResult } from './production/stats-task.js';

@@ -7,7 +7,7 @@ import { lookupPrice, costOf, PRICES_AS_OF } from '../providers/prices.js';
 import { renderRequest, type RequestShape } from '../runner/render-request.js';
 import { stringifyValue } from '../spec/template.js';
 import type { SplitCase } from '../spec/types.js';
-import type { TaskSession } from './task-session.js';
+import type { TaskSession } from '../session/task-session.js';
 import { formatUsd } from './terminal.js';
 import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
 

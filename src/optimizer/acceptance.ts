@@ -1,59 +1,11 @@
 /**
- * Candidate selection and adaptive acceptance, as the design settles them:
- * - select the best candidate by score (`>=` against the running best, so lateral candidates count),
- *   ties broken by fewer failures in more severe categories, then by the shorter prompt;
- * - accept strictly better only while the current score is below `strictBelow` (10%: avoids drifting
- *   around 0%), lateral moves (equal score) at or above it;
- * - with `significant`, a gain must also pass McNemar's exact test on the same cases and samples,
- *   and a lateral move must not be significantly worse.
+ * Ranking the candidates of an iteration: the best score on the phase's split first, ties broken by
+ * fewer failures in more severe categories, then by the shorter prompt. (What is accepted is decided
+ * by the rules in rules/.)
  */
-import { formatPercent as pct } from '../util/format-percent.js';
 import type { FailureCategory } from '../assertions/types.js';
 import { CATEGORY_SEVERITY } from '../feedback/severity.js';
-import type { PairedOutcome } from './paired-test.js';
 import type { CandidateRecord, SplitScore } from './types.js';
-
-export interface AcceptanceRule {
-  strictBelow: number;
-  mode: 'score' | 'significant';
-  alpha: number;
-}
-
-export interface AcceptanceDecision {
-  accept: boolean;
-  lateral: boolean;
-  status: 'accepted' | 'rejected' | 'not_significant';
-  reason: string;
-}
-
-
-export function decideAcceptance(
-  candidateScore: number,
-  currentScore: number,
-  rule: AcceptanceRule,
-  paired?: PairedOutcome,
-): AcceptanceDecision {
-  const better = candidateScore > currentScore;
-  const equal = candidateScore === currentScore;
-  if (!better && !(equal && currentScore >= rule.strictBelow)) {
-    const why = equal
-      ? `no improvement at ${pct(currentScore)} (below ${pct(rule.strictBelow)} only strict gains are accepted)`
-      : `${pct(candidateScore)} < current ${pct(currentScore)}`;
-    return { accept: false, lateral: false, status: 'rejected', reason: why };
-  }
-  if (rule.mode === 'significant' && paired) {
-    const p = paired.pValue.toFixed(3);
-    if (better && !(paired.b > paired.c && paired.pValue < rule.alpha)) {
-      return { accept: false, lateral: false, status: 'not_significant', reason: `gain not significant (McNemar p=${p}, fixed ${paired.b}, broke ${paired.c})` };
-    }
-    if (equal && paired.c > paired.b && paired.pValue < rule.alpha) {
-      return { accept: false, lateral: false, status: 'not_significant', reason: `significantly worse on paired cases (p=${p})` };
-    }
-  }
-  return better
-    ? { accept: true, lateral: false, status: 'accepted', reason: `${pct(currentScore)} → ${pct(candidateScore)}` }
-    : { accept: true, lateral: true, status: 'accepted', reason: `lateral move at ${pct(candidateScore)}` };
-}
 
 /** Sort comparator over scored candidates: best first. */
 export function compareCandidates(a: CandidateRecord, b: CandidateRecord, split: 'train' | 'validation' = 'train'): number {

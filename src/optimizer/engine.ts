@@ -7,14 +7,17 @@
 import { InterruptedError } from '../errors.js';
 import { BudgetExhaustedError } from '../runner/model-caller.js';
 import { IncompleteEvalError } from '../runner/run-eval.js';
+import type { EvalResult } from '../runner/types.js';
+import type { SplitName } from '../spec/types.js';
 import { hashValue } from '../util/hash.js';
 import type { LoopContext } from './loop-context.js';
 import { emptyMemory } from './memory.js';
-import { requireScored } from './provider-failures.js';
+import { providerFailureSummary, requireScored } from './provider-failures.js';
 import { scoreSplit } from './score-split.js';
+import { selectFinal } from './select-final.js';
 import { runTrainingPhase } from './training-phase.js';
 import { runValidationPhase } from './validation-phase.js';
-import type { RunState, StopReason } from './types.js';
+import type { RunState } from './types.js';
 
 /** A fingerprint of everything that defines the task; --resume refuses a changed one. */
 export function specFingerprint(context: Pick<LoopContext, 'spec' | 'cases'>): string {
@@ -54,14 +57,31 @@ export function initialState(context: Pick<LoopContext, 'spec' | 'cases' | 'sett
   };
 }
 
+/** The final prompt's case results, per split: the only results the engine hands back. */
+export interface FinalResults {
+  train?: EvalResult;
+  validation?: EvalResult;
+  test?: EvalResult;
+}
+
+export interface OptimizationOutcome {
+  state: RunState;
+  /** Case results of the final version (state.current); a split is absent when it has no cases or was not scored. */
+  results: FinalResults;
+  /** Splits whose case results could not be collected, and why (e.g. the budget ran out re-scoring them). */
+  missing: { split: SplitName; reason: string }[];
+}
+
 /**
  * Runs (or continues) the loop until it stops, checkpointing as it goes, the first time before any
  * call. It sets `stoppedAt`, never `finishedAt`: the run is finished once its reports are written,
- * which is the caller's last step.
+ * which is the caller's last step. It returns the final version's case results: held since that
+ * version was scored, or, for a run that had already stopped (a --resume that only writes its
+ * reports), scored again (served by the response cache when it is enabled).
  */
-export async function runOptimization(context: LoopContext, options: { resumed?: boolean } = {}): Promise<RunState> {
+export async function runOptimization(context: LoopContext, options: { resumed?: boolean } = {}): Promise<OptimizationOutcome> {
   const { state, hooks } = context;
-  if (state.stoppedAt || state.finishedAt) return state; // the loop is over: only the reports may be missing
+  if (state.stoppedAt || state.finishedAt) return { state, ...(await finalResults(context)) }; // the loop is over: only the reports may be missing
   const started = performance.now();
   const elapsedBefore = state.wallTimeMs;
   const writeCheckpoint = hooks.checkpoint;
@@ -78,6 +98,7 @@ export async function runOptimization(context: LoopContext, options: { resumed?:
   hooks.emit({ type: 'run_started', runId: state.runId, strategy: state.strategy, resumed: options.resumed ?? state.phase !== 'baseline' });
   // A run killed before its first call still leaves a checkpoint that --resume can continue.
   await save();
+  context.held.keep([state.current.prompt]);
 
   try {
     if (state.phase === 'baseline') await runBaseline(context);
@@ -87,6 +108,7 @@ export async function runOptimization(context: LoopContext, options: { resumed?:
     }
     if (state.phase === 'train' || state.phase === 'validation') {
       if (context.settings.validationIterations > 0) await runValidationPhase(context);
+      chooseFinalVersion(context);
       state.phase = 'test';
       await save();
     }
@@ -106,6 +128,7 @@ export async function runOptimization(context: LoopContext, options: { resumed?:
         state.start = { ...state.start, version };
         state.current = state.start;
       }
+      if (state.phase !== 'test') chooseFinalVersion(context);
     } else if (cause instanceof InterruptedError) {
       // Keep the training phase's reason when it already stopped (interrupted in validation or test).
       state.stopReason ??= 'interrupted';
@@ -119,8 +142,9 @@ export async function runOptimization(context: LoopContext, options: { resumed?:
   state.stoppedAt = new Date().toISOString();
   hooks.emit({ type: 'stopped', reason: state.stopReason ?? 'max_iterations' });
   await save();
+  const collected = await finalResults(context);
   hooks.emit({ type: 'run_finished', state });
-  return state;
+  return { state, ...collected };
 }
 
 async function runBaseline(context: LoopContext): Promise<void> {
@@ -143,6 +167,8 @@ async function runBaseline(context: LoopContext): Promise<void> {
   });
   state.start = { candidateId: 'start', prompt: state.start.prompt, version, train: trainScore, validation: validationScore };
   state.current = state.start;
+  context.held.set(state.start.prompt, 'train', train);
+  if (validation.cases.length) context.held.set(state.start.prompt, 'validation', validation);
   hooks.emit({ type: 'baseline_scored', version, train: trainScore, validation: validationScore });
   state.phase = 'train';
   state.iteration = 0;
@@ -151,15 +177,62 @@ async function runBaseline(context: LoopContext): Promise<void> {
   await hooks.checkpoint(state);
 }
 
+/**
+ * The loop is over: the final version is chosen among the run's versions (select-final.ts) and
+ * becomes the current prompt, the one the held-out test scores and the reports show.
+ */
+function chooseFinalVersion(context: LoopContext): void {
+  const { state } = context;
+  const picked = selectFinal(state, context.settings.alpha);
+  if (!picked) return;
+  state.selection = picked.selection;
+  state.current = picked.chosen;
+  context.held.keep([picked.chosen.prompt]);
+  context.hooks.emit({ type: 'final_selected', selection: picked.selection, current: state.current });
+}
+
 async function runTest(context: LoopContext): Promise<void> {
   const { state, hooks } = context;
+  // The final version's train and validation results first (held, unless the selection went back to
+  // an older version that was not): nothing is scored after the held-out test.
+  for (const split of ['train', 'validation'] as const) {
+    if (context.hasSplit(split)) await context.resultsOf(state.current.prompt, split, { phase: 'report' });
+  }
   hooks.emit({ type: 'phase_started', phase: 'test' });
   const result = await context.evaluate(state.current.prompt, 'test', { phase: 'test' });
   if (result.cases.length === 0) return;
   requireScored(result, 'test', `the final prompt (v${state.current.version})`);
   state.test = scoreSplit('test', result.cases);
+  context.held.set(state.current.prompt, 'test', result);
   await hooks.recordTestScore(state.current.version, state.test);
   hooks.emit({ type: 'test_scored', score: state.test });
 }
 
-export type { StopReason };
+/**
+ * The final version's results on every split it was scored on: held ones, else scored again (a run
+ * resumed only for its reports; the response cache serves them when enabled). A split that cannot
+ * be scored now (the budget is spent, the provider fails) is reported missing, never fatal.
+ */
+async function finalResults(context: LoopContext): Promise<Omit<OptimizationOutcome, 'state'>> {
+  const { state } = context;
+  const results: FinalResults = {};
+  const missing: OptimizationOutcome['missing'] = [];
+  const splits: SplitName[] = ['train', 'validation', ...(state.test ? (['test'] as const) : [])];
+  context.held.keep([state.current.prompt]);
+  for (const split of splits) {
+    if (!context.hasSplit(split)) continue;
+    try {
+      const result = await context.resultsOf(state.current.prompt, split, { phase: 'report' });
+      const failed = providerFailureSummary(result, split);
+      if (failed) missing.push({ split, reason: failed });
+      else results[split] = result;
+    } catch (error) {
+      const cause = error instanceof IncompleteEvalError ? error.cause : error;
+      if (cause instanceof InterruptedError || !(cause instanceof Error)) throw cause;
+      missing.push({ split, reason: cause.message });
+    }
+  }
+  return { results, missing };
+}
+
+export type { StopReason } from './types.js';

@@ -15,6 +15,7 @@ import { runEval } from '../runner/run-eval.js';
 import { requestShape } from '../runner/render-request.js';
 import type { CaseResult, EvalResult } from '../runner/types.js';
 import type { OptimizerConfig, Spec, SplitCase, SplitName } from '../spec/types.js';
+import { HeldResults } from './held-results.js';
 import type { TaskContext } from './meta-prompt.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
 import { shownVarNames } from './shown-vars.js';
@@ -58,6 +59,12 @@ export interface LoopContext {
   signal?: AbortSignal;
   state: RunState;
   evaluate(prompt: string, split: SplitName, meta?: CallMeta): Promise<EvalResult>;
+  /** The results the engine holds on to (the current prompt's, the provisional final version's). */
+  held: HeldResults;
+  /** A prompt's results on a split: held ones first, else evaluated (and held when that prompt is). */
+  resultsOf(prompt: string, split: SplitName, meta?: CallMeta): Promise<EvalResult>;
+  /** True when the split has cases. */
+  hasSplit(split: SplitName): boolean;
   /** Train feedback text for a scored prompt, remembered by candidate id (evolutionary parents). */
   feedbackById: Map<string, string>;
   trainFeedback(result: EvalResult): string;
@@ -86,7 +93,9 @@ export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
 const MAX_REMEMBERED_EVALUATIONS = 32;
 const MAX_REMEMBERED_CASES = 20_000;
 
-export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback' | 'forOptimizer'>): LoopContext {
+export function createLoopContext(
+  input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback' | 'forOptimizer' | 'held' | 'resultsOf' | 'hasSplit'>,
+): LoopContext {
   const limit = pLimit(Math.max(1, input.settings.concurrency));
   const { spec, settings } = input;
   const shape = requestShape(spec);
@@ -103,9 +112,19 @@ export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbac
     }
   };
   const shownVars = shownVarNames(spec);
+  const splits = new Set(input.cases.map((c) => c.split));
   const context: LoopContext = {
     ...input,
     feedbackById: new Map(),
+    held: new HeldResults(),
+    hasSplit: (split) => splits.has(split),
+    async resultsOf(prompt, split, meta) {
+      const held = context.held.get(prompt, split);
+      if (held) return held;
+      const result = await context.evaluate(prompt, split, meta);
+      if (!result.cases.some((c) => c.providerError)) context.held.offer(prompt, split, result);
+      return result;
+    },
     forOptimizer: (cases) => withVarsOnly(cases, shownVars),
     async evaluate(prompt, split, meta) {
       // The same prompt on the same split is scored once per process: the current prompt is looked at

@@ -1,5 +1,5 @@
 /**
- * Optimization memory: one-line lessons (✓ helped, ✗ regressed or did nothing), deduped and
+ * Optimization memory: one-line lessons (✓ adopted, ✗ regressed, overfitted or did nothing), deduped and
  * bounded, plus detailed summaries of the last three iterations. Both go into every meta-prompt.
  */
 import { formatPercent } from '../util/format-percent.js';
@@ -32,12 +32,16 @@ function lessonFrom(c: CandidateRecord, record: IterationRecord): string | undef
     case 'accepted':
       return record.scoreAfter > record.scoreBefore
         ? `✓ ${idea} → ${split} ${pct(record.scoreBefore)}→${pct(record.scoreAfter)}`
-        : `✓ ${idea} → kept ${split} at ${pct(record.scoreAfter)} (lateral move)`;
+        : `✓ ${idea} → kept ${split} at ${pct(record.scoreAfter)}, gained on the other split`;
+    case 'lateral':
+      return `✗ ${idea} → no change on any split (${split} ${pct(score)}): recorded, not adopted`;
     case 'rejected':
       if (score === undefined) return undefined;
       return score < record.scoreBefore
         ? `✗ ${idea} → ${split} fell to ${pct(score)}${c.broken.length ? `, broke ${c.broken.length} case(s)` : ''}`
         : `✗ ${idea} → no gain (${pct(score)})`;
+    case 'hurts_validation':
+      return `✗ ${idea} → train ${pct(record.scoreBefore)}→${pct(c.train?.score)} but validation fell: did not generalize`;
     case 'breaks_train':
       return `✗ ${idea} → broke ${c.broken.length} train case(s)`;
     case 'not_significant':

@@ -29,10 +29,3 @@ export function fixedAndBroken(baseline: SplitScore, candidate: SplitScore): { f
     broken: baseline.passedIds.filter((id) => !after.has(id)),
   };
 }
-
-/** Per (case, sample) pass flags, for paired significance tests. */
-export function sampleOutcomes(cases: CaseResult[]): Map<string, boolean> {
-  const outcomes = new Map<string, boolean>();
-  for (const c of cases) for (const s of c.samples) outcomes.set(`${c.caseId}#${s.index}`, s.pass);
-  return outcomes;
-}

@@ -42,7 +42,9 @@ export type CandidateStatus =
   | 'rejected' // scored, not better
   | 'invalid' // dropped or invented a template variable, or an unparseable response
   | 'breaks_train' // validation phase: regressed a train case
+  | 'hurts_validation' // training phase: lowered validation by more than noise
   | 'not_significant' // --accept significant: no paired-test evidence
+  | 'lateral' // the same score on every split: recorded, not adopted (no version)
   | 'unscored'; // provider errors after retries on some of its cases: no score, never accepted
 
 export interface CandidateRecord {
@@ -54,18 +56,26 @@ export interface CandidateRecord {
   /** Train case ids this candidate fixed / broke relative to the current prompt. */
   fixed: string[];
   broken: string[];
+  /** The prompt version it became (adopted candidates only). */
+  version?: number;
 }
 
 export interface IterationRecord {
   iteration: number;
   phase: Phase;
   candidates: CandidateRecord[];
+  /** The candidate adopted as the new current prompt (and written as a version). */
   acceptedId?: string;
   /** Score of the current prompt on the phase's split before and after this iteration. */
   scoreBefore: number;
   scoreAfter: number;
-  /** Lateral move: accepted with an equal score. */
+  /**
+   * A lateral move: the iteration's best candidate had the same score as the current prompt on every
+   * split. It is recorded here (lateralId), not adopted: the current prompt stays, no version is written.
+   * (Checkpoints written before this rule mark an adopted equal-score candidate this way.)
+   */
   lateral: boolean;
+  lateralId?: string;
   costUsd: number;
 }
 
@@ -125,6 +135,8 @@ export interface RunState {
   iterations: IterationRecord[];
   /** Strategy-specific state (population, hybrid phase switch...). */
   strategyState?: unknown;
+  /** How the final version was chosen among the run's versions (set when the loop ends). */
+  selection?: FinalSelection;
   test?: SplitScore;
   stopReason?: StopReason;
   /** The loop ended (set by the engine's last checkpoint); the reports may not be written yet. */
@@ -133,6 +145,33 @@ export interface RunState {
   finishedAt?: string;
   spend: SpendLine[];
   wallTimeMs: number;
+}
+
+/** One version the final selection considered. */
+export interface SelectionEntry {
+  version: number;
+  candidateId: string;
+  train: number;
+  validation?: number;
+  promptChars: number;
+  /** Its train score is not significantly below the best train score. */
+  eligible: boolean;
+}
+
+/**
+ * The final version: the best on validation among the run's versions whose train score is not
+ * significantly below the best train score (ties: the shorter prompt), or, without a validation
+ * split, the best on train (`by: 'train'`).
+ */
+export interface FinalSelection {
+  by: 'validation' | 'train';
+  version: number;
+  candidateId: string;
+  /** The version with the best train score (what eligibility is measured against). */
+  bestTrainVersion: number;
+  entries: SelectionEntry[];
+  /** One sentence: why this version. */
+  reason: string;
 }
 
 export type OptimizerEvent =
@@ -145,6 +184,7 @@ export type OptimizerEvent =
   | { type: 'iteration_finished'; record: IterationRecord; current: CurrentPrompt }
   | { type: 'version_written'; version: number; file: string }
   | { type: 'budget_warning'; spentUsd: number; maxUsd: number }
+  | { type: 'final_selected'; selection: FinalSelection; current: CurrentPrompt }
   | { type: 'test_scored'; score: SplitScore }
   | { type: 'stopped'; reason: StopReason }
   | { type: 'run_finished'; state: RunState };

@@ -92,3 +92,10 @@ export function moneyBreakdown(data: Pick<ReportData, 'totals' | 'calls'>): stri
     `Saved: ${integer(t.savedCalls)} call(s) served from the cache, paid for by earlier runs or evals (${usd(t.savedUsd)} not spent).`,
   ].join(' ');
 }
+
+/** "8 training + 2 validation iterations (3 lateral moves recorded, not adopted)". */
+export function iterationCount(data: Pick<ReportData, 'iterations'>): string {
+  const { train, validation, lateral } = data.iterations;
+  const laterals = lateral > 0 ? ` (${lateral} lateral move${lateral === 1 ? '' : 's'} recorded, not adopted)` : '';
+  return `${train} training + ${validation} validation iteration${train + validation === 1 ? '' : 's'}${laterals}`;
+}

@@ -12,4 +12,5 @@ export { renderJson, REPORT_JSON_SCHEMA } from './render-json.js';
 export { renderHtml } from './html/render-html.js';
 export { toCaseRecord, readCaseRecords, writeCaseRecords } from './case-records.js';
 export { writeReports, type ReportPaths } from './write-reports.js';
+export { describeGap, formatPoints, GAP_WARNING_POINTS, generalizationGap, type GeneralizationGap } from './generalization-gap.js';
 export type * from './types.js';

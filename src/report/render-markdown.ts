@@ -1,6 +1,7 @@
 /** ReportData -> report.md. Pure. */
 import type { CandidateStatus } from '../optimizer/types.js';
-import { callsWorth, cell, code, deltaPoints, duration, fenced, integer, moneyBreakdown, oneLine, percent, STOP_REASONS, table, usd } from './format.js';
+import { callsWorth, cell, code, deltaPoints, duration, fenced, integer, iterationCount, moneyBreakdown, oneLine, percent, STOP_REASONS, table, usd } from './format.js';
+import { describeGap } from './generalization-gap.js';
 import type { ModelRef, ReportData, ScoreCell, TrajectoryRow } from './types.js';
 
 const STATUS_MARKS: Record<CandidateStatus, string> = {
@@ -8,7 +9,9 @@ const STATUS_MARKS: Record<CandidateStatus, string> = {
   rejected: '✗',
   invalid: '⚠',
   breaks_train: '✗',
+  hurts_validation: '✗',
   not_significant: '~',
+  lateral: '=',
   unscored: '?',
 };
 
@@ -16,6 +19,7 @@ export function renderMarkdown(data: ReportData): string {
   const sections = [
     header(data),
     summary(data),
+    selection(data),
     trajectory(data),
     candidates(data),
     categories(data),
@@ -58,15 +62,34 @@ function summary(data: ReportData): string {
     deltaPoints(row.start?.score, row.final?.score),
   ]);
   const stop = data.stopReason ? `${code(data.stopReason)}: ${STOP_REASONS[data.stopReason]}` : 'not stopped (run in progress)';
-  return [
-    '## Summary',
-    '',
-    table(['Split', 'Start', 'Final', 'Change'], rows),
-    '',
+  const gap = describeGap(data.generalization);
+  const lines = ['## Summary', '', table(['Split', 'Start', 'Final', 'Change'], rows), ''];
+  if (gap) lines.push(`- **Generalization gap** (final version): ${gap}`);
+  if (data.generalization.warning) lines.push(`- **⚠ Warning:** ${data.generalization.warning}.`);
+  lines.push(
     `- **Stop reason:** ${stop}`,
     `- **Prompt versions:** start v${data.startVersion} → final v${data.finalVersion.version} (${code(data.finalVersion.file)})`,
-    `- **Iterations:** ${data.trajectory.length} · **wall time:** ${duration(data.wallTimeMs)} · **cost:** ${totalCost(data)}`,
-  ].join('\n');
+  );
+  if (data.selection) lines.push(`- **Final version chosen:** ${oneLine(data.selection.reason, 400)}`);
+  lines.push(`- **Iterations:** ${iterationCount(data)} · **wall time:** ${duration(data.wallTimeMs)} · **cost:** ${totalCost(data)}`);
+  return lines.join('\n');
+}
+
+function selection(data: ReportData): string {
+  const chosen = data.selection;
+  if (!chosen) return '';
+  const rows = chosen.entries.map((e) => [
+    e.version === chosen.version ? `**v${e.version}** (final)` : `v${e.version}`,
+    percent(e.train),
+    percent(e.validation),
+    e.eligible ? 'yes' : 'no: significantly below the best train score',
+    String(e.promptChars),
+  ]);
+  const rule =
+    chosen.by === 'validation'
+      ? 'The final version is the best on validation among the versions whose train score is not significantly below the best train score (McNemar\'s exact test on the train cases, α = 0.05); ties go to the higher train score, then the shorter prompt.'
+      : 'Selection used train only: the task has no validation split, so the final version is the best on train (ties: the shorter prompt). Add validation cases to select on data the optimizer did not train on.';
+  return ['## Final selection', '', rule, '', table(['Version', 'Train', 'Validation', 'Eligible', 'Prompt chars'], rows)].join('\n');
 }
 
 function scoreCell(score: ScoreCell | undefined): string {
@@ -81,10 +104,14 @@ function trajectory(data: ReportData): string {
     percent(row.train),
     percent(row.validation),
     row.accepted ? code(row.accepted) : '—',
-    row.lateral ? 'yes' : '',
+    row.lateralId ? code(row.lateralId) : row.lateral ? 'yes' : '',
     usd(row.costUsd),
   ]);
-  return ['## Trajectory', '', table(['Iteration', 'Phase', 'Train', 'Validation', 'Accepted', 'Lateral', 'Cost'], rows)].join('\n');
+  const lines = ['## Trajectory', '', table(['Iteration', 'Phase', 'Train', 'Validation', 'Adopted', 'Lateral', 'Cost'], rows)];
+  if (data.trajectory.some((row) => row.lateralId)) {
+    lines.push('', 'Lateral: the iteration\'s best candidate scored the same as the current prompt on every split; it is recorded here, not adopted (the current prompt stays, no version is written).');
+  }
+  return lines.join('\n');
 }
 
 function candidates(data: ReportData): string {

@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FailureCategory } from '../assertions/types.js';
 import type { CandidateRecord, IterationRecord, Phase, SplitScore } from '../optimizer/types.js';
 import type { CallRole, SpendLine } from '../runner/spend-ledger.js';
+import { generalizationGap } from './generalization-gap.js';
 import type { CandidateRow, CaseRecord, CategoryRow, ReportData, ReportInput, ScoreCell, SummaryRow, TrajectoryRow } from './types.js';
 
 export function buildReportData(input: ReportInput): ReportData {
@@ -40,6 +41,13 @@ export function buildReportData(input: ReportInput): ReportData {
     runDir: input.runDir,
     baseline,
     final,
+    generalization: generalizationGap({ train: final.train.score, validation: final.validation?.score, test: final.test?.score }),
+    ...(state.selection ? { selection: structuredClone(state.selection) } : {}),
+    iterations: {
+      train: state.iterations.filter((it) => it.phase === 'train').length,
+      validation: state.iterations.filter((it) => it.phase === 'validation').length,
+      lateral: state.iterations.filter((it) => it.lateralId !== undefined).length,
+    },
     summary,
     trajectory: buildTrajectory(state.iterations, state.start.train.score, state.start.validation?.score),
     categories: compareCategories(state.start.train, state.current.train),
@@ -113,6 +121,7 @@ function buildTrajectory(iterations: IterationRecord[], startTrain: number, star
       validation,
       accepted: it.acceptedId,
       lateral: it.lateral,
+      ...(it.lateralId ? { lateralId: it.lateralId } : {}),
       costUsd: it.costUsd,
       candidates: it.candidates.map((c) => candidateRow(c, it.phase)),
     };

@@ -1,6 +1,7 @@
 /** What the report writers read: the run as the CLI hands it over, and the data they render. */
 import type { FailureCategory } from '../assertions/types.js';
-import type { Candidate, CandidateStatus, Phase, RunState, StopReason } from '../optimizer/types.js';
+import type { Candidate, CandidateStatus, FinalSelection, Phase, RunState, StopReason } from '../optimizer/types.js';
+import type { GeneralizationGap } from './generalization-gap.js';
 import type { SpendLine } from '../runner/spend-ledger.js';
 import type { OptimizerStrategyName, SplitName } from '../spec/types.js';
 
@@ -78,9 +79,11 @@ export interface TrajectoryRow {
   /** The current prompt's train / validation score after the iteration (absent when not measured). */
   train?: number;
   validation?: number;
-  /** Id of the accepted candidate; absent when none was. */
+  /** Id of the accepted (adopted) candidate; absent when none was. */
   accepted?: string;
+  /** The iteration's best candidate was a lateral move (the same score on every split): recorded, not adopted. */
   lateral: boolean;
+  lateralId?: string;
   costUsd: number;
   candidates: CandidateRow[];
 }
@@ -112,6 +115,12 @@ export interface ReportData {
   runDir: string;
   baseline: { train: ScoreCell; validation?: ScoreCell };
   final: { train: ScoreCell; validation?: ScoreCell; test?: ScoreCell };
+  /** The final version's train score against its validation and test scores. */
+  generalization: GeneralizationGap;
+  /** How the final version was chosen among the run's versions; absent when the run has not stopped. */
+  selection?: FinalSelection;
+  /** Iterations per phase, and the lateral moves recorded (not adopted). */
+  iterations: { train: number; validation: number; lateral: number };
   summary: SummaryRow[];
   trajectory: TrajectoryRow[];
   categories: CategoryRow[];

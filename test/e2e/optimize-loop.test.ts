@@ -111,7 +111,7 @@ describe('optimize: the loop', () => {
     expect((await readVersions(dir)).map((v) => v.text)).toEqual([start]);
   });
 
-  test('adaptive acceptance: an equal score is rejected below 10%, accepted as lateral above it', async () => {
+  test('adaptive acceptance: an equal score is rejected below 10%, recorded as a lateral move (no version) above it', async () => {
     // Low: 0/9 at the start; the candidate is reworded but still 0/9.
     world.setOptimizer((r) => reply(`Be precise.\n${r.current}`, 'reword'));
     await writeTask(dir, optimizeSpec(CASES, { optimizer: { max_iterations: 1, strict_below: 0.1 } }));
@@ -123,19 +123,22 @@ describe('optimize: the loop', () => {
     expect(lowReport.trajectory[0].lateral).toBe(false);
     expect(low.best_version).toBe(low.start_version);
 
-    // High: 6/9 at the start; the reworded candidate keeps 6/9 and is taken as a lateral move.
+    // High: 6/9 at the start; the reworded candidate keeps 6/9 on train and 2/2 on validation: a
+    // lateral move, recorded in the trajectory, not adopted (the start stays current, no version).
     const highDir = await makeTempDir('promptopt-opt-lateral-');
     try {
       const start = withRules(START_PROMPT, ['alpha', 'bravo']);
       await writeTask(highDir, optimizeSpec(CASES, { prompt: start, optimizer: { max_iterations: 1, strict_below: 0.1 } }));
       const high = parseJsonOut(await optimize(world, highDir, ['--json']));
       const report = await readJson(high.reports.json);
-      const [accepted] = candidatesOf(report, 1);
-      expect(accepted).toMatchObject({ status: 'accepted', train: 6 / 9 });
-      expect(accepted!.reason).toMatch(/lateral/);
-      expect(report.trajectory[0]).toMatchObject({ lateral: true, accepted: accepted!.id, score_before: 6 / 9, score_after: 6 / 9 });
-      expect(high.best_version).toBe(2);
-      expect(report.final_prompt).toBe(`Be precise.\n${start}`);
+      const [lateral] = candidatesOf(report, 1);
+      expect(lateral).toMatchObject({ status: 'lateral', train: 6 / 9, validation: 1 });
+      expect(lateral!.reason).toMatch(/lateral move: the same score on every split \(train 66\.7%, validation 100\.0%\); recorded, not adopted/);
+      expect(report.trajectory[0]).toMatchObject({ lateral: true, lateral_id: lateral!.id, score_before: 6 / 9, score_after: 6 / 9 });
+      expect(report.trajectory[0].accepted).toBeUndefined();
+      expect(high.best_version).toBe(high.start_version);
+      expect(report.final_prompt).toBe(start);
+      expect((await readVersions(highDir)).map((v) => v.text)).toEqual([start]);
     } finally {
       await removeDir(highDir);
     }

@@ -1,51 +1,123 @@
 import { describe, expect, test } from 'vitest';
 import type { FailureCategory } from '../../src/assertions/types.js';
-import { compareCandidates, decideAcceptance, type AcceptanceRule } from '../../src/optimizer/acceptance.js';
-import { mcnemarExact, pairOutcomes } from '../../src/optimizer/paired-test.js';
-import type { CandidateRecord, SplitScore } from '../../src/optimizer/types.js';
+import { compareCandidates } from '../../src/optimizer/acceptance.js';
+import { mcnemarExact, pairOutcomes, testCannotReject, type SplitEvidence } from '../../src/optimizer/paired-test.js';
+import {
+  gainRules,
+  noTrainBreak,
+  noValidationRegression,
+  significantGain,
+  strictBelow,
+  type AcceptanceRule,
+  type RuleSettings,
+} from '../../src/optimizer/rules/acceptance-rules.js';
+import { decideAdoption } from '../../src/optimizer/rules/adoption.js';
+import { converged, firstStop, maxIterations, patience } from '../../src/optimizer/rules/stop-rules.js';
+import type { CandidateRecord, RunState, SplitScore } from '../../src/optimizer/types.js';
 
-const SCORE: AcceptanceRule = { strictBelow: 0.1, mode: 'score', alpha: 0.05 };
-const SIGNIFICANT: AcceptanceRule = { ...SCORE, mode: 'significant' };
+const SCORE: RuleSettings = { strictBelow: 0.1, accept: 'score', alpha: 0.05 };
+const SIGNIFICANT: RuleSettings = { ...SCORE, accept: 'significant' };
 
-describe('decideAcceptance', () => {
-  test('below strictBelow only a strict gain is accepted', () => {
-    expect(decideAcceptance(0.05, 0.05, SCORE)).toMatchObject({ accept: false, lateral: false, status: 'rejected' });
-    expect(decideAcceptance(0.05, 0.05, SCORE).reason).toMatch(/below 10\.0% only strict gains/);
-    expect(decideAcceptance(0, 0, SCORE).accept).toBe(false);
-    expect(decideAcceptance(0.08, 0.05, SCORE)).toMatchObject({ accept: true, lateral: false, status: 'accepted' });
+/** Evidence of `passed` of `total` single-sample cases `c1..cN`; `passedIds` picks which (default: the first `passed`). */
+function evidence(split: 'train' | 'validation', total: number, passedIds: number[]): SplitEvidence {
+  const ids = Array.from({ length: total }, (_, i) => `c${i + 1}`);
+  const passing = new Set(passedIds.map((n) => `c${n}`));
+  const score: SplitScore = { split, passed: passing.size, total, score: passing.size / total, categories: {}, passedIds: ids.filter((id) => passing.has(id)) };
+  return { score, samples: new Map(ids.map((id) => [`${id}#0`, passing.has(id)])) };
+}
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+function check(rule: AcceptanceRule, candidate: SplitEvidence, current: SplitEvidence, settings = SCORE, broken: string[] = []) {
+  const record = { candidate: { id: 'i1c1', prompt: 'p', hypothesis: '', origin: 'refine' as const, parents: [] }, status: 'rejected' as const, reason: '', fixed: [], broken };
+  return rule.check({ split: candidate.score.split, candidate, current, record, settings });
+}
+
+describe('acceptance rules', () => {
+  test('strictBelow: below strict_below only a strict gain passes; a drop never does', () => {
+    expect(check(strictBelow, evidence('train', 20, [1]), evidence('train', 20, [2]))).toMatchObject({ status: 'rejected' });
+    expect(check(strictBelow, evidence('train', 20, [1]), evidence('train', 20, [2]))!.reason).toMatch(/below 10\.0% only strict gains/);
+    expect(check(strictBelow, evidence('train', 20, [1, 2]), evidence('train', 20, [1]))).toBeUndefined();
+    expect(check(strictBelow, evidence('train', 10, [1, 2]), evidence('train', 10, [3, 4]))).toBeUndefined(); // equal at 20%: may be lateral
+    expect(check(strictBelow, evidence('train', 10, [1]), evidence('train', 10, [1, 2]))!.reason).toBe('train 10.0% < current 20.0%');
   });
 
-  test('at or above strictBelow an equal score is a lateral move', () => {
-    expect(decideAcceptance(0.1, 0.1, SCORE)).toMatchObject({ accept: true, lateral: true, status: 'accepted' });
-    expect(decideAcceptance(0.6, 0.6, SCORE)).toMatchObject({ accept: true, lateral: true });
-    expect(decideAcceptance(0.6, 0.6, SCORE).reason).toMatch(/lateral move at 60\.0%/);
-    expect(decideAcceptance(0.7, 0.6, SCORE)).toMatchObject({ accept: true, lateral: false });
-  });
-
-  test('a lower score is always rejected', () => {
-    const decision = decideAcceptance(0.5, 0.6, SCORE);
-    expect(decision).toMatchObject({ accept: false, lateral: false, status: 'rejected' });
-    expect(decision.reason).toBe('50.0% < current 60.0%');
-    expect(decideAcceptance(0.5, 0.6, SIGNIFICANT, mcnemarExact(0, 10)).status).toBe('rejected');
-  });
-
-  test('significant: a gain needs McNemar p < alpha with more fixed than broken', () => {
-    // 8 fixed, 1 broken: p = 0.039 < 0.05.
-    expect(decideAcceptance(0.9, 0.6, SIGNIFICANT, mcnemarExact(8, 1))).toMatchObject({ accept: true, status: 'accepted' });
+  test('significantGain: a gain needs McNemar p < alpha with more fixed than broken', () => {
+    // 8 fixed, 1 broken: p = 0.039.
+    expect(check(significantGain, evidence('train', 20, [...range(1, 8), 10]), evidence('train', 20, [9, 10]), SIGNIFICANT)).toBeUndefined();
     // 3 fixed, 0 broken: p = 0.25.
-    const weak = decideAcceptance(0.7, 0.6, SIGNIFICANT, mcnemarExact(3, 0));
-    expect(weak).toMatchObject({ accept: false, status: 'not_significant' });
-    expect(weak.reason).toMatch(/McNemar p=0\.250, fixed 3, broke 0/);
+    const weak = check(significantGain, evidence('validation', 20, [1, 2, 3, 10]), evidence('validation', 20, [10]), SIGNIFICANT);
+    expect(weak).toMatchObject({ status: 'not_significant' });
+    expect(weak!.reason).toBe('validation gain not significant (McNemar p=0.250, fixed 3, broke 0)');
+    // Equal score, but 9 broken and 9 fixed: not worse. Equal score cannot be significantly worse with pass/fail.
+    expect(check(significantGain, evidence('train', 20, range(1, 9)), evidence('train', 20, range(10, 18)), SIGNIFICANT)).toBeUndefined();
   });
 
-  test('significant: a lateral move is refused only when significantly worse on the paired cases', () => {
-    expect(decideAcceptance(0.6, 0.6, SIGNIFICANT, mcnemarExact(2, 2))).toMatchObject({ accept: true, lateral: true });
-    // Same mean score, but breaks 9 and fixes 0 paired samples (possible with partial scores).
-    expect(decideAcceptance(0.6, 0.6, SIGNIFICANT, mcnemarExact(0, 9))).toMatchObject({ accept: false, status: 'not_significant' });
+  test('noValidationRegression: a drop beyond noise is out, a drop within noise passes', () => {
+    // 0 fixed, 7 broken on 40 cases: p = 0.016.
+    const hurt = check(noValidationRegression, evidence('validation', 40, range(8, 20)), evidence('validation', 40, range(1, 20)));
+    expect(hurt).toMatchObject({ status: 'hurts_validation' });
+    expect(hurt!.reason).toMatch(/lowered validation 50\.0% → 32\.5%, more than noise \(McNemar p=0\.016, fixed 0, broke 7\)/);
+    // 1 fixed, 3 broken: p = 0.625, within noise.
+    expect(check(noValidationRegression, evidence('validation', 40, [...range(4, 20), 21]), evidence('validation', 40, range(1, 20)))).toBeUndefined();
+    // No drop at all.
+    expect(check(noValidationRegression, evidence('validation', 40, range(1, 25)), evidence('validation', 40, range(1, 20)))).toBeUndefined();
   });
 
-  test('significant without paired outcomes falls back to the score rule', () => {
-    expect(decideAcceptance(0.7, 0.6, SIGNIFICANT)).toMatchObject({ accept: true, status: 'accepted' });
+  test('noValidationRegression: on a split too small for the test (5 cases), any drop counts', () => {
+    const small = check(noValidationRegression, evidence('validation', 5, [1, 2]), evidence('validation', 5, [1, 2, 3]));
+    expect(small).toMatchObject({ status: 'hurts_validation' });
+    expect(small!.reason).toMatch(/too small for a paired test: any drop counts/);
+    expect(testCannotReject(5, 0.05)).toBe(true);
+    expect(testCannotReject(6, 0.05)).toBe(false);
+  });
+
+  test('noTrainBreak: any broken train case is out', () => {
+    expect(check(noTrainBreak, evidence('train', 10, [1]), evidence('train', 10, [1]), SCORE, ['c2'])).toMatchObject({ status: 'breaks_train', reason: 'broke 1 train case(s) that passed before' });
+    expect(check(noTrainBreak, evidence('train', 10, [1]), evidence('train', 10, [1]))).toBeUndefined();
+  });
+
+  test('gainRules: strict_below alone for score, plus the paired test for significant', () => {
+    expect(gainRules(SCORE).map((r) => r.name)).toEqual(['strictBelow']);
+    expect(gainRules(SIGNIFICANT).map((r) => r.name)).toEqual(['strictBelow', 'significantGain']);
+  });
+});
+
+describe('decideAdoption', () => {
+  const current = { train: evidence('train', 10, range(1, 6)), validation: evidence('validation', 10, range(1, 5)) };
+
+  test('a gain on the phase split is adopted; the reason gives both splits', () => {
+    const decision = decideAdoption({ lead: 'train', candidate: { train: evidence('train', 10, range(1, 7)), validation: evidence('validation', 10, range(1, 4)) }, current, settings: SCORE });
+    expect(decision).toEqual({ kind: 'adopt', reason: 'train 60.0% → 70.0%, validation 50.0% → 40.0%' });
+  });
+
+  test('the same score on every split is a lateral move: recorded, not adopted', () => {
+    const decision = decideAdoption({ lead: 'train', candidate: { train: evidence('train', 10, range(2, 7)), validation: evidence('validation', 10, range(1, 5)) }, current, settings: SCORE });
+    expect(decision.kind).toBe('lateral');
+    expect(decision.reason).toBe('lateral move: the same score on every split (train 60.0%, validation 50.0%); recorded, not adopted');
+    // Without a validation split, equal on train is lateral too.
+    expect(decideAdoption({ lead: 'train', candidate: { train: evidence('train', 10, range(2, 7)) }, current: { train: current.train }, settings: SCORE }).kind).toBe('lateral');
+  });
+
+  test('equal on the phase split: a gain on the other split is adopted, a loss rejected', () => {
+    const up = decideAdoption({ lead: 'train', candidate: { train: evidence('train', 10, range(1, 6)), validation: evidence('validation', 10, range(1, 6)) }, current, settings: SCORE });
+    expect(up).toEqual({ kind: 'adopt', reason: 'train unchanged at 60.0%, validation 50.0% → 60.0%' });
+    const down = decideAdoption({ lead: 'train', candidate: { train: evidence('train', 10, range(1, 6)), validation: evidence('validation', 10, range(1, 4)) }, current, settings: SCORE });
+    expect(down).toMatchObject({ kind: 'reject', status: 'rejected' });
+    // With accept: significant, the other split's gain needs the paired test too.
+    expect(decideAdoption({ lead: 'train', candidate: { train: evidence('train', 10, range(1, 6)), validation: evidence('validation', 10, range(1, 6)) }, current, settings: SIGNIFICANT })).toMatchObject({
+      kind: 'reject',
+      status: 'not_significant',
+    });
+  });
+});
+
+describe('stop rules', () => {
+  test('each fires on its own condition; the first that fires wins', () => {
+    const state = { current: { train: { score: 0.5 }, validation: { score: 1 } }, iteration: 3, stale: 1 } as unknown as RunState;
+    expect(firstStop([converged('train'), maxIterations(5), patience(3)], state)).toBeUndefined();
+    expect(firstStop([converged('validation'), maxIterations(3)], state)).toBe('converged');
+    expect(firstStop([converged('train'), maxIterations(3), patience(1)], state)).toBe('max_iterations');
+    expect(firstStop([converged('train'), maxIterations(9), patience(1)], state)).toBe('patience');
   });
 });
 

@@ -110,7 +110,7 @@ async function run(strategy: Strategy, name: OptimizerStrategyName, loop: Partia
     },
     state,
   });
-  const final = await runOptimization(context);
+  const { state: final } = await runOptimization(context);
   return { final, requests: optimizer.requests.map(lastUserMessage), versions };
 }
 

@@ -9,15 +9,8 @@ import chalk from 'chalk';
 import { requestShape } from '../../runner/render-request.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { assertSplitsNonEmpty, selectSplit } from '../../dataset/select-split.js';
-import { resolveSplits } from '../../dataset/resolve-splits.js';
-import { createModel } from '../../providers/create-model.js';
-import { RateLimiterRegistry } from '../../providers/middleware/with-rate-limit.js';
-import { KeyLedger } from '../../providers/middleware/with-key-rotation.js';
 import { lookupPrice } from '../../providers/prices.js';
 import type { ChatModel } from '../../providers/types.js';
-import { ModelCaller } from '../../runner/model-caller.js';
-import { ResponseCache } from '../../runner/response-cache.js';
-import { loadSpec } from '../../spec/load-spec.js';
 import type { Spec, SplitName } from '../../spec/types.js';
 import {
   buildComparison,
@@ -37,12 +30,11 @@ import {
 } from '../../compare/index.js';
 import { DEFAULT_RESAMPLES } from '../../stats/paired-bootstrap.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
-import { commandRedactor } from '../command-secrets.js';
 import { redactWith } from '../../report/redact.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import { createProgressView } from '../progress.js';
-import { usesJudge, withWorkerCap } from '../task-session.js';
+import { openSpecSession, usesJudge } from '../../session/task-session.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { parsePositiveInt } from './eval.js';
 
@@ -79,27 +71,20 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   const notifyUrls = parseNotifyUrls(options.notify);
   const warn = (message: string) => io.err(chalk.yellow(message));
 
-  const spec = await loadSpec(file, { env: ctx.env, trustSpec: ctx.trustSpec, warn });
-  const { cases: allCases } = await resolveSplits(spec, { record: false });
-  if (split !== 'all') assertSplitsNonEmpty(spec, allCases, [split]);
-  const cases = selectSplit(allCases, split);
+  const session = await openSpecSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal, payer: { by: 'compare' } } });
+  const { spec, caller, scrub } = session;
+  if (split !== 'all') assertSplitsNonEmpty(spec, session.cases, [split]);
+  const cases = selectSplit(session.cases, split);
   const versions = await resolveVersions(options.versions ?? 'current', spec, (text, path) => checkPromptVariables(text, path, spec));
   const models = resolveModels(options.models, spec.target);
   const plan = planPairs(versions, models, options.baseline);
   checkBudgetPrices(spec, models);
   const settings: CompareSettings = { alpha, minCases, resamples, seed, repeat: repeatFlag ?? spec.repeat };
 
-  // Models, judge, cache and caller: built before the first call (a missing key is exit 2 here).
-  const workers = concurrency ?? spec.concurrency;
-  const keyLedger = new KeyLedger();
-  const rateLimiters = new RateLimiterRegistry();
-  const chatModels = new Map<string, ChatModel>(
-    models.map((m) => [m.label, createModel(withWorkerCap(m.config, workers), { role: 'target', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: keyLedger, rateLimiters })]),
-  );
-  const judge = usesJudge(spec) ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: keyLedger, rateLimiters }) : undefined;
-  const scrub = commandRedactor(ctx.env, spec);
-  const cache = spec.cache.enabled && options.cache ? new ResponseCache(spec.cache.dir, { scrub, warn }) : undefined;
-  const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, cache, signal, payer: { by: 'compare' } });
+  // Models and judge: built before the first call (a missing key is exit 2 here).
+  const workers = session.workers;
+  const chatModels = new Map<string, ChatModel>(models.map((m) => [m.label, session.model(m.config, 'target')]));
+  const judge = usesJudge(spec) ? session.model(spec.judge, 'judge') : undefined;
 
   if (!options.quiet && !options.json) {
     io.err(

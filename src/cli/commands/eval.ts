@@ -14,7 +14,7 @@ import { summaryFor } from '../../runner/summarize.js';
 import type { SplitName } from '../../spec/types.js';
 import { startDeadline, type Deadline } from '../deadline.js';
 import { createProgressView } from '../progress.js';
-import { openTaskSession } from '../task-session.js';
+import { openTaskSession } from '../../session/task-session.js';
 import { formatPercent } from '../terminal.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { caseJson, evalJsonHead, type CaseJson } from '../output/eval-json.js';

@@ -17,9 +17,9 @@ import { foldJournal, readJournal } from '../../runner/spend-journal.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
-import { modelRefOf, writeRunReports } from '../run-reports.js';
+import { modelRefOf, writeRunReports } from '../../workflows/run-reports.js';
 import { openInBrowser } from '../open-in-browser.js';
-import { commandSecrets } from '../command-secrets.js';
+import { commandSecrets } from '../../session/command-secrets.js';
 import type { CommandEnv } from '../program/command-env.js';
 
 export interface ReportOptions {

@@ -8,7 +8,7 @@ import type { Notifier } from '../../notify/types.js';
 import { isHttpUrl, redactUrl } from '../../notify/url.js';
 import type { Spec } from '../../spec/types.js';
 import { redactWith, type Redactor } from '../../report/redact.js';
-import { commandRedactor } from '../command-secrets.js';
+import { commandRedactor } from '../../session/command-secrets.js';
 
 /** `--notify` values, checked before anything runs: each must be an http(s) URL. */
 export function parseNotifyUrls(values: readonly string[] | undefined): string[] {

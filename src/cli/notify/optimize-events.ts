@@ -47,7 +47,7 @@ export function optimizeNotifications(input: OptimizeNotifyInput): OptimizeNotif
       if (event.type === 'baseline_scored') {
         start = { version: event.version, train: event.train.score, validation: event.validation?.score };
         current = start;
-      } else if (event.type === 'iteration_finished') {
+      } else if (event.type === 'iteration_finished' || event.type === 'final_selected') {
         current = fromPrompt(event.current);
       } else if (event.type === 'budget_warning') {
         const share = event.maxUsd > 0 ? event.spentUsd / event.maxUsd : 1;

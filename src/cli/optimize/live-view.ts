@@ -1,11 +1,13 @@
 /**
  * The terminal view of an optimize run, fed by the engine's events: on a TTY an ora line with the
- * phase, iteration, candidates being scored, best score, cost so far and budget left; otherwise one
- * plain line per event worth logging; with --quiet nothing until the closing summary.
+ * phase, iteration, candidates being scored, the current prompt's score on the phase's split ("best
+ * train", "best validation") with the other split and the generalization gap, cost so far and budget
+ * left; otherwise one plain line per event worth logging; with --quiet nothing until the closing summary.
  */
 import chalk from 'chalk';
 import { startSpinner, type Spinner } from '../spinner.js';
-import type { OptimizerEvent } from '../../optimizer/types.js';
+import type { CurrentPrompt, OptimizerEvent } from '../../optimizer/types.js';
+import { describeGap, generalizationGap } from '../../report/generalization-gap.js';
 import type { ModelCaller } from '../../runner/model-caller.js';
 import { formatPercent, formatUsd } from '../terminal.js';
 
@@ -14,20 +16,43 @@ export interface LiveView {
   stop(): void;
 }
 
-export function createLiveView(options: { stream?: NodeJS.WriteStream; quiet: boolean; caller: ModelCaller; maxCostUsd?: number; maxIterations: number; write: (line: string) => void }): LiveView {
+export function createLiveView(options: {
+  stream?: NodeJS.WriteStream;
+  quiet: boolean;
+  caller: ModelCaller;
+  maxCostUsd?: number;
+  maxIterations: number;
+  validationIterations: number;
+  write: (line: string) => void;
+}): LiveView {
   if (options.quiet) return { onEvent() {}, stop() {} };
   const { caller, maxCostUsd } = options;
   let phase = 'baseline';
   let iteration = 0;
   let scoring = 0;
-  let best = 0;
+  let current: Pick<CurrentPrompt, 'train' | 'validation'> | undefined;
   let spinner: Spinner | undefined;
   const cost = () => {
     const spent = caller.ledger.totalCostUsd;
     return maxCostUsd === undefined ? `cost ${formatUsd(spent)}` : `cost ${formatUsd(spent)} of ${formatUsd(maxCostUsd)} (left ${formatUsd(Math.max(0, maxCostUsd - spent))})`;
   };
+  const limit = () => (phase === 'train' ? `/${options.maxIterations}` : phase === 'validation' ? `/${options.validationIterations}` : '');
   const status = () =>
-    `${phase}${iteration ? ` · iteration ${iteration}${phase === 'train' ? `/${options.maxIterations}` : ''}` : ''}${scoring ? ` · scoring ${scoring} candidate(s)` : ''} · best train ${formatPercent(best)} · ${cost()}`;
+    `${phase}${iteration ? ` · iteration ${iteration}${limit()}` : ''}${scoring ? ` · scoring ${scoring} candidate(s)` : ''}${scores()} · ${cost()}`;
+  /** " · best train 60.0% · validation 38.3% · gap train − validation +21.7 pts" (in the validation phase, validation first). */
+  const scores = () => {
+    if (!current) return '';
+    const train = formatPercent(current.train.score);
+    const validation = current.validation ? formatPercent(current.validation.score) : undefined;
+    const gap = describeGap(generalizationGap({ train: current.train.score, validation: current.validation?.score }));
+    const parts =
+      phase === 'validation' && validation ? [`best validation ${validation}`, `train ${train}`] : [`best train ${train}`, ...(validation ? [`validation ${validation}`] : [])];
+    return ` · ${parts.join(' · ')}${gap ? ` · gap ${gap}` : ''}`;
+  };
+  const gapWarning = (prompt: Pick<CurrentPrompt, 'train' | 'validation'>, test?: number) => {
+    const gap = generalizationGap({ train: prompt.train.score, validation: prompt.validation?.score, test });
+    return gap.warning ? chalk.yellow(`  ⚠ ${gap.warning}`) : undefined;
+  };
   const log = (line: string) => {
     if (spinner) spinner.persist(line);
     else options.write(line);
@@ -49,7 +74,7 @@ export function createLiveView(options: { stream?: NodeJS.WriteStream; quiet: bo
           if (event.phase !== 'baseline') log(`phase: ${event.phase}`);
           break;
         case 'baseline_scored':
-          best = event.train.score;
+          current = { train: event.train, validation: event.validation };
           log(
             `baseline v${event.version}: train ${event.train.passed}/${event.train.total} (${formatPercent(event.train.score)})` +
               (event.validation ? ` · validation ${event.validation.passed}/${event.validation.total} (${formatPercent(event.validation.score)})` : ''),
@@ -69,21 +94,36 @@ export function createLiveView(options: { stream?: NodeJS.WriteStream; quiet: bo
           break;
         case 'iteration_finished': {
           scoring = 0;
-          best = event.current.train.score;
+          const warnBefore = current ? gapWarning(current) : undefined;
+          current = event.current;
           const r = event.record;
-          const verdict = r.acceptedId ? chalk.green(`accepted ${r.acceptedId}${r.lateral ? ' (lateral)' : ''}`) : chalk.dim('no candidate accepted');
+          const verdict = r.acceptedId
+            ? chalk.green(`adopted ${r.acceptedId}`)
+            : r.lateralId
+              ? chalk.dim(`lateral ${r.lateralId}: the same score on every split, recorded, not adopted`)
+              : chalk.dim('no candidate adopted');
           log(`  ${r.phase} iteration ${r.iteration}: ${formatPercent(r.scoreBefore)} → ${formatPercent(r.scoreAfter)} · ${verdict} · ${cost()}`);
+          const warning = gapWarning(event.current);
+          if (warning && !warnBefore) log(warning); // once, when the gap goes over the line
           break;
         }
+        case 'final_selected':
+          current = event.current;
+          log(`final version ${event.selection.reason}`);
+          break;
         case 'version_written':
           log(`  wrote v${event.version} → ${event.file}`);
           break;
         case 'budget_warning':
           log(chalk.yellow(`warning: 80% of the budget spent (${formatUsd(event.spentUsd)} of ${formatUsd(event.maxUsd)})`));
           break;
-        case 'test_scored':
-          log(`  held-out test: ${event.score.passed}/${event.score.total} (${formatPercent(event.score.score)})`);
+        case 'test_scored': {
+          const gap = current ? describeGap(generalizationGap({ train: current.train.score, test: event.score.score })) : '';
+          log(`  held-out test: ${event.score.passed}/${event.score.total} (${formatPercent(event.score.score)})${gap ? ` · gap ${gap}` : ''}`);
+          const warning = current && gapWarning({ train: current.train }, event.score.score);
+          if (warning) log(warning);
           break;
+        }
         case 'stopped':
           log(`stopped: ${event.reason}`);
           break;

@@ -1,6 +1,8 @@
 /** The closing summary of an optimize run: a few lines for people, one JSON document for machines. */
 import { relative } from 'node:path';
 import chalk from 'chalk';
+import { describeGap } from '../../report/generalization-gap.js';
+import { iterationCount } from '../../report/format.js';
 import type { ReportData } from '../../report/types.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import { formatPercent, formatUsd } from '../terminal.js';
@@ -23,6 +25,8 @@ export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
     strategy: data.strategy,
     simulated: data.simulated,
     iterations: outcome.iterations,
+    iterations_by_phase: { train: data.iterations.train, validation: data.iterations.validation },
+    lateral_moves: data.iterations.lateral,
     stop_reason: data.stopReason ?? null,
     start_version: data.startVersion,
     best_version: data.finalVersion.version,
@@ -31,6 +35,12 @@ export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
       start: { train: cell(data.baseline.train), validation: cell(data.baseline.validation) },
       final: { train: cell(data.final.train), validation: cell(data.final.validation), test: cell(data.final.test) },
     },
+    generalization: {
+      gap_validation_points: data.generalization.validationPoints ?? null,
+      gap_test_points: data.generalization.testPoints ?? null,
+      warning: data.generalization.warning ?? null,
+    },
+    selection: data.selection ? { by: data.selection.by, version: data.selection.version, reason: data.selection.reason } : null,
     cost_usd: data.totals.costUsd,
     cost_incomplete: data.totals.unknownCostCalls > 0,
     spend: {
@@ -55,13 +65,17 @@ export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
 export function summaryText(outcome: RunOutcome): string {
   const { data } = outcome;
   const pct = (c?: { score: number; passed: number; total: number }) => (c ? `${formatPercent(c.score)} (${c.passed}/${c.total})` : '–');
+  const gap = describeGap(data.generalization);
   const lines = [
     '',
     chalk.bold(`promptopt optimize · ${data.task.name} · run ${data.runId}`) + (data.simulated ? chalk.yellow('  [SIMULATED models: offline demo, not real LLM results]') : ''),
-    `  stopped: ${data.stopReason ?? 'unknown'} after ${outcome.iterations} iteration(s)`,
+    `  stopped: ${data.stopReason ?? 'unknown'} after ${iterationCount(data)}`,
     `  train       ${pct(data.baseline.train)} → ${pct(data.final.train)}`,
     `  validation  ${pct(data.baseline.validation)} → ${pct(data.final.validation)}`,
     `  test        ${pct(data.final.test)}  (held out; never shown to the optimizer)`,
+    ...(gap ? [`  gap         ${gap}`] : []),
+    ...(data.generalization.warning ? [chalk.yellow(`  ⚠ ${data.generalization.warning}`)] : []),
+    ...(data.selection ? [`  final version ${data.selection.reason}`] : []),
     `  cost ${formatUsd(data.totals.costUsd, data.totals.unknownCostCalls > 0)} paid for ${data.calls.made} call(s) · cache: ${cacheLine(data)} · ${(data.wallTimeMs / 1000).toFixed(1)} s`,
     `  best prompt: v${data.finalVersion.version} → ${outcome.finalFile}`,
     `  report:      ${outcome.reportPaths.markdown}`,

@@ -1,7 +1,9 @@
 /**
  * A strategy decides what to ask the optimizer model for in each training iteration; the engine
- * generates, scores, selects and accepts the same way for all of them, through the same runner,
- * cache, budget and reports, so their results are comparable.
+ * generates, scores, selects and accepts the same way for all of them (run-iteration.ts), through the
+ * same runner, cache, budget and reports, so their results are comparable. Room for more: several
+ * samples per step (OPRO) are several proposals of one iteration; a candidate screened on a minibatch
+ * before the full split (GEPA) is one more scoring Stage in front of the training plan's stages.
  */
 import type { FailureAnalysis } from '../../feedback/types.js';
 import type { EvalResult } from '../../runner/types.js';

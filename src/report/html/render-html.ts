@@ -7,7 +7,7 @@ import type { ModelRef, ReportData } from '../types.js';
 import { RUN_CASE_FILTER_STYLES } from './case-table.js';
 import { html, type SafeHtml } from './html.js';
 import { htmlPage, simulatedBanner } from './page.js';
-import { casesSection, categoriesSection, lessonsSection, promptSection, spendSection, summarySection, trajectorySection } from './sections.js';
+import { casesSection, categoriesSection, lessonsSection, promptSection, selectionSection, spendSection, summarySection, trajectorySection } from './sections.js';
 
 export function renderHtml(data: ReportData): string {
   return htmlPage({
@@ -15,6 +15,7 @@ export function renderHtml(data: ReportData): string {
     trustedStyles: [RUN_CASE_FILTER_STYLES],
     body: html`${header(data)}
 ${summarySection(data)}
+${selectionSection(data)}
 ${trajectorySection(data)}
 ${categoriesSection(data)}
 ${lessonsSection(data)}

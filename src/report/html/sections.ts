@@ -1,5 +1,6 @@
 /** The body sections of the HTML report, each a pure ReportData -> markup function. */
 import { callsWorth, deltaPoints, duration, integer, moneyBreakdown, percent, STOP_REASONS, usd } from '../format.js';
+import { describeGap } from '../generalization-gap.js';
 import type { ReportData, ScoreCell, TrajectoryRow } from '../types.js';
 import { caseTable } from './case-table.js';
 import { breakable } from './breakable.js';
@@ -15,20 +16,44 @@ export function summarySection(data: ReportData): SafeHtml {
 <div class="cards">
 ${data.summary.map((row) => scoreCard(row.split === 'test' ? 'test (held out)' : row.split, row.start, row.final, row.split === 'test' ? heldOutNote(data) : undefined))}
 <div class="card"><div class="label">cost</div><div class="value">${totalCost(data)}</div><div class="sub">${integer(data.calls.made)} calls made · ${integer(data.calls.cacheHits)} from cache (${percent(data.calls.hitRate)})</div></div>
-<div class="card"><div class="label">iterations</div><div class="value">${data.trajectory.length}</div><div class="sub">${duration(data.wallTimeMs)} wall time</div></div>
+<div class="card"><div class="label">iterations</div><div class="value">${data.trajectory.length}</div><div class="sub">${data.iterations.train} training + ${data.iterations.validation} validation${data.iterations.lateral > 0 ? html` · ${data.iterations.lateral} lateral (recorded, not adopted)` : ''} · ${duration(data.wallTimeMs)} wall time</div></div>
 </div>
 ${generalizationGap(data)}
 <p class="meta">Stopped: <strong>${stop}</strong>${data.stopReason ? html` (<code>${data.stopReason}</code>)` : ''} · prompt v${data.startVersion} → v${data.finalVersion.version} (<code>${data.finalVersion.file}</code>)</p>
 </section>`;
 }
 
-/**
- * The place for the generalization gap (how far the final prompt's train score is above its
- * validation and held-out test scores): the optimizer rework adds it to ReportData and renders it
- * here, under the score cards. Nothing until then.
- */
-function generalizationGap(_data: ReportData): SafeHtml {
-  return html``;
+/** The generalization gap of the final version (train against validation and test), with the warning over 15 points. */
+function generalizationGap(data: ReportData): SafeHtml {
+  const gap = data.generalization;
+  const text = describeGap(gap);
+  if (!text) return html``;
+  return gap.warning
+    ? html`<p class="gap warning"><strong>⚠ Generalization gap: ${text}.</strong> ${gap.warning.charAt(0).toUpperCase()}${gap.warning.slice(1)}.</p>`
+    : html`<p class="gap meta">Generalization gap of the final version: ${text}.</p>`;
+}
+
+/** How the final version was chosen among the run's versions. */
+export function selectionSection(data: ReportData): SafeHtml {
+  const chosen = data.selection;
+  if (!chosen) return html``;
+  const rule =
+    chosen.by === 'validation'
+      ? 'The final version is the best on validation among the versions whose train score is not significantly below the best train score (McNemar\'s exact test on the train cases, α = 0.05); ties go to the higher train score, then the shorter prompt.'
+      : 'Selection used train only: the task has no validation split, so the final version is the best on train (ties: the shorter prompt).';
+  return html`<section id="selection">
+<h2>Final selection</h2>
+<p>${rule}</p>
+<p class="meta">${chosen.reason}</p>
+<div class="table-wrap"><table class="selection">
+<thead><tr><th>Version</th><th class="num">Train</th><th class="num">Validation</th><th>Eligible</th><th class="num">Prompt chars</th></tr></thead>
+<tbody>
+${chosen.entries.map(
+  (e) => html`<tr><td class="${e.version === chosen.version ? 'chosen' : ''}">v${e.version}${e.version === chosen.version ? ' (final)' : ''}</td><td class="num">${percent(e.train)}</td><td class="num">${percent(e.validation)}</td><td>${e.eligible ? 'yes' : 'no: significantly below the best train score'}</td><td class="num">${e.promptChars}</td></tr>`,
+)}
+</tbody>
+</table></div>
+</section>`;
 }
 
 /** What the held-out test card says without a score: it comes at the end, or never came. */
@@ -95,6 +120,7 @@ function candidatesTable(rows: TrajectoryRow[]): SafeHtml {
   const total = rows.reduce((n, r) => n + r.candidates.length, 0);
   return html`<details class="candidates-detail"${total <= 12 ? html` open` : ''}>
 <summary>Candidates (${total})</summary>
+${rows.some((r) => r.lateralId) ? html`<p class="muted">A <em>lateral</em> candidate scored the same as the current prompt on every split: it is recorded here, not adopted (the current prompt stays, no version is written).</p>` : ''}
 <div class="table-wrap">
 <table class="cand">
 <thead><tr><th class="num">Iter.</th><th>Phase</th><th>Candidate</th><th>Status</th><th class="num">Train</th><th class="num">Validation</th><th class="num">Fixed / broke</th><th>Hypothesis and reason</th></tr></thead>
@@ -103,7 +129,7 @@ ${rows.flatMap((row) =>
   row.candidates.map(
     (c) => html`<tr>
 <td class="num">${row.iteration}</td><td>${row.phase}</td><td class="mono">${c.id}</td>
-<td><span class="badge ${c.status}">${c.status.replace('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}</td>
+<td><span class="badge ${c.status}">${c.status.replace('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}${c.status === 'lateral' ? html` <span class="muted">(recorded, not adopted)</span>` : ''}</td>
 <td class="num">${percent(c.train)}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
 <td>${c.hypothesis ? breakable(c.hypothesis) : html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${breakable(c.reason)}</span>` : ''}</td>
 </tr>`,

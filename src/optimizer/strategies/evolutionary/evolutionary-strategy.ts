@@ -69,7 +69,7 @@ export class EvolutionaryStrategy implements Strategy {
   observe(records: CandidateRecord[], current: CurrentPrompt): void {
     this.ensureSeeded(current);
     for (const r of records) {
-      if (r.train && r.status !== 'invalid') this.population.push({ id: r.candidate.id, prompt: r.candidate.prompt, score: r.train.score });
+      if (r.train && r.status !== 'invalid' && r.status !== 'hurts_validation') this.population.push({ id: r.candidate.id, prompt: r.candidate.prompt, score: r.train.score });
     }
     this.population = this.population.sort((a, b) => b.score - a.score || a.prompt.length - b.prompt.length).slice(0, this.size);
   }

@@ -5,9 +5,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
-import { EXIT, PromptoptError } from '../../errors.js';
-import type { RunState } from '../../optimizer/types.js';
-import { findRun, listRuns, readCheckpoint, runFile } from '../../report/index.js';
+import { EXIT, PromptoptError } from '../errors.js';
+import type { RunState } from '../optimizer/types.js';
+import { findRun, listRuns, readCheckpoint, runFile } from '../report/index.js';
 
 export interface Resumable {
   state: RunState;

@@ -5,12 +5,12 @@
  * held-out test score added to the final version's metadata.
  */
 import { extname } from 'node:path';
-import { findOrWriteVersion, updateVersionScores } from '../../store/index.js';
-import { writeCheckpoint } from '../../report/index.js';
-import type { LoopHooks } from '../../optimizer/loop-context.js';
-import type { OptimizerEvent } from '../../optimizer/types.js';
-import type { ModelCaller } from '../../runner/model-caller.js';
-import type { Spec } from '../../spec/types.js';
+import { findOrWriteVersion, updateVersionScores } from '../store/index.js';
+import { writeCheckpoint } from '../report/index.js';
+import type { LoopHooks } from '../optimizer/loop-context.js';
+import type { OptimizerEvent } from '../optimizer/types.js';
+import type { ModelCaller } from '../runner/model-caller.js';
+import type { Spec } from '../spec/types.js';
 
 export function runHooks(input: {
   spec: Spec;

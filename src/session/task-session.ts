@@ -1,12 +1,15 @@
 /**
  * What every command that runs a task needs, built in one place: the validated spec, its cases with
  * splits, the models (real SDKs or the simulator, never a silent fallback), the cache and the caller
- * that tallies spend. Everything here happens before the first model call.
+ * that tallies spend, and the redactor over the secrets the command knows. Everything here happens
+ * before the first model call. `eval` and `optimize` open a task session (the spec's target and
+ * judge built at once); `compare`, which runs other models than the spec's, opens a spec session and
+ * builds its models through it.
  */
 import { loadSpec } from '../spec/load-spec.js';
 import { resolveSplits } from '../dataset/resolve-splits.js';
 import { displayPath } from '../spec/issues.js';
-import { createModel } from '../providers/create-model.js';
+import { createModel, type ModelRole } from '../providers/create-model.js';
 import { KeyLedger } from '../providers/middleware/with-key-rotation.js';
 import { RateLimiterRegistry } from '../providers/middleware/with-rate-limit.js';
 import { parseAssertionType } from '../assertions/names.js';
@@ -17,14 +20,12 @@ import type { Spec, SplitCase } from '../spec/types.js';
 import { createRedactor, type Redactor } from '../report/redact.js';
 import { commandSecrets } from './command-secrets.js';
 
-export interface TaskSession {
+export interface SpecSession {
   spec: Spec;
   /** Splits from the splits file, new cases placed in memory (nothing written). */
   cases: SplitCase[];
   /** Writes the splits file when it lacks some cases; returns the cases with the splits recorded. */
   recordSplits: () => Promise<SplitCase[]>;
-  target: ChatModel;
-  judge?: ChatModel;
   cache?: ResponseCache;
   caller: ModelCaller;
   keyLedger: KeyLedger;
@@ -33,6 +34,15 @@ export interface TaskSession {
   /** The secrets this command knows of (see command-secrets.ts), and a redactor over them for everything it writes. */
   secrets: string[];
   scrub: Redactor;
+  /** Workers for this command (-j, else the spec's `concurrency`). */
+  workers: number;
+  /** A model for `role`, sharing this command's key ledger and rate limiters (a missing key is exit 2 here). */
+  model(config: ModelConfig, role: ModelRole): ChatModel;
+}
+
+export interface TaskSession extends SpecSession {
+  target: ChatModel;
+  judge?: ChatModel;
 }
 
 export interface OpenSessionOptions {
@@ -48,7 +58,8 @@ export interface OpenSessionOptions {
   concurrency?: number;
 }
 
-export async function openTaskSession(file: string, options: OpenSessionOptions): Promise<TaskSession> {
+/** The spec, its cases, the cache and the caller; no model is built yet. */
+export async function openSpecSession(file: string, options: OpenSessionOptions): Promise<SpecSession> {
   const env = options.env ?? process.env;
   const spec = await loadSpec(file, { env, trustSpec: options.trustSpec, warn: options.warn });
   const { cases } = await resolveSplits(spec, { record: false });
@@ -62,15 +73,22 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
   const keyLedger = new KeyLedger();
   const rateLimiters = new RateLimiterRegistry();
   const workers = options.concurrency ?? spec.concurrency;
-  const target = createModel(withWorkerCap(spec.target, workers), { role: 'target', env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters });
-  const judge = usesJudge(spec)
-    ? createModel(withWorkerCap(spec.judge, workers), { role: 'judge', env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters })
-    : undefined;
   const secrets = commandSecrets(env, spec);
   const scrub = createRedactor(secrets);
   const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir, { scrub, warn: options.warn }) : undefined;
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
-  return { spec, cases, recordSplits, target, judge, cache, caller, keyLedger, rateLimiters, secrets, scrub };
+  const model = (config: ModelConfig, role: ModelRole) =>
+    createModel(withWorkerCap(config, workers), { role, env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters });
+  return { spec, cases, recordSplits, cache, caller, keyLedger, rateLimiters, secrets, scrub, workers, model };
+}
+
+/** A spec session with the spec's target, and its judge when an assertion needs one. */
+export async function openTaskSession(file: string, options: OpenSessionOptions): Promise<TaskSession> {
+  const session = await openSpecSession(file, options);
+  const { spec } = session;
+  const target = session.model(spec.target, 'target');
+  const judge = usesJudge(spec) ? session.model(spec.judge, 'judge') : undefined;
+  return { ...session, target, ...(judge ? { judge } : {}) };
 }
 
 /**
