@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, InterruptedError, PromptoptError } from '../../errors.js';
 import { assertSplitsNonEmpty } from '../../dataset/select-split.js';
@@ -151,7 +151,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     await caller.idle();
     journal.close();
     await notifications.flush(); // a budget warning already on its way
-    const resumeHint = `checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`;
+    const resumeHint = `checkpoint saved; continue with: ${ctx.invocation.command(['optimize', ctx.invocation.path(spec.file), '--resume', runId])}`;
     const late = deadline.explain(error, 'the run stopped before it finished', resumeHint);
     if (late !== error) throw late;
     if (error instanceof InterruptedError) throw new InterruptedError(resumeHint, error.stopSignal);
@@ -180,7 +180,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     exitCode,
   };
   if (options.json) io.out(JSON.stringify(summaryJson(outcome)));
-  else io.out(summaryText(outcome));
+  else io.out(summaryText(outcome, ctx.invocation));
   if (exitCode === EXIT.belowThreshold && !options.json) {
     io.err(
       chalk.red(
