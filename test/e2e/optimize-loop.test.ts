@@ -80,7 +80,8 @@ describe('optimize: the loop', () => {
       expect(v.diff).toContain(`+RULE:${label}`);
       expect(v.meta.hypothesis).toBe(`add a rule for ${label}`);
     }
-    expect(versions[3]!.text).toBe(withRules(START_PROMPT, ['alpha', 'bravo', 'charlie']));
+    // A candidate is a text file's text: the optimizer's prompt with one final newline.
+    expect(versions[3]!.text).toBe(`${withRules(START_PROMPT, ['alpha', 'bravo', 'charlie'])}\n`);
     expect(summary.best_version_file).toBe(join(dir, 'prompt-versions', 'v4.txt'));
 
     expect(existsSync(summary.reports.markdown)).toBe(true);
@@ -135,7 +136,7 @@ describe('optimize: the loop', () => {
       expect(accepted!.reason).toMatch(/lateral/);
       expect(report.trajectory[0]).toMatchObject({ lateral: true, accepted: accepted!.id, score_before: 6 / 9, score_after: 6 / 9 });
       expect(high.best_version).toBe(2);
-      expect(report.final_prompt).toBe(`Be precise.\n${start}`);
+      expect(report.final_prompt).toBe(`Be precise.\n${start}\n`);
     } finally {
       await removeDir(highDir);
     }
