@@ -25,7 +25,7 @@ import { evalTable, failingCasesText, spendLine } from '../output/eval-table.js'
 import { checkPromptVariables } from '../check-prompt-variables.js';
 import { noVariableWarning } from '../../spec/spec-warnings.js';
 import { checkOutputFile } from '../check-output-file.js';
-import { describeTarget } from '../describe-target.js';
+import { describeRole, describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { degradationEvent } from '../notify/eval-events.js';
@@ -101,7 +101,10 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     return EXIT.ok;
   }
 
-  if (!options.quiet && !options.json) io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}`);
+  if (!options.quiet && !options.json) {
+    const judge = session.judge ? ` · ${describeRole('judge', session.judge, spec.judge)}` : '';
+    io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}${judge}`);
+  }
   const progress = createProgressView('eval', io, { quiet: Boolean(options.quiet) });
   let result;
   try {

@@ -34,6 +34,7 @@ import { startDeadline } from '../deadline.js';
 import { IncompleteEvalError } from '../../runner/run-eval.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { optimizeNotifications } from '../notify/optimize-events.js';
+import { describeRole, describeTarget } from '../describe-target.js';
 
 export interface OptimizeOptions extends OptimizeFlags {
   resume?: string;
@@ -72,6 +73,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   await listVersions(spec.versionsDir); // a damaged vN.json is named now, before the first call
   const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: session.keyLedger, rateLimiters: session.rateLimiters });
   const maxCostUsd = maxCostFlag ?? spec.budget?.maxCostUsd;
+  if (!options.quiet && !options.json) io.err(runHeader(session, optimizer));
 
   if (options.dryRun) {
     const projection = projectOptimize(spec, session.cases, settings);
@@ -225,6 +227,14 @@ function withResumeHint(error: unknown, resumeHint: string): unknown {
   const cause = error instanceof IncompleteEvalError ? error.cause : error;
   if (!(cause instanceof PromptoptError) || cause.exitCode !== EXIT.providerFailure) return error;
   return new PromptoptError(cause.code, cause.message, { exitCode: cause.exitCode, hint: cause.hint ? `${cause.hint}; ${resumeHint}` : resumeHint, cause });
+}
+
+/** `promptopt optimize · task · 24 cases (train 12, validation 4, test 8) · target … · optimizer … · judge …`: every model the run may bill. */
+function runHeader(session: import('../task-session.js').TaskSession, optimizer: import('../../providers/types.js').ChatModel): string {
+  const { spec, cases } = session;
+  const splits = (['train', 'validation', 'test'] as const).map((split) => `${split} ${cases.filter((c) => c.split === split).length}`).join(', ');
+  const judge = session.judge ? ` · ${describeRole('judge', session.judge, spec.judge)}` : '';
+  return `promptopt optimize · ${spec.name} · ${cases.length} cases (${splits}) · target ${describeTarget(session.target)} · ${describeRole('optimizer', optimizer, spec.optimizer)}${judge}`;
 }
 
 function newRunId(): string {
