@@ -82,7 +82,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
 
   const spec = await loadSpec(file, { env: ctx.env, trustSpec: ctx.trustSpec, warn });
   const { cases: allCases } = await resolveSplits(spec, { record: false });
-  if (split !== 'all') assertSplitsNonEmpty(spec, allCases, [split]);
+  if (split !== 'all') assertSplitsNonEmpty(spec, allCases, [split], 'compare');
   const cases = selectSplit(allCases, split);
   const versions = await resolveVersions(options.versions ?? 'current', spec, (text, path) => checkPromptVariables(text, path, spec));
   const models = resolveModels(options.models, spec.target);

@@ -69,7 +69,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   const settings = loopSettings(spec, options);
   const required: ('train' | 'validation' | 'test')[] = ['train', 'test'];
   if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
-  assertSplitsNonEmpty(spec, session.cases, required);
+  assertSplitsNonEmpty(spec, session.cases, required, 'optimize');
   await listVersions(spec.versionsDir); // a damaged vN.json is named now, before the first call
   const optimizer = createModel(withWorkerCap(spec.optimizer, settings.concurrency), { role: 'optimizer', env: ctx.env, trustSpec: ctx.trustSpec, warn, ledger: session.keyLedger, rateLimiters: session.rateLimiters });
   const maxCostUsd = maxCostFlag ?? spec.budget?.maxCostUsd;
