@@ -89,17 +89,34 @@ export class UsageError extends PromptoptError {
   }
 }
 
-/** A real provider was selected but none of its API-key variables is set. */
+/** Which model needs the key: its role, and whether a default chose it (the spec does not name it). */
+export interface KeyNeeder {
+  role: 'target' | 'optimizer' | 'judge';
+  model: string;
+  /** `provider-default`: the provider's default model (the optimizer's Claude Opus); `target`: the judge took the target's model. */
+  defaulted?: 'provider-default' | 'target';
+}
+
+/** A real provider was selected but none of its API-key variables is set: says which model, for which role, and why that one. */
 export class MissingApiKeyError extends PromptoptError {
   readonly envVars: string[];
-  constructor(provider: string, envVars: string[], location?: SourceLocation) {
-    super('MISSING_API_KEY', `no API key for provider "${provider}": set ${envVars.join(' or ')}`, {
+  constructor(provider: string, envVars: string[], location?: SourceLocation, needer?: KeyNeeder) {
+    super('MISSING_API_KEY', `${needer ? `the ${needer.role} ${provider}:${needer.model}${whyThisModel(needer)} needs an API key` : `no API key for provider "${provider}"`}: set ${envVars.join(' or ')}`, {
       exitCode: EXIT.badInput,
-      hint: 'or choose `provider: sim` to try promptopt offline with the built-in simulator',
+      hint:
+        needer?.defaulted === 'provider-default'
+          ? `or name the ${needer.role} model in the spec (\`${needer.role}: { provider: openai, model: gpt-4o }\` or another provider whose key you have), or \`${needer.role}: { provider: sim, model: sim-${needer.role} }\` to try promptopt offline`
+          : 'or choose `provider: sim` to try promptopt offline with the built-in simulator',
       location,
     });
     this.envVars = envVars;
   }
+}
+
+function whyThisModel(needer: KeyNeeder): string {
+  if (needer.defaulted === 'target') return ' (the judge defaults to the target\'s model: the spec has no `judge:`)';
+  if (needer.defaulted === 'provider-default') return ` (the default ${needer.role}: the spec names no \`${needer.role}.model\`)`;
+  return '';
 }
 
 export type ProviderErrorKind =

@@ -42,7 +42,7 @@ process.on('SIGTERM', () => onStopSignal('SIGTERM'));
 
 let code: number;
 try {
-  code = await runCli(process.argv.slice(2), { io, env: process.env, signal: controller.signal, stdoutIsTTY: Boolean(process.stdout.isTTY) });
+  code = await runCli(process.argv.slice(2), { io, env: process.env, signal: controller.signal, stdoutIsTTY: Boolean(process.stdout.isTTY), script: process.argv[1], cwd: process.cwd() });
 } catch (error) {
   // runCli turns every error of a command into a message; this is a failure outside any command.
   io.err(`error: internal failure: ${error instanceof Error ? error.message : String(error)}`);

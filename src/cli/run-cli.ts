@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../errors.js';
 import { configureColor, type Io } from './terminal.js';
+import { detectInvocation } from './invocation.js';
 import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
 import type { ProgramEnv } from './program/command-env.js';
 // One file per command under program/; each loads its command body only when it runs: module
@@ -34,6 +35,10 @@ export interface RunCliOptions {
   signal?: AbortSignal;
   /** Whether stdout is a terminal (colour). Default: io.isTTY. */
   stdoutIsTTY?: boolean;
+  /** argv[1], the script node was started with: hints name the command the way it was started (see invocation.ts). */
+  script?: string;
+  /** The working folder; process.cwd() by default. */
+  cwd?: string;
 }
 
 /** Runs `argv` (the arguments after the program name) and resolves to the exit code. */
@@ -44,8 +49,11 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   const signal = options.signal ?? new AbortController().signal;
   // Every request in flight listens to it (the SDKs cancel on abort): -j 50 means 50 listeners.
   setMaxListeners(0, signal);
+  const invocation = detectInvocation({ script: options.script, cwd: options.cwd ?? process.cwd(), env: options.env });
   const env: ProgramEnv = {
-    io,
+    // Messages on stderr (hints, warnings, notes) name commands the way this promptopt was started.
+    io: { ...io, err: (text) => io.err(invocation.rewrite(text)) },
+    invocation,
     env: options.env,
     signal,
     setExitCode: (code) => {

@@ -18,11 +18,13 @@ export interface CommandContext {
   io: Io;
   /** Read for PROMPTOPT_DEBUG (a stack with internal errors). */
   env?: NodeJS.ProcessEnv;
+  /** Renders `promptopt <command>` in the JSON error's message and hint as the user started promptopt (stderr's io does it itself). */
+  rewrite?: (text: string) => string;
 }
 
 /** A command definition's action: runs the body and hands its exit code to the program. */
 export async function runAction(env: ProgramEnv, json: boolean, body: () => Promise<number>): Promise<void> {
-  env.setExitCode(await runCommand({ json, io: env.io, env: env.env }, body));
+  env.setExitCode(await runCommand({ json, io: env.io, env: env.env, rewrite: env.invocation.rewrite }, body));
 }
 
 /** Runs a command body and returns the exit code it should end with. */
@@ -49,7 +51,7 @@ export function reportError(context: CommandContext, error: unknown): number {
       context.io.err(`${chalk.red('error:')} ${known.message}`);
       if (known.hint && !(known instanceof SpecError)) context.io.err(`${chalk.dim('hint:')} ${known.hint}`);
     }
-    if (context.json) context.io.out(JSON.stringify(errorJson(known)));
+    if (context.json) context.io.out(JSON.stringify(errorJson(known, context.rewrite ?? ((text) => text))));
     return known.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -65,18 +67,18 @@ export function reportError(context: CommandContext, error: unknown): number {
   return EXIT.internal;
 }
 
-function errorJson(error: PromptoptError): unknown {
+function errorJson(error: PromptoptError, rewrite: (text: string) => string): unknown {
   const issues = error instanceof SpecError ? error.issues : undefined;
   return {
     schema_version: JSON_SCHEMA_VERSION,
     error: {
       code: error.code,
-      message: error.message,
+      message: rewrite(error.message),
       file: error.location.file ?? null,
       path: error.location.path ?? null,
       line: error.location.line ?? null,
       column: error.location.column ?? null,
-      hint: error.hint ?? null,
+      hint: error.hint === undefined ? null : rewrite(error.hint),
       ...(issues && issues.length > 1
         ? {
             issues: issues.map((i) => ({

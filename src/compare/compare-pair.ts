@@ -8,7 +8,7 @@
  *   there is), and on the bootstrap of the mean score difference with repeat > 1 (case scores are
  *   then fractions of samples passed, which pass/fail would throw away). McNemar is always
  *   reported (it reads the fixed and broken counts); the bootstrap only when it decides.
- * - Below `minCases` paired cases there is no verdict: "too few cases (n < 20)".
+ * - Below `minCases` paired cases there is no verdict: "too few cases (n = 4 < 20)".
  */
 import { mcnemarExact } from '../stats/mcnemar.js';
 import { pairedBootstrap } from '../stats/paired-bootstrap.js';
@@ -67,7 +67,7 @@ export function comparePair(candidate: PairRun, baseline: PairRun, settings: Com
     test,
     pValue,
     verdict,
-    verdictText: verdictText(verdict, settings.minCases),
+    verdictText: verdictText(verdict, settings.minCases, n),
   };
 }
 
@@ -77,7 +77,7 @@ export function decideVerdict(input: { n: number; pValue: number; effect: number
   return 'no_significant_difference';
 }
 
-export function verdictText(verdict: Verdict, minCases: number): string {
+export function verdictText(verdict: Verdict, minCases: number, n?: number): string {
   switch (verdict) {
     case 'better':
       return 'better';
@@ -86,6 +86,6 @@ export function verdictText(verdict: Verdict, minCases: number): string {
     case 'no_significant_difference':
       return 'no significant difference';
     case 'too_few_cases':
-      return `too few cases (n < ${minCases})`;
+      return n === undefined ? `too few cases (n < ${minCases})` : `too few cases (n = ${n} < ${minCases})`;
   }
 }

@@ -21,6 +21,8 @@ export function renderCompareText(comparison: Comparison): string {
 
   lines.push(chalk.bold(`Against the baseline ${comparison.baseline} (alpha ${settings.alpha}; no verdict below ${settings.minCases} paired cases):`));
   for (const c of comparison.comparisons) lines.push(...comparisonLines(c, c.candidate));
+  const few = [...comparison.comparisons, ...comparison.perModel.flatMap((m) => m.comparisons)].filter((c) => c.verdict === 'too_few_cases');
+  if (few.length > 0) lines.push(chalk.dim(tooFewNote(Math.max(...few.map((c) => c.n)), settings)));
 
   lines.push('', chalk.bold('Per model (each version against the baseline version on the same model):'));
   for (const m of comparison.perModel) {
@@ -41,6 +43,15 @@ function comparisonLines(c: PairComparison, label: string, indent = '  '): strin
   if (c.broken.length > 0) lines.push(`${indent}  broken: ${idList(c.broken)}`);
   if (c.excluded.length > 0) lines.push(`${indent}  left out (provider errors): ${idList(c.excluded)}`);
   return lines;
+}
+
+/** What to do when the suite is too small for a verdict: in the message itself. */
+function tooFewNote(n: number, settings: Comparison['settings']): string {
+  const mcnemar = settings.repeat === 1 ? "; McNemar's exact test reaches p < 0.05 only once 6 or more cases flip the same way" : '';
+  return (
+    `  no verdict on ${n} paired case${n === 1 ? '' : 's'} (--min-cases ${settings.minCases}): add cases to the suite, ` +
+    `or run every case with --split all if you chose a split; --min-cases ${Math.max(1, n)} gives verdicts on these few${mcnemar}`
+  );
 }
 
 /** `v3` from `v3@openai:gpt-4o-mini`, knowing the model (version labels may hold any character). */

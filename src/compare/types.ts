@@ -96,7 +96,7 @@ export interface PairComparison {
   test: PairedTestName;
   pValue: number;
   verdict: Verdict;
-  /** `better`, `worse`, `no significant difference`, `too few cases (n < 20)`. */
+  /** `better`, `worse`, `no significant difference`, `too few cases (n = 4 < 20)`. */
   verdictText: string;
 }
 

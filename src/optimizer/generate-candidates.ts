@@ -66,7 +66,9 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
     const id = `${prefix}${index + 1}`;
     const candidate: Candidate = {
       id,
-      prompt: reply.parsed?.prompt ?? '',
+      // A prompt is a text file's text: one final newline, as a prompt file has, so version files and
+      // their diffs end cleanly; the model is sent exactly this text.
+      prompt: reply.parsed ? `${reply.parsed.prompt}\n` : '',
       hypothesis: reply.parsed?.hypothesis ?? '',
       origin: proposal.origin,
       direction: proposal.direction,

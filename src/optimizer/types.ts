@@ -182,7 +182,8 @@ export type OptimizerEvent =
   | { type: 'candidates_proposed'; iteration: number; count: number; invalid: number; invalidReasons: string[] }
   | { type: 'candidate_scored'; iteration: number; record: CandidateRecord }
   | { type: 'iteration_finished'; record: IterationRecord; current: CurrentPrompt }
-  | { type: 'version_written'; version: number; file: string }
+  /** `reused`: the prompt already was this version (the same text), so no file was written. */
+  | { type: 'version_written'; version: number; file: string; reused: boolean }
   | { type: 'budget_warning'; spentUsd: number; maxUsd: number }
   | { type: 'final_selected'; selection: FinalSelection; current: CurrentPrompt }
   | { type: 'test_scored'; score: SplitScore }

@@ -61,7 +61,8 @@ export function createModel(config: ModelConfig, options: CreateModelOptions): C
   const env = options.env ?? process.env;
   const endpoint = resolveEndpoint(provider, config, env, role, { trustSpec: options.trustSpec });
   if (endpoint.keys.length === 0) {
-    throw new MissingApiKeyError(provider, endpoint.keyEnv, { path: `${role}.provider` });
+    const needer = { role, model: config.model, ...(config.defaulted ? { defaulted: config.defaulted } : {}) };
+    throw new MissingApiKeyError(provider, endpoint.keyEnv, { path: `${role}.provider` }, needer);
   }
 
   const issue = temperatureIssue(provider, config.model);

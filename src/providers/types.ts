@@ -92,6 +92,12 @@ export interface ModelConfig {
   price?: ModelPrice;
   /** Simulated latency for the `sim` provider, in ms (benchmarks). */
   simLatencyMs?: number;
+  /**
+   * Set when the spec does not name this model and a default chose it (said in run headers and in a
+   * missing key's error): `provider-default` is the provider's default model (Claude Opus for anthropic,
+   * the optimizer's default), `target` is the judge taking the target's model.
+   */
+  defaulted?: 'provider-default' | 'target';
 }
 
 /** One request/response, as the trace and the per-key ledger see it. */

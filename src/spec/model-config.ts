@@ -1,6 +1,6 @@
 /**
  * Raw model fields (target, optimizer, judge) -> ModelConfig with defaults: API-key variables per
- * provider, token limits, timeouts. The judge, when not given, is a copy of the optimizer's model.
+ * provider, token limits, timeouts. The judge, when not given, is the target's model.
  */
 import type { SpecIssue } from '../errors.js';
 import type { ModelConfig, ProviderName } from '../providers/types.js';
@@ -25,6 +25,8 @@ export const OPTIMIZER_DEFAULT_MODEL = 'claude-opus-5-5';
 export const TARGET_DEFAULTS = { maxTokens: 1024, timeoutMs: 60_000, maxRetries: 4 };
 export const OPTIMIZER_DEFAULTS = { maxTokens: 8192, timeoutMs: 300_000, maxRetries: 4 };
 export const JUDGE_DEFAULT_TIMEOUT_MS = 60_000;
+/** A verdict is short: `{"pass", "score", "reason"}`. */
+export const JUDGE_DEFAULT_MAX_TOKENS = 1024;
 
 /** The target: provider and model are required by the schema. */
 export function normalizeTarget(raw: RawModel & { provider: ProviderName; model: string }): ModelConfig {
@@ -38,9 +40,12 @@ export function normalizeTarget(raw: RawModel & { provider: ProviderName; model:
 export function normalizeOptimizerModel(raw: RawModel, path: PathSegment[], issueAt: IssueAt, issues: SpecIssue[]): ModelConfig {
   const provider = raw.provider ?? OPTIMIZER_DEFAULT_PROVIDER;
   let model = raw.model;
+  let defaulted = false;
   if (model === undefined) {
-    if (provider === OPTIMIZER_DEFAULT_PROVIDER) model = OPTIMIZER_DEFAULT_MODEL;
-    else {
+    if (provider === OPTIMIZER_DEFAULT_PROVIDER) {
+      model = OPTIMIZER_DEFAULT_MODEL;
+      defaulted = true;
+    } else {
       issues.push(
         issueAt([...path, 'model'], `a model is required with provider "${provider}"`, {
           hint: `only provider ${OPTIMIZER_DEFAULT_PROVIDER} has a default model (${OPTIMIZER_DEFAULT_MODEL})`,
@@ -49,29 +54,37 @@ export function normalizeOptimizerModel(raw: RawModel, path: PathSegment[], issu
       model = '';
     }
   }
-  return buildModel(raw, provider, model, OPTIMIZER_DEFAULTS);
+  const config = buildModel(raw, provider, model, OPTIMIZER_DEFAULTS);
+  return defaulted ? { ...config, defaulted: 'provider-default' } : config;
 }
 
 /**
- * The judge: a copy of the optimizer's model with the judge's own fields on top. When the judge
- * names another provider, provider-bound fields (model, base_url, keys, price) are not inherited.
- * Its timeout is its own (a verdict is short): 60 s unless `judge.timeout_ms` says otherwise.
+ * The judge (llm-rubric's grader). Without `judge:`, the target's model: same provider, key, base URL
+ * and price, so an eval never needs another provider's key nor bills a model the spec does not name
+ * (a stronger grader is one `judge:` away). Its own defaults: max_tokens 1024 and timeout 60 s (a
+ * verdict is short); the target's temperature is not taken. `judge:` fields go on top; when the judge
+ * names another provider, the provider-bound fields (model, base_url, keys, price) are not inherited
+ * and the model is required (anthropic's default is Claude Opus, as for the optimizer).
  */
-export function normalizeJudge(raw: RawModel | undefined, optimizer: ModelConfig, issueAt: IssueAt, issues: SpecIssue[]): ModelConfig {
-  const base = { ...pickModelConfig(optimizer), timeoutMs: JUDGE_DEFAULT_TIMEOUT_MS };
-  if (raw === undefined) return base;
-  if (raw.provider !== undefined && raw.provider !== optimizer.provider) {
+export function normalizeJudge(raw: RawModel | undefined, target: ModelConfig, issueAt: IssueAt, issues: SpecIssue[]): ModelConfig {
+  const { temperature: _notTaken, ...fromTarget } = pickModelConfig(target);
+  const base: ModelConfig = { ...fromTarget, maxTokens: JUDGE_DEFAULT_MAX_TOKENS, timeoutMs: JUDGE_DEFAULT_TIMEOUT_MS };
+  if (raw === undefined) return { ...base, defaulted: 'target' };
+  if (raw.provider !== undefined && raw.provider !== target.provider) {
     const own = normalizeOptimizerModel(raw, ['judge'], issueAt, issues);
     return {
       ...own,
-      ...definedOnly({ temperature: raw.temperature ?? base.temperature, concurrency: raw.concurrency ?? base.concurrency }),
+      ...definedOnly({ temperature: raw.temperature, concurrency: raw.concurrency ?? base.concurrency }),
       maxTokens: raw.max_tokens ?? base.maxTokens,
       timeoutMs: raw.timeout_ms ?? base.timeoutMs,
       maxRetries: raw.max_retries ?? base.maxRetries,
       ...definedOnly({ retryDelayMs: raw.retry_delay_ms ?? base.retryDelayMs, unreachableAfterMs: raw.unreachable_after_ms ?? base.unreachableAfterMs }),
     };
   }
-  return { ...base, ...modelOverrides(raw) };
+  // Another model of the target's provider: the target's price is not its price.
+  const ownPrice = raw.model !== undefined && raw.model !== target.model && raw.price === undefined;
+  const { price: _targetPrice, ...unpriced } = base;
+  return { ...(ownPrice ? unpriced : base), ...modelOverrides(raw) };
 }
 
 function buildModel(

@@ -43,6 +43,7 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
   const system = raw.system === undefined ? undefined : await readTemplate(raw.system, 'system', dir, issueAt, issues, scope);
   const user = raw.user === undefined ? undefined : await readTemplate(raw.user, 'user', dir, issueAt, issues, scope);
   const optimizer = normalizeOptimizer(raw.optimizer ?? {}, issueAt, issues);
+  const target = normalizeTarget(raw.target);
 
   const spec: Spec = {
     file: context.file,
@@ -56,9 +57,9 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     },
     promptRole: raw.prompt_role ?? 'user',
     ...definedOnly({ system: system?.text, user: user?.text }),
-    target: normalizeTarget(raw.target),
+    target,
     optimizer,
-    judge: normalizeJudge(raw.judge, optimizer, issueAt, issues),
+    judge: normalizeJudge(raw.judge, target, issueAt, issues),
     cases: context.cases,
     ...definedOnly({ casesFile: context.casesFile }),
     casesFiles: context.casesFiles,

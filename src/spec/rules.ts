@@ -118,7 +118,7 @@ function checkKeyDestinations(spec: Spec, { raw, issueAt, env, scope }: RulesCon
   ];
   const issues: SpecIssue[] = [];
   for (const [role, rawModel, model] of checked) {
-    // A judge that inherits the optimizer's base_url is reported once, at the optimizer.
+    // A judge that inherits the target's base_url is reported once, at the target.
     if (rawModel?.base_url === undefined || model.provider === 'sim' || model.baseUrl === undefined) continue;
     const refused = untrustedBaseUrl(model.provider, model.baseUrl, model.apiKeyEnv, env);
     if (refused) issues.push(issueAt([role, 'base_url'], refused.message, { hint: refused.hint }));

@@ -28,7 +28,7 @@ import type { CaseRecord, ReportData } from '../report/types.js';
 import type { ModelCaller } from '../runner/model-caller.js';
 import { SpendJournal } from '../runner/spend-journal.js';
 import { openTaskSession, type TaskSession } from '../session/task-session.js';
-import type { Spec, SplitName } from '../spec/types.js';
+import type { Spec, SplitCase, SplitName } from '../spec/types.js';
 import { listVersions } from '../store/list-versions.js';
 import { removeStaleTempFiles } from '../util/atomic-write.js';
 import { projectOptimize, type OptimizeProjection } from './project-optimize.js';
@@ -81,8 +81,16 @@ export interface OptimizeTask {
   spec: Spec;
   settings: LoopSettings;
   maxCostUsd?: number;
+  /** The cases with their splits (as the run will use them). */
+  cases: SplitCase[];
   /** The run's caller: its ledger holds the spend so far. */
   caller: ModelCaller;
+  /** Every model the run may bill. */
+  target: ChatModel;
+  judge?: ChatModel;
+  optimizer: ChatModel;
+  /** Removes known API keys from text (for webhook bodies and other outputs). */
+  scrub: (text: string) => string;
   /** The projected calls and cost of the configured loop (no call made). */
   projection(): OptimizeProjection;
   run(events?: { onEvent?: (event: OptimizeTaskEvent) => void }): Promise<OptimizeOutcome>;
@@ -105,15 +113,20 @@ export async function openOptimizeTask(specFile: string, options: OptimizeTaskOp
   const settings = resolveLoopSettings(spec, options);
   const required: SplitName[] = ['train', 'test'];
   if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
-  assertSplitsNonEmpty(spec, session.cases, required);
+  assertSplitsNonEmpty(spec, session.cases, required, 'optimize');
   await listVersions(spec.versionsDir); // a damaged vN.json is named now, before the first call
   const optimizer = session.model(spec.optimizer, 'optimizer');
   const maxCostUsd = options.maxCostUsd ?? spec.budget?.maxCostUsd;
   return {
     spec,
+    cases: session.cases,
     settings,
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     caller,
+    target: session.target,
+    ...(session.judge ? { judge: session.judge } : {}),
+    optimizer,
+    scrub: session.scrub,
     projection: () => projectOptimize(spec, session.cases, settings),
     run: (events = {}) =>
       runTask({ session, settings, optimizer, maxCostUsd, options, hooks, onEvent: events.onEvent ?? (() => undefined), setTrace: (t) => (trace = t) }),

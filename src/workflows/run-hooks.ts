@@ -42,7 +42,7 @@ export function runHooks(input: {
         source: parent > 0 ? 'optimize' : 'start',
       });
       if (!written.reused) spentAtLastVersion = spent;
-      emit({ type: 'version_written', version: written.version, file: written.file });
+      emit({ type: 'version_written', version: written.version, file: written.file, reused: written.reused });
       return written.version;
     },
     async recordTestScore(version, test) {

@@ -193,10 +193,14 @@ describe('promptopt compare', () => {
     expect(result.code, result.stderr).toBe(0);
     const doc = parseJsonOut(result);
     for (const c of [...doc.comparisons, ...doc.per_model.flatMap((m: any) => m.comparisons)]) {
-      expect(c).toMatchObject({ verdict: 'too_few_cases', verdict_text: 'too few cases (n < 30)' });
+      expect(c).toMatchObject({ verdict: 'too_few_cases', verdict_text: expect.stringMatching(/^too few cases \(n = \d+ < 30\)$/) });
     }
     // The numbers are still there; only the verdict is withheld.
     expect(doc.comparisons.find((c: any) => c.candidate === pair('v2', B)).broken).toHaveLength(10);
+    // The text says what to do about it.
+    const text = await compare([...MODELS, '--min-cases', '30', '--baseline', `v1@${B}`]);
+    expect(text.stdout).toContain('too few cases (n = 24 < 30)');
+    expect(text.stdout).toContain('no verdict on 24 paired cases (--min-cases 30): add cases to the suite, or run every case with --split all if you chose a split; --min-cases 24 gives verdicts on these few');
   });
 
   it('--fail-if-worse: exit 1 when a pair is significantly worse than the baseline, 0 otherwise; `degradation` is notified', async () => {

@@ -138,7 +138,7 @@ const BAD_INPUTS: BadInput[] = [
     path: 'splits',
     line: 15,
     column: 1,
-    message: /split "test" has 0 cases \(2 cases total\)/,
+    message: /split "test" has 0 cases \(2 cases total: train 2, validation 0, test 0\)/,
   },
   {
     name: 'budget with a model of unknown price',

@@ -80,7 +80,8 @@ describe('optimize: the loop', () => {
       expect(v.diff).toContain(`+RULE:${label}`);
       expect(v.meta.hypothesis).toBe(`add a rule for ${label}`);
     }
-    expect(versions[3]!.text).toBe(withRules(START_PROMPT, ['alpha', 'bravo', 'charlie']));
+    // A candidate is a text file's text: the optimizer's prompt with one final newline.
+    expect(versions[3]!.text).toBe(`${withRules(START_PROMPT, ['alpha', 'bravo', 'charlie'])}\n`);
     expect(summary.best_version_file).toBe(join(dir, 'prompt-versions', 'v4.txt'));
 
     expect(existsSync(summary.reports.markdown)).toBe(true);

@@ -34,6 +34,7 @@ describe('loadSpec: a good spec', () => {
         provider: 'anthropic',
         model: 'claude-opus-5-5',
         ...model,
+        defaulted: 'provider-default', // no optimizer.model: named as the default in headers and key errors
         strategy: 'iterative',
         maxIterations: 10,
         candidates: 3,
@@ -47,7 +48,8 @@ describe('loadSpec: a good spec', () => {
         showVars: [],
         hideVars: [],
       },
-      judge: { provider: 'anthropic', model: 'claude-opus-5-5', ...model, timeoutMs: 60_000 }, // a judge's own timeout, not the optimizer's
+      // No judge: the target's model (its provider and key), with a judge's own max_tokens and timeout.
+      judge: { provider: 'sim', model: 'sim-classifier', maxTokens: 1024, apiKeyEnv: [], timeoutMs: 60_000, maxRetries: 4, defaulted: 'target' },
       cases: [
         {
           id: expect.stringMatching(/^[0-9a-f]{12}$/),
@@ -155,7 +157,17 @@ describe('loadSpec: a good spec', () => {
       price: { inputPerMTok: 0.1, outputPerMTok: 0.2 },
     });
     expect(spec.optimizer).toMatchObject({ provider: 'sim', model: 'sim-optimizer', apiKeyEnv: [], strategy: 'hybrid', candidates: 10, simLatencyMs: 5 });
-    expect(spec.judge).toEqual({ provider: 'sim', model: 'sim-optimizer', apiKeyEnv: [], maxTokens: 100, timeoutMs: 60_000, maxRetries: 4, simLatencyMs: 5 });
+    // The judge is the target's model (keys, price, retries and concurrency included), not its temperature.
+    expect(spec.judge).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      apiKeyEnv: ['OPENAI_KEY_A', 'OPENAI_KEY_B'],
+      maxTokens: 100,
+      timeoutMs: 60_000,
+      maxRetries: 1,
+      concurrency: 5,
+      price: { inputPerMTok: 0.1, outputPerMTok: 0.2 },
+    });
     expect(spec.cases).toEqual([
       expect.objectContaining({ vars: { text: 'a' }, expected: 'x', split: 'train', assert: [{ type: 'not-contains', value: 'no' }] }),
     ]);
@@ -170,7 +182,19 @@ describe('loadSpec: a good spec', () => {
   it('gives the judge its own provider defaults when it names another provider', async () => {
     const { file } = specDir(lines(...HEAD, ...SIM_TARGET, 'judge:', '  provider: sim', '  model: sim-judge', ...INLINE_CASES));
     const spec = await loadSpec(file);
-    expect(spec.judge).toEqual({ provider: 'sim', model: 'sim-judge', apiKeyEnv: [], maxTokens: 8192, timeoutMs: 60_000, maxRetries: 4 });
+    expect(spec.judge).toEqual({ provider: 'sim', model: 'sim-judge', apiKeyEnv: [], maxTokens: 1024, timeoutMs: 60_000, maxRetries: 4 });
+  });
+
+  it('takes the judge from the target when the spec names none, and its own model and price from judge:', async () => {
+    const target = ['target:', '  provider: openai', '  model: gpt-4o-mini', '  base_url: http://127.0.0.1:9/v1'];
+    const plain = await loadSpec(specDir(lines(...HEAD, ...target, ...INLINE_CASES)).file, { env: {} });
+    expect(plain.judge).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: ['OPENAI_API_KEY'], defaulted: 'target' });
+    expect(plain.optimizer).toMatchObject({ provider: 'anthropic', model: 'claude-opus-5-5', defaulted: 'provider-default' });
+    const priced = [...target, '  price: { input_per_mtok: 0.15, output_per_mtok: 0.6 }'];
+    const stronger = await loadSpec(specDir(lines(...HEAD, ...priced, 'judge:', '  model: gpt-4o', ...INLINE_CASES)).file, { env: {} });
+    expect(stronger.judge).toMatchObject({ provider: 'openai', model: 'gpt-4o', baseUrl: 'http://127.0.0.1:9/v1' });
+    expect(stronger.judge.price).toBeUndefined(); // gpt-4o-mini's price is not gpt-4o's: the price table decides
+    expect(stronger.judge.defaulted).toBeUndefined();
   });
 });
 

@@ -38,7 +38,7 @@ export async function branchCommand(file: string, version: string, name: string,
     if (!isEmptyDiff(patch)) io.out(colorDiff(patch));
   }
   io.out(`registered v${written.version} on branch ${written.branch} (parent v${parent}, source manual): ${displayPath(written.file)}`);
-  if (text === undefined) io.out(`it is a copy of v${parent}: edit ${displayPath(written.file)}, then promptopt diff ${file} v${written.version}`);
+  if (text === undefined) io.out(`it is a copy of v${parent}: edit ${displayPath(written.file)}, then ${ctx.invocation.command(['diff', file, `v${written.version}`])}`);
   return 0;
 }
 

@@ -40,7 +40,7 @@ export async function cacheStatsCommand(file: string | undefined, options: Cache
   }
   io.out(`cache ${stats.dir}\n  entries: ${stats.entries}\n  size:    ${kib(stats.bytes)}`);
   if (copies.length) {
-    io.out(`  damaged copies moved aside (${kib(copies.reduce((sum, c) => sum + c.bytes, 0))}; \`promptopt cache clear\` deletes them):`);
+    io.out(`  damaged copies moved aside (${kib(copies.reduce((sum, c) => sum + c.bytes, 0))}; \`${ctx.invocation.rewrite('promptopt cache clear')}\` deletes them):`);
     for (const copy of copies) io.out(`    ${copy.path}`);
   }
   return EXIT.ok;
@@ -92,7 +92,7 @@ export async function cacheVerifyCommand(file: string | undefined, options: Cach
       }),
     );
   } else {
-    io.out(renderVerification(report));
+    io.out(ctx.invocation.rewrite(renderVerification(report)));
   }
   return code;
 }

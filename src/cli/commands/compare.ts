@@ -6,6 +6,7 @@
  * worse than the baseline; 2 bad input; 3 provider failure.
  */
 import chalk from 'chalk';
+import { describeRole } from '../describe-target.js';
 import { requestShape } from '../../runner/render-request.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { assertSplitsNonEmpty, selectSplit } from '../../dataset/select-split.js';
@@ -73,7 +74,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
 
   const session = await openSpecSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal, payer: { by: 'compare' } } });
   const { spec, caller, scrub } = session;
-  if (split !== 'all') assertSplitsNonEmpty(spec, session.cases, [split]);
+  if (split !== 'all') assertSplitsNonEmpty(spec, session.cases, [split], 'compare');
   const cases = selectSplit(session.cases, split);
   const versions = await resolveVersions(options.versions ?? 'current', spec, (text, path) => checkPromptVariables(text, path, spec));
   const models = resolveModels(options.models, spec.target);
@@ -88,7 +89,8 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
 
   if (!options.quiet && !options.json) {
     io.err(
-      `promptopt compare · ${spec.name} · ${cases.length} cases (${split}) · ${versions.length} version(s) × ${models.length} model(s) · baseline ${plan.baseline.id}`,
+      `promptopt compare · ${spec.name} · ${cases.length} cases (${split}) · ${versions.length} version(s) × ${models.length} model(s) · baseline ${plan.baseline.id}` +
+        (judge ? ` · ${describeRole('judge', judge, spec.judge)}` : ''),
     );
     if (split !== 'test') {
       io.err(chalk.dim(`note: the ${split} split includes cases an optimizer may have tuned on; --split test gives an unbiased verdict`));

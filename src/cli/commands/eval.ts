@@ -27,7 +27,7 @@ import { writeFileStreamed, writeToStdout } from '../output/text-sink.js';
 import { checkPromptVariables } from '../check-prompt-variables.js';
 import { noVariableWarning } from '../../spec/spec-warnings.js';
 import { checkOutputFile } from '../check-output-file.js';
-import { describeTarget } from '../describe-target.js';
+import { describeRole, describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { degradationEvent } from '../notify/eval-events.js';
@@ -103,7 +103,10 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     return EXIT.ok;
   }
 
-  if (!options.quiet && !options.json) io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}`);
+  if (!options.quiet && !options.json) {
+    const judge = session.judge ? ` · ${describeRole('judge', session.judge, spec.judge)}` : '';
+    io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}${judge}`);
+  }
   // Case results are not held in memory: each one becomes its record as it lands and goes to a spool
   // on disk (every case when a document lists them all, else only the failing ones the summaries show),
   // read back in the cases' order when the outputs are written.

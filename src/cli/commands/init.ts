@@ -4,13 +4,15 @@ import { join, resolve } from 'node:path';
 import { PromptoptError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { CommandEnv } from '../program/command-env.js';
-import { CHECK_LABEL_JS, PROMPT_MD, TASK_YAML, casesJsonl } from '../init/template-files.js';
+import { CHECK_LABEL_JS, PROMPT_MD, casesJsonl, taskYaml } from '../init/template-files.js';
 
 export async function initCommand(dir: string | undefined, options: { force?: boolean }, ctx: CommandEnv): Promise<number> {
-  const { io } = ctx;
-  const target = resolve(dir ?? '.');
+  const { io, invocation } = ctx;
+  const target = resolve(invocation.cwd, dir ?? '.');
+  // The commands are written as they work in the task's folder (the spec) and here (the next: lines).
+  const inTask = { eval: invocation.command(['eval', 'task.yaml'], target), optimize: invocation.command(['optimize', 'task.yaml'], target) };
   const files: [string, string][] = [
-    ['task.yaml', TASK_YAML],
+    ['task.yaml', taskYaml(inTask)],
     ['prompt.md', PROMPT_MD],
     ['cases.jsonl', casesJsonl()],
     ['check-label.js', CHECK_LABEL_JS],
@@ -24,9 +26,9 @@ export async function initCommand(dir: string | undefined, options: { force?: bo
   }
   await mkdir(target, { recursive: true });
   for (const [name, text] of files) await writeFileAtomic(join(target, name), text);
-  const shown = dir ?? '.';
+  const spec = invocation.path(join(target, 'task.yaml'));
   io.out(`created a task in ${target}: ${files.map(([n]) => n).join(', ')}`);
-  io.out(`next:\n  npx promptopt eval ${join(shown, 'task.yaml')}\n  npx promptopt optimize ${join(shown, 'task.yaml')}`);
+  io.out(`next:\n  ${invocation.command(['eval', spec])}\n  ${invocation.command(['optimize', spec])}`);
   return 0;
 }
 

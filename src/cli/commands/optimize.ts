@@ -4,12 +4,11 @@
  * (a budget stop included), 1 with --fail-under when the final version's held-out test score is
  * below it, 2 for bad input, 3 for provider failure, 130 on Ctrl-C.
  */
-import { relative } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, InterruptedError, PromptoptError } from '../../errors.js';
 import { runFile, type TraceMode } from '../../report/index.js';
 import { IncompleteEvalError } from '../../runner/run-eval.js';
-import { openOptimizeTask, type OptimizeTaskEvent } from '../../workflows/optimize-task.js';
+import { openOptimizeTask, type OptimizeTask, type OptimizeTaskEvent } from '../../workflows/optimize-task.js';
 import { parseUnit } from './eval.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { loopOverrides, parseMaxCost, type OptimizeFlags } from '../optimize/flags.js';
@@ -19,6 +18,7 @@ import { formatProjection, projectionJson } from '../optimize/dry-run.js';
 import { startDeadline } from '../deadline.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { optimizeNotifications, type OptimizeNotifications } from '../notify/optimize-events.js';
+import { describeRole, describeTarget } from '../describe-target.js';
 
 export interface OptimizeOptions extends OptimizeFlags {
   resume?: string;
@@ -53,6 +53,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
       { warn, note: (message) => (quiet ? undefined : io.err(chalk.dim(message))), signal: deadline.signal },
     );
     const { spec, maxCostUsd } = task;
+    if (!quiet) io.err(runHeader(task));
     if (options.dryRun) {
       const projection = task.projection();
       if (options.json) io.out(JSON.stringify(projectionJson(spec.name, projection, maxCostUsd)));
@@ -73,7 +74,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
         runId = event.runId;
         if (event.announcement && !options.quiet) io.err(event.announcement);
         notifications = optimizeNotifications({
-          notifier: commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env }),
+          notifier: commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: task.scrub }),
           spec,
           runId: event.runId,
           report: runFile(event.runDir, 'markdown'),
@@ -91,7 +92,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     } catch (error) {
       await notifications?.flush(); // a budget warning already on its way
       if (runId === undefined) throw error;
-      const resumeHint = `checkpoint saved; continue with: promptopt optimize ${relative(process.cwd(), spec.file) || spec.file} --resume ${runId}`;
+      const resumeHint = `checkpoint saved; continue with: ${ctx.invocation.command(['optimize', ctx.invocation.path(spec.file), '--resume', runId])}`;
       const late = deadline.explain(error, 'the run stopped before it finished', resumeHint);
       if (late !== error) throw late;
       if (error instanceof InterruptedError) throw new InterruptedError(resumeHint, error.stopSignal);
@@ -104,7 +105,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     if (!outcome.alreadyFinished) notifications?.finish(state, { versionFile: outcome.versionFile, spentUsd: outcome.spentUsd });
     const summary = { data: outcome.report, iterations: state.iterations.length, reportPaths: outcome.reportPaths, finalFile: outcome.versionFile, exitCode };
     if (options.json) io.out(JSON.stringify(summaryJson(summary)));
-    else io.out(summaryText(summary));
+    else io.out(summaryText(summary, ctx.invocation));
     if (exitCode === EXIT.belowThreshold && !options.json) {
       io.err(
         chalk.red(
@@ -129,4 +130,12 @@ function withResumeHint(error: unknown, resumeHint: string): unknown {
   const cause = error instanceof IncompleteEvalError ? error.cause : error;
   if (!(cause instanceof PromptoptError) || cause.exitCode !== EXIT.providerFailure) return error;
   return new PromptoptError(cause.code, cause.message, { exitCode: cause.exitCode, hint: cause.hint ? `${cause.hint}; ${resumeHint}` : resumeHint, cause });
+}
+
+/** `promptopt optimize · task · 24 cases (train 12, validation 4, test 8) · target … · optimizer … · judge …`: every model the run may bill. */
+function runHeader(task: OptimizeTask): string {
+  const { spec, cases } = task;
+  const splits = (['train', 'validation', 'test'] as const).map((split) => `${split} ${cases.filter((c) => c.split === split).length}`).join(', ');
+  const judge = task.judge ? ` · ${describeRole('judge', task.judge, spec.judge)}` : '';
+  return `promptopt optimize · ${spec.name} · ${cases.length} cases (${splits}) · target ${describeTarget(task.target)} · ${describeRole('optimizer', task.optimizer, spec.optimizer)}${judge}`;
 }

@@ -41,7 +41,7 @@ export async function statsCommand(file: string, exportFile: string, options: St
   await notifier.flush();
 
   if (options.json) io.out(JSON.stringify(statsJson(spec, result, { source: exportFile, by, alpha })));
-  else io.out(statsText(spec, result, { source: exportFile, by, alpha, specArg: file }));
+  else io.out(ctx.invocation.rewrite(statsText(spec, result, { source: exportFile, by, alpha, specArg: file })));
   return EXIT.ok;
 }
 

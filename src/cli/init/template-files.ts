@@ -42,10 +42,7 @@ export const PROMPT_MD = `Read the customer message and say what it is about.
 Message: {{input}}
 `;
 
-export const TASK_YAML = `# A promptopt task (made by \`promptopt init\`). Every key is described in the promptopt README, "The task spec".
-#   npx promptopt eval task.yaml       # score the prompt (offline simulator)
-#   npx promptopt optimize task.yaml   # improve it; versions land in prompt-versions/
-# The cases are invented examples: replace them with your own, and the simulator with a real model.
+const TASK_YAML_BODY = `# The cases are invented examples: replace them with your own, and the simulator with a real model.
 name: ticket-triage
 description: Classify a customer support message as billing_issue, refund_request, technical_problem or account_access.
 
@@ -78,6 +75,16 @@ defaults:
 splits: { train: 0.5, validation: 0.25, test: 0.25, seed: 1 }
 threshold: 0.8
 `;
+
+/** The spec, with the commands to run in its folder (as the promptopt that wrote it was started). */
+export function taskYaml(commands: { eval: string; optimize: string }): string {
+  const width = Math.max(commands.eval.length, commands.optimize.length) + 3;
+  return `# A promptopt task (made by \`promptopt init\`). Every key is described in the promptopt README, "The task spec".
+# In this folder:
+#   ${commands.eval.padEnd(width)}# score the prompt (offline simulator)
+#   ${commands.optimize.padEnd(width)}# improve it; versions land in prompt-versions/
+${TASK_YAML_BODY}`;
+}
 
 export const CHECK_LABEL_JS = `// A custom assertion: promptopt calls it with the model output and the case.
 // Return a boolean, a score from 0 to 1, or { pass, score, reason }.

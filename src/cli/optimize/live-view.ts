@@ -112,7 +112,7 @@ export function createLiveView(options: {
           log(`final version ${event.selection.reason}`);
           break;
         case 'version_written':
-          log(`  wrote v${event.version} → ${event.file}`);
+          log(event.reused ? `  reused v${event.version} (the same prompt) → ${event.file}` : `  wrote v${event.version} → ${event.file}`);
           break;
         case 'budget_warning':
           log(chalk.yellow(`warning: 80% of the budget spent (${formatUsd(event.spentUsd)} of ${formatUsd(event.maxUsd)})`));

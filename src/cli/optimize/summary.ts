@@ -1,10 +1,10 @@
 /** The closing summary of an optimize run: a few lines for people, one JSON document for machines. */
-import { relative } from 'node:path';
 import chalk from 'chalk';
 import { describeGap } from '../../report/generalization-gap.js';
 import { iterationCount } from '../../report/format.js';
 import type { ReportData } from '../../report/types.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
+import type { Invocation } from '../invocation.js';
 import { formatPercent, formatUsd } from '../terminal.js';
 
 export interface RunOutcome {
@@ -62,7 +62,8 @@ export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
   };
 }
 
-export function summaryText(outcome: RunOutcome): string {
+/** `commands` renders the next: line as the user started promptopt (see invocation.ts). */
+export function summaryText(outcome: RunOutcome, commands: Pick<Invocation, 'command' | 'path'>): string {
   const { data } = outcome;
   const pct = (c?: { score: number; passed: number; total: number }) => (c ? `${formatPercent(c.score)} (${c.passed}/${c.total})` : '–');
   const gap = describeGap(data.generalization);
@@ -82,8 +83,9 @@ export function summaryText(outcome: RunOutcome): string {
     `  html:        ${outcome.reportPaths.html}`,
   ];
   if (data.finalVersion.version !== data.startVersion) {
-    const spec = relative(process.cwd(), data.task.specFile) || data.task.specFile;
-    lines.push(`  next: review it with \`promptopt diff ${spec} v${data.startVersion} v${data.finalVersion.version}\`, adopt it with \`promptopt promote ${spec} v${data.finalVersion.version}\``);
+    const spec = commands.path(data.task.specFile);
+    const diff = commands.command(['diff', spec, `v${data.startVersion}`, `v${data.finalVersion.version}`]);
+    lines.push(`  next: review it with \`${diff}\`, adopt it with \`${commands.command(['promote', spec, `v${data.finalVersion.version}`])}\``);
   }
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import type { Invocation } from '../invocation.js';
 import type { Io } from '../terminal.js';
 
 /**
@@ -14,6 +15,8 @@ export interface CommandEnv {
    * default, because a spec may be written by someone else (a pull request).
    */
   trustSpec?: boolean;
+  /** How this promptopt was started: every command a hint prints is rendered with it (see invocation.ts). */
+  invocation: Invocation;
 }
 
 /** What a command definition gets: the command's environment, and where its exit code goes. */

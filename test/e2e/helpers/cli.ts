@@ -88,6 +88,8 @@ export interface InProcessOptions extends RunCliOptions {
   tty?: { columns: number; rows?: number };
   /** Aborted like Ctrl-C (reason 'SIGINT') or SIGTERM (reason 'SIGTERM'). */
   signal?: AbortSignal;
+  /** argv[1] as the process entry passes it: how printed hints name the command (unset: `promptopt`). */
+  script?: string;
 }
 
 /** A fake terminal stream: records everything drawn on it. */
@@ -143,7 +145,7 @@ export async function runCli(args: string[], options: InProcessOptions): Promise
   process.chdir(options.cwd);
   let code: number;
   try {
-    code = await run(args, { io, env: cleanEnv(options), signal: controller.signal });
+    code = await run(args, { io, env: cleanEnv(options), signal: controller.signal, ...(options.script ? { script: options.script } : {}) });
   } finally {
     process.chdir(previousCwd);
     clearTimeout(timer);
