@@ -102,10 +102,9 @@ describe('promptopt installed from a packed tarball, offline, used outside the c
     expect(finalEval.stdout).toMatch(/(PASS|FAIL): score \d+\.\d% (>=|<) threshold 80\.0%/);
   }, 120_000);
 
-  // The tutorial ends green: the promoted prompt passes the scaffold's own threshold on the held-out
-  // split. Today the scaffold and the simulator's optimizer reach 37.5% (3/8) < 80%: this waits for the
-  // optimizer rework (issue 9, "The tutorial ends green"); remove `.skip` when it lands.
-  it.skip('eval --split test passes the scaffold threshold after promote', () => {
+  // The tutorial ends green: the promoted prompt passes the scaffold's own threshold (80%) on the
+  // held-out split, with the scaffold and the simulator as shipped (11 of 12 with the default seed).
+  it('eval --split test passes the scaffold threshold after promote', () => {
     expect(finalEval?.code, finalEval && explain('eval --split test', finalEval)).toBe(0);
   });
 });
