@@ -9,6 +9,7 @@ import type { ChatRequest } from '../providers/types.js';
 import { templateVariables } from '../spec/template.js';
 import type { Spec } from '../spec/types.js';
 import { formatMemory } from './memory.js';
+import { isStrategyRequest, strategySections, type StrategyRequest } from './strategy-requests.js';
 import type { OptimizationMemory } from './types.js';
 
 export const OPTIMIZER_MARKER = '[promptopt:optimizer]';
@@ -46,17 +47,24 @@ export function taskContext(spec: Spec): TaskContext {
   };
 }
 
-export type MetaPromptRequest =
+/** The kinds laid out here; pareto's and opro's (`reflect`, `merge`, `opro`) are in strategy-requests.ts. */
+type CoreRequest =
   | { kind: 'refine'; current: string; feedback: string; memory: OptimizationMemory; direction: string; constraints?: string }
   | { kind: 'initial'; start: string; feedback: string; direction: string }
   | { kind: 'mutation'; parent: string; parentScore: string; feedback: string; memory: OptimizationMemory; direction: string }
   | { kind: 'crossover'; parentA: string; scoreA: string; parentB: string; scoreB: string; feedback: string; direction: string };
 
+export type MetaPromptRequest = CoreRequest | StrategyRequest;
+
 /** Renders a meta-prompt request, keeping it within `budgetTokens` (≈ 4 characters a token). */
 export function buildMetaPrompt(task: TaskContext, request: MetaPromptRequest, budgetTokens: number, maxTokens: number): ChatRequest {
-  const sections = [taskSection(task), ...bodySections(request)];
-  const content = fitToBudget(sections, budgetTokens * 4 - SYSTEM.length);
-  return { system: SYSTEM, messages: [{ role: 'user', content }], maxTokens };
+  const budgetChars = budgetTokens * 4 - SYSTEM.length;
+  const head = taskSection(task);
+  const body = isStrategyRequest(request) ? strategySections(request, budgetChars - head.length - 2) : bodySections(request);
+  const content = fitToBudget([head, ...body], budgetChars);
+  // opro samples one meta-prompt several times: at a temperature, where the model takes one.
+  const temperature = request.kind === 'opro' ? request.temperature : undefined;
+  return { system: SYSTEM, messages: [{ role: 'user', content }], maxTokens, ...(temperature !== undefined ? { temperature } : {}) };
 }
 
 function taskSection(task: TaskContext): string {
@@ -72,7 +80,7 @@ function tagged(tag: string, body: string): string {
   return `<${tag}>\n${body}\n</${tag}>`;
 }
 
-function bodySections(request: MetaPromptRequest): string[] {
+function bodySections(request: CoreRequest): string[] {
   switch (request.kind) {
     case 'refine':
       return [

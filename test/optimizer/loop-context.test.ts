@@ -40,6 +40,8 @@ const settings: LoopSettings = {
   optimizerMaxTokens: 2000,
   showValidationCases: false,
   feedback: true,
+  minibatch: 3,
+  merge: true,
 };
 
 describe('loop context evaluations', () => {

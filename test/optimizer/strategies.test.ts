@@ -50,6 +50,8 @@ function settings(overrides: Partial<LoopSettings> = {}): LoopSettings {
     optimizerMaxTokens: 2000,
     showValidationCases: false,
     feedback: true,
+    minibatch: 3,
+    merge: true,
     ...overrides,
   };
 }
@@ -181,6 +183,12 @@ describe('hybrid strategy', () => {
       feedback: 'fb',
       memory: emptyMemory(),
       feedbackFor: () => undefined,
+      seed: 0,
+      evaluateTrainCases: async () => ({ cases: [], summaries: [], wallTimeMs: 0 }),
+      feedbackOn: () => ({ feedback: '', passing: undefined }),
+      showable: (cases) => [...cases],
+      minibatch: 3,
+      merge: true,
     };
     expect(strategy.phase).toBe('explore');
     expect(strategy.propose(context).map((p) => p.request.kind)).toEqual(['initial', 'initial']);
