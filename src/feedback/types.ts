@@ -163,7 +163,7 @@ export interface FailureAnalysis {
   failed: number;
   /** passed / total (0 when there are no cases). */
   passRate: number;
-  /** Mean case score, 0..1 (repeat makes it differ from passRate). */
+  /** Mean case score, 0..1 (partial credit and repeat make it differ from passRate). */
   score: number;
   /** Groups for prompt feedback: count desc, then severity desc, then title. No provider_error. */
   groups: FailureGroup[];

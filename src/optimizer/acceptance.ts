@@ -4,13 +4,14 @@
  *   ties broken by fewer failures in more severe categories, then by the shorter prompt;
  * - accept strictly better only while the current score is below `strictBelow` (10%: avoids drifting
  *   around 0%), lateral moves (equal score) at or above it;
- * - with `significant`, a gain must also pass McNemar's exact test on the same cases and samples,
+ * - with `significant`, a gain must also pass the objective's paired test on the same cases
+ *   (McNemar's exact test for the pass rate, a paired bootstrap for the mean score: paired-test.ts),
  *   and a lateral move must not be significantly worse.
  */
 import { formatPercent as pct } from '../util/format-percent.js';
 import type { FailureCategory } from '../assertions/types.js';
 import { CATEGORY_SEVERITY } from '../feedback/severity.js';
-import type { PairedOutcome } from './paired-test.js';
+import type { PairedSignificance } from './paired-test.js';
 import type { CandidateRecord, SplitScore } from './types.js';
 
 export interface AcceptanceRule {
@@ -31,7 +32,7 @@ export function decideAcceptance(
   candidateScore: number,
   currentScore: number,
   rule: AcceptanceRule,
-  paired?: PairedOutcome,
+  paired?: PairedSignificance,
 ): AcceptanceDecision {
   const better = candidateScore > currentScore;
   const equal = candidateScore === currentScore;
@@ -42,12 +43,11 @@ export function decideAcceptance(
     return { accept: false, lateral: false, status: 'rejected', reason: why };
   }
   if (rule.mode === 'significant' && paired) {
-    const p = paired.pValue.toFixed(3);
-    if (better && !(paired.b > paired.c && paired.pValue < rule.alpha)) {
-      return { accept: false, lateral: false, status: 'not_significant', reason: `gain not significant (McNemar p=${p}, fixed ${paired.b}, broke ${paired.c})` };
+    if (better && !(paired.effect > 0 && paired.pValue < rule.alpha)) {
+      return { accept: false, lateral: false, status: 'not_significant', reason: `gain not significant (${paired.summary})` };
     }
-    if (equal && paired.c > paired.b && paired.pValue < rule.alpha) {
-      return { accept: false, lateral: false, status: 'not_significant', reason: `significantly worse on paired cases (p=${p})` };
+    if (equal && paired.effect < 0 && paired.pValue < rule.alpha) {
+      return { accept: false, lateral: false, status: 'not_significant', reason: `significantly worse on paired cases (${paired.summary})` };
     }
   }
   return better

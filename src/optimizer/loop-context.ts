@@ -123,6 +123,7 @@ export function createLoopContext(input: Omit<LoopContext, 'evaluate' | 'feedbac
         prompt,
         shape,
         defaultAssert: spec.defaultAssert,
+        defaultThreshold: spec.defaultThreshold,
         baseDir: spec.dir,
         target: input.target,
         judge: input.judge,

@@ -33,7 +33,7 @@ export async function scoreCandidates(
       const record: CandidateRecord = { candidate, status: 'unscored', reason: `not scored: ${unscored}`, fixed: [], broken: [] };
       return { record, result };
     }
-    const score = scoreSplit(split, result.cases);
+    const score = scoreSplit(split, result.cases, context.spec.objective);
     const { fixed, broken } = fixedAndBroken(baseline, score);
     const record: CandidateRecord = { candidate, status: 'rejected', reason: '', fixed, broken, [split === 'validation' ? 'validation' : 'train']: score };
     return { record, result };

@@ -11,9 +11,9 @@ import { compareCandidates, decideAcceptance } from './acceptance.js';
 import { generateCandidates, proposedEvent } from './generate-candidates.js';
 import { enterPhase, type LoopContext } from './loop-context.js';
 import { rememberIteration } from './memory.js';
-import { pairOutcomes } from './paired-test.js';
+import { pairedSignificance } from './paired-test.js';
 import { providerFailureSummary, requireScored } from './provider-failures.js';
-import { sampleOutcomes, scoreSplit } from './score-split.js';
+import { scoreSplit } from './score-split.js';
 import { scoreCandidates } from './score-candidates.js';
 import type { IterationRecord, StopReason } from './types.js';
 
@@ -85,7 +85,7 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
   let lateral = false;
   if (best) {
     const paired =
-      settings.accept === 'significant' ? pairOutcomes(sampleOutcomes(best.result.cases), sampleOutcomes(currentResult.cases)) : undefined;
+      settings.accept === 'significant' ? pairedSignificance(context.spec.objective, currentResult.cases, best.result.cases, { seed: settings.seed }) : undefined;
     const decision = decideAcceptance(best.record.train!.score, current.train.score, { strictBelow: settings.strictBelow, mode: settings.accept, alpha: settings.alpha }, paired);
     best.record.status = decision.status;
     best.record.reason = decision.reason;
@@ -105,7 +105,7 @@ async function runTrainingIteration(context: LoopContext, iteration: number): Pr
     const validationResult = await context.evaluate(best.record.candidate.prompt, 'validation', { iteration, phase: 'train' });
     // Shown in the trajectory only; left out when provider errors kept it from being a score.
     const complete = validationResult.cases.length > 0 && !providerFailureSummary(validationResult, 'validation');
-    const validation = complete ? scoreSplit('validation', validationResult.cases) : undefined;
+    const validation = complete ? scoreSplit('validation', validationResult.cases, context.spec.objective) : undefined;
     if (validation) best.record.validation = validation; // reported in the trajectory, never used to select
     const version = await hooks.writeVersion({
       prompt: best.record.candidate.prompt,

@@ -4,7 +4,8 @@
  */
 import type { FailureCategory } from '../assertions/types.js';
 import type { SpendLine } from '../runner/spend-ledger.js';
-import type { OptimizerStrategyName, SplitName } from '../spec/types.js';
+import type { MetricSummary } from '../runner/types.js';
+import type { Objective, OptimizerStrategyName, SplitName } from '../spec/types.js';
 
 export type Phase = 'baseline' | 'train' | 'validation' | 'test';
 
@@ -29,8 +30,18 @@ export interface Candidate {
 export interface SplitScore {
   split: SplitName;
   passed: number;
+  /** Cases checked; unchecked ones (no assertion applies) are in no figure but `unchecked`. */
   total: number;
+  /** The objective's value: `passRate` or `meanScore`, as the spec's `objective:` says. */
   score: number;
+  /** Which figure `score` is (absent in checkpoints written before objectives: pass_rate). */
+  objective?: Objective;
+  /** Both figures, always (absent in older checkpoints, where `score` was the pass rate). */
+  passRate?: number;
+  meanScore?: number;
+  unchecked?: number;
+  /** Named metrics (`metric:`) on this split. */
+  metrics?: MetricSummary[];
   /** Failed cases per category (a case may count in several). */
   categories: Partial<Record<FailureCategory, number>>;
   /** Ids of cases that passed, for fixed/broken bookkeeping. */

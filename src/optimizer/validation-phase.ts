@@ -33,7 +33,7 @@ export async function runValidationPhase(context: LoopContext): Promise<void> {
     const result = await context.evaluate(state.current.prompt, 'validation', { phase: 'validation' });
     if (result.cases.length === 0) return;
     requireScored(result, 'validation', `the current prompt (v${state.current.version})`);
-    state.current.validation = scoreSplit('validation', result.cases);
+    state.current.validation = scoreSplit('validation', result.cases, context.spec.objective);
   }
   while (
     state.iteration < settings.validationIterations &&
@@ -51,7 +51,7 @@ async function runValidationIteration(context: LoopContext, iteration: number): 
   const current = state.current;
   const validationResult = await context.evaluate(current.prompt, 'validation', { iteration, phase: 'validation' });
   requireScored(validationResult, 'validation', `the current prompt (v${current.version})`);
-  const currentValidation = scoreSplit('validation', validationResult.cases);
+  const currentValidation = scoreSplit('validation', validationResult.cases, context.spec.objective);
   const shownValidation = context.forOptimizer(validationResult.cases);
   const analysis = withheldUnlessFeedback(analyzeFailures(shownValidation), settings.feedback);
   const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, current.prompt.length);

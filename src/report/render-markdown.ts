@@ -1,6 +1,8 @@
 /** ReportData -> report.md. Pure. */
 import type { CandidateStatus } from '../optimizer/types.js';
 import { callsWorth, cell, code, deltaPoints, duration, fenced, integer, moneyBreakdown, oneLine, percent, STOP_REASONS, table, usd } from './format.js';
+import { OBJECTIVE_LABELS } from '../runner/objective.js';
+import { figureHeaders, figureRows, metricCellText } from './scores-rows.js';
 import type { ModelRef, ReportData, ScoreCell, TrajectoryRow } from './types.js';
 
 const STATUS_MARKS: Record<CandidateStatus, string> = {
@@ -16,6 +18,7 @@ export function renderMarkdown(data: ReportData): string {
   const sections = [
     header(data),
     summary(data),
+    figures(data),
     trajectory(data),
     candidates(data),
     categories(data),
@@ -61,12 +64,24 @@ function summary(data: ReportData): string {
   return [
     '## Summary',
     '',
-    table(['Split', 'Start', 'Final', 'Change'], rows),
+    table(['Split', `Start (${OBJECTIVE_LABELS[data.objective]})`, 'Final', 'Change'], rows),
     '',
     `- **Stop reason:** ${stop}`,
     `- **Prompt versions:** start v${data.startVersion} → final v${data.finalVersion.version} (${code(data.finalVersion.file)})`,
     `- **Iterations:** ${data.trajectory.length} · **wall time:** ${duration(data.wallTimeMs)} · **cost:** ${totalCost(data)}`,
   ].join('\n');
+}
+
+/** Both figures per split (start → final) and the named metrics. */
+function figures(data: ReportData): string {
+  const headers = figureHeaders(data);
+  const rows = figureRows(data).map((r) => [r.split, r.passRate, r.meanScore, r.unchecked]);
+  const lines = ['## Pass rate and mean score', '', table(['Split', headers.passRate, headers.meanScore, 'Unchecked'], rows)];
+  if (data.metrics.length > 0) {
+    const metricRows = data.metrics.map((m) => [code(m.name), m.split === 'test' ? 'test (held out)' : m.split, m.split === 'test' ? '—' : metricCellText(m.start), metricCellText(m.final)]);
+    lines.push('', '### Named metrics', '', table(['Metric', 'Split', 'Start', 'Final'], metricRows));
+  }
+  return lines.join('\n');
 }
 
 function scoreCell(score: ScoreCell | undefined): string {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { FailureCategory } from '../../src/assertions/types.js';
 import { compareCandidates, decideAcceptance, type AcceptanceRule } from '../../src/optimizer/acceptance.js';
-import { mcnemarExact, pairOutcomes } from '../../src/optimizer/paired-test.js';
+import { mcnemarExact, mcnemarSignificance, pairOutcomes } from '../../src/optimizer/paired-test.js';
 import type { CandidateRecord, SplitScore } from '../../src/optimizer/types.js';
 
 const SCORE: AcceptanceRule = { strictBelow: 0.1, mode: 'score', alpha: 0.05 };
@@ -26,22 +26,22 @@ describe('decideAcceptance', () => {
     const decision = decideAcceptance(0.5, 0.6, SCORE);
     expect(decision).toMatchObject({ accept: false, lateral: false, status: 'rejected' });
     expect(decision.reason).toBe('50.0% < current 60.0%');
-    expect(decideAcceptance(0.5, 0.6, SIGNIFICANT, mcnemarExact(0, 10)).status).toBe('rejected');
+    expect(decideAcceptance(0.5, 0.6, SIGNIFICANT, mcnemarSignificance(mcnemarExact(0, 10))).status).toBe('rejected');
   });
 
   test('significant: a gain needs McNemar p < alpha with more fixed than broken', () => {
     // 8 fixed, 1 broken: p = 0.039 < 0.05.
-    expect(decideAcceptance(0.9, 0.6, SIGNIFICANT, mcnemarExact(8, 1))).toMatchObject({ accept: true, status: 'accepted' });
+    expect(decideAcceptance(0.9, 0.6, SIGNIFICANT, mcnemarSignificance(mcnemarExact(8, 1)))).toMatchObject({ accept: true, status: 'accepted' });
     // 3 fixed, 0 broken: p = 0.25.
-    const weak = decideAcceptance(0.7, 0.6, SIGNIFICANT, mcnemarExact(3, 0));
+    const weak = decideAcceptance(0.7, 0.6, SIGNIFICANT, mcnemarSignificance(mcnemarExact(3, 0)));
     expect(weak).toMatchObject({ accept: false, status: 'not_significant' });
     expect(weak.reason).toMatch(/McNemar p=0\.250, fixed 3, broke 0/);
   });
 
   test('significant: a lateral move is refused only when significantly worse on the paired cases', () => {
-    expect(decideAcceptance(0.6, 0.6, SIGNIFICANT, mcnemarExact(2, 2))).toMatchObject({ accept: true, lateral: true });
+    expect(decideAcceptance(0.6, 0.6, SIGNIFICANT, mcnemarSignificance(mcnemarExact(2, 2)))).toMatchObject({ accept: true, lateral: true });
     // Same mean score, but breaks 9 and fixes 0 paired samples (possible with partial scores).
-    expect(decideAcceptance(0.6, 0.6, SIGNIFICANT, mcnemarExact(0, 9))).toMatchObject({ accept: false, status: 'not_significant' });
+    expect(decideAcceptance(0.6, 0.6, SIGNIFICANT, mcnemarSignificance(mcnemarExact(0, 9)))).toMatchObject({ accept: false, status: 'not_significant' });
   });
 
   test('significant without paired outcomes falls back to the score rule', () => {

@@ -98,7 +98,8 @@ describe('runEval', () => {
     expect(flaky.requests).toHaveLength(8);
     expect(first.cases[0]!.score).toBe(0.5);
     expect(first.cases[0]!.pass).toBe(false);
-    expect(first.summaries.at(-1)!.score).toBe(0.5);
+    expect(first.summaries.at(-1)!.passRate).toBe(0.5);
+    expect(first.summaries.at(-1)!.meanScore).toBe(0.5);
 
     const again = recordingModel(() => 'should not be called');
     const second = await runEval(options({ target: again, caller: new ModelCaller({ cache }), repeat: 2 }));

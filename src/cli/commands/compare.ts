@@ -87,7 +87,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   const models = resolveModels(options.models, spec.target);
   const plan = planPairs(versions, models, options.baseline);
   checkBudgetPrices(spec, models);
-  const settings: CompareSettings = { alpha, minCases, resamples, seed, repeat: repeatFlag ?? spec.repeat };
+  const settings: CompareSettings = { objective: spec.objective, alpha, minCases, resamples, seed, repeat: repeatFlag ?? spec.repeat };
 
   // Models, judge, cache and caller: built before the first call (a missing key is exit 2 here).
   const workers = concurrency ?? spec.concurrency;
@@ -121,6 +121,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
       caller,
       shape: requestShape(spec),
       defaultAssert: spec.defaultAssert,
+      defaultThreshold: spec.defaultThreshold,
       baseDir: spec.dir,
       concurrency: workers,
       repeat: settings.repeat,

@@ -7,6 +7,7 @@ import type { ModelRef, ReportData } from '../types.js';
 import { RUN_CASE_FILTER_STYLES } from './case-table.js';
 import { html, type SafeHtml } from './html.js';
 import { htmlPage, simulatedBanner } from './page.js';
+import { scoresSection } from './scores-section.js';
 import { casesSection, categoriesSection, lessonsSection, promptSection, spendSection, summarySection, trajectorySection } from './sections.js';
 
 export function renderHtml(data: ReportData): string {
@@ -15,6 +16,7 @@ export function renderHtml(data: ReportData): string {
     trustedStyles: [RUN_CASE_FILTER_STYLES],
     body: html`${header(data)}
 ${summarySection(data)}
+${scoresSection(data)}
 ${trajectorySection(data)}
 ${categoriesSection(data)}
 ${lessonsSection(data)}
