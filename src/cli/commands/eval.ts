@@ -152,7 +152,9 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     const score = objectiveValue(overall, spec.objective);
     const passed = score >= effectiveThreshold;
     const providerErrors = overall.providerErrors;
-    const exitCode = providerErrors > 0 ? EXIT.providerFailure : passed ? EXIT.ok : EXIT.belowThreshold;
+    // Every case unchecked (no assertion applies to any): no verdict on the prompt, a spec to fix.
+    const nothingChecked = overall.total === 0 && overall.unchecked > 0;
+    const exitCode = providerErrors > 0 ? EXIT.providerFailure : nothingChecked ? EXIT.badInput : passed ? EXIT.ok : EXIT.belowThreshold;
     const target = { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated };
     const head = redactWith(evalJsonHead(
       {
@@ -199,7 +201,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
 
     // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
     const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub });
-    if (providerErrors === 0 && !passed) {
+    if (providerErrors === 0 && !passed && !nothingChecked) {
       const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
       void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));
     }
@@ -219,6 +221,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
       io.out('');
       if (providerErrors > 0) {
         io.out(chalk.red(`ERROR: ${providerErrors} case(s) failed with provider errors after retries; the score is not a verdict on the prompt (exit 3).`));
+      } else if (nothingChecked) {
+        io.out(chalk.red(`ERROR: no case ${split === 'all' ? '' : `of the ${split} split `}was checked (${overall.unchecked} unchecked): there is nothing to gate on (exit 2).`));
       } else {
         const verdict = passed ? chalk.green('PASS') : chalk.red('FAIL');
         const cmp = passed ? '>=' : '<';

@@ -28,8 +28,8 @@ export function evalTable(summaries: SplitSummary[], objective: Objective): stri
   const rows = summaries.map((s) => [
     s.split,
     `${s.passed}/${s.total}`,
-    formatPercent(s.passRate),
-    formatPercent(s.meanScore),
+    figure(s, s.passRate),
+    figure(s, s.meanScore),
     ...(withUnchecked ? [String(s.unchecked)] : []),
     formatUsd(s.costUsd, s.costIncomplete),
     `${s.inputTokens}/${s.outputTokens}`,
@@ -37,9 +37,18 @@ export function evalTable(summaries: SplitSummary[], objective: Objective): stri
     String(s.providerErrors),
   ]);
   const tables = [table(header, rows)];
-  const metrics = summaries.flatMap((s) => s.metrics.map((m) => [m.name, s.split, `${m.passed}/${m.cases}`, formatPercent(m.score)]));
+  // Grouped by metric (in the order they first appear), then by split.
+  const names = [...new Set(summaries.flatMap((s) => s.metrics.map((m) => m.name)))];
+  const metrics = names.flatMap((name) =>
+    summaries.flatMap((s) => s.metrics.filter((m) => m.name === name).map((m) => [m.name, s.split, `${m.passed}/${m.cases}`, formatPercent(m.score)])),
+  );
   if (metrics.length > 0) tables.push(table(['metric', 'split', 'passed', 'mean score'], metrics));
   return tables.join('\n\n');
+}
+
+/** A split with no checked case has no figure: `—`, never a 0% that reads as a verdict. */
+export function figure(s: Pick<SplitSummary, 'total'>, value: number): string {
+  return s.total === 0 ? '—' : formatPercent(value);
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -3,6 +3,7 @@ import { OBJECTIVE_LABELS } from '../../runner/objective.js';
 import type { SplitSummary } from '../../runner/types.js';
 import type { Objective } from '../../spec/types.js';
 import type { CaseJson } from './eval-json.js';
+import { figure } from './eval-table.js';
 import { formatPercent, formatUsd } from '../terminal.js';
 
 /** The failing cases it lists at most. */
@@ -26,7 +27,7 @@ export function stepSummaryMarkdown(
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...summaries.map(
       (s) =>
-        `| ${s.split} | ${s.passed}/${s.total} | ${formatPercent(s.passRate)} | ${formatPercent(s.meanScore)} | ${s.unchecked} | ${formatUsd(s.costUsd, s.costIncomplete)} | ${s.cacheHits} |`,
+        `| ${s.split} | ${s.passed}/${s.total} | ${figure(s, s.passRate)} | ${figure(s, s.meanScore)} | ${s.unchecked} | ${formatUsd(s.costUsd, s.costIncomplete)} | ${s.cacheHits} |`,
     ),
   ];
   const metrics = summaries.flatMap((s) => s.metrics.map((m) => ({ split: s.split, ...m })));
