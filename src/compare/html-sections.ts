@@ -40,7 +40,12 @@ function verdictCard(x: PairComparison, objective: Objective): SafeHtml {
 
 /** What the verdicts rest on, with the real number of paired cases and the --min-cases floor. */
 function verdictRule(c: Comparison): string {
-  const test = c.settings.repeat === 1 ? "McNemar's exact test on pass/fail" : `a paired bootstrap of the mean score (repeat ${c.settings.repeat})`;
+  const test =
+    c.settings.objective === 'mean_score'
+      ? 'a paired bootstrap of the mean score difference (the objective is the mean score)'
+      : c.settings.repeat === 1
+        ? "McNemar's exact test on pass/fail"
+        : `a paired bootstrap of the mean pass rate (repeat ${c.settings.repeat})`;
   const counts = [...new Set(c.comparisons.map((x) => x.n))].sort((a, b) => a - b);
   const n = counts.length === 0 ? 'no comparison' : counts.length === 1 ? pairedCases(counts[0]!) : `${integer(counts[0]!)}–${pairedCases(counts.at(-1)!)}`;
   return `Verdicts: ${test} at alpha ${c.settings.alpha}, on the cases both sides scored without a provider error (${n} against the baseline). Below ${c.settings.minCases} paired cases (--min-cases) there is no verdict.`;
