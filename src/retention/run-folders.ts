@@ -3,10 +3,12 @@
  * optimize runs (as `listRuns` knows them) and compare folders (`compare-YYYYMMDD-HHMMSS[-n]`).
  * Anything else there is not promptopt's and is never looked at.
  *
- * A run's last activity is the newest of its files' modification times (the trace and the spend
- * journal are appended to by every call, the checkpoint rewritten after every iteration) and the
- * start, stop and finish times its checkpoint records: a run started long ago but resumed yesterday
- * is recent. Copying a folder without its times only makes it look newer, never older.
+ * A run's last activity is the newest of its data files' modification times (the trace and the
+ * spend journal are appended to by every call, the checkpoint rewritten after every iteration, the
+ * case results written at its end) and the start, stop and finish times its checkpoint records: a
+ * run started long ago but resumed yesterday is recent. Its reports do not count: `promptopt report`
+ * re-renders them from that data, which is no newer for it. Copying a folder without its times only
+ * makes it look newer, never older.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,6 +27,9 @@ export interface AgedFolder {
 
 const COMPARE_FOLDER = /^compare-\d{8}-\d{6}(-\d+)?$/;
 
+/** The files a run writes as it works (its reports are rendered from them). */
+const RUN_DATA: readonly string[] = [RUN_FILES.trace, RUN_FILES.spend, RUN_FILES.checkpoint, RUN_FILES.cases];
+
 export async function listAgedFolders(runsDir: string): Promise<AgedFolder[]> {
   const folders: AgedFolder[] = [];
   for (const run of await listRuns(runsDir)) {
@@ -33,7 +38,7 @@ export async function listAgedFolders(runsDir: string): Promise<AgedFolder[]> {
       dir: run.dir,
       name: run.name,
       kind: 'run',
-      lastActivity: Math.max(await newestFileTime(run.dir), ...recorded.times),
+      lastActivity: Math.max(await newestFileTime(run.dir, RUN_DATA), ...recorded.times),
       ...(recorded.specFile !== undefined ? { specFile: recorded.specFile } : {}),
     });
   }
@@ -46,11 +51,15 @@ export async function listAgedFolders(runsDir: string): Promise<AgedFolder[]> {
   return folders;
 }
 
-/** The newest modification time of the files in `dir` (not its subfolders); the folder's own when it holds none. */
-async function newestFileTime(dir: string): Promise<number> {
+/**
+ * The newest modification time of the files in `dir` (not its subfolders), among `only` when any of
+ * those is there; the folder's own when it holds no file.
+ */
+async function newestFileTime(dir: string, only?: readonly string[]): Promise<number> {
+  const files = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isFile());
+  const preferred = only ? files.filter((entry) => only.includes(entry.name)) : [];
   let newest = Number.NEGATIVE_INFINITY;
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    if (!entry.isFile()) continue;
+  for (const entry of preferred.length > 0 ? preferred : files) {
     const info = await stat(join(dir, entry.name)).catch(() => undefined);
     if (info) newest = Math.max(newest, info.mtimeMs);
   }
