@@ -6,8 +6,10 @@
  * What a record can hold depends on what the run kept:
  *   - the case's variables and expected value: from the run's case results (`cases.json`, as the run
  *     saw them), else from the task's current cases by id (when the spec is given or still there);
- *   - the verdict: only for outputs the run's case results judged (the final prompt's); a candidate's
- *     outputs are scored but not kept per case, so other calls carry no feedback;
+ *   - the verdict: only for the final prompt's calls that gave the output its case results judged;
+ *     the checkpoint keeps other prompts' scores, not which output each case got, so their calls (and
+ *     calls whose prompt cannot be told) carry no feedback, which keeps a pass rate computed from the
+ *     export exact for the prompts it is given for;
  *   - the prompt version: from the request (`--trace full`) or its digest (`--trace calls`), see
  *     trace-prompts.ts; with `--trace calls` the request texts themselves are not exported.
  */
@@ -28,7 +30,7 @@ import { listVersions } from '../store/list-versions.js';
 import type { VersionMeta } from '../store/version-meta.js';
 import { sha256 } from '../util/hash.js';
 import { promptLabel, promptLabels, type PromptLabels } from './trace-prompts.js';
-import { caseResultRecord, traceRecord, type RecordContext, type TraceRecord, type Verdict } from './trace-record.js';
+import { caseResultRecord, feedbackOf, traceRecord, type RecordContext, type TraceRecord, type Verdict } from './trace-record.js';
 
 export interface RunTracesInput {
   runDir: string;
@@ -93,7 +95,7 @@ export async function openRunTraces(input: RunTracesInput): Promise<RunTraces> {
   const context: RecordContext = {
     runId,
     caseOf,
-    verdictOf: (id, output): Verdict | undefined => verdicts.get(verdictKey(id, output)),
+    verdictOf: (id, output, prompt): Verdict | undefined => (prompt !== undefined && prompt === finalPrompt ? verdicts.get(verdictKey(id, output)) : undefined),
     promptOf: (call) => labels?.of(call),
   };
   const scrub = createRedactor(input.secrets);
@@ -143,8 +145,10 @@ export async function openRunTraces(input: RunTracesInput): Promise<RunTraces> {
       const version = finalPrompt ?? 'final';
       return failing.map((result) => {
         const found = best.get(verdictKey(result.caseId, result.output));
-        const record = found ? { ...traceRecord(found.call, found.index, context), prompt_version: version } : caseResultRecord(result, runId, version);
-        return redactWith(record, scrub);
+        if (!found) return redactWith(caseResultRecord(result, runId, version), scrub);
+        // The case result is the verdict, whichever prompt the call that gave the same output is labelled with.
+        const record = traceRecord(found.call, found.index, context);
+        return redactWith({ ...record, prompt_version: version, feedback: feedbackOf(result), trace: { ...record.trace, verdict: 'fail' as const } }, scrub);
       });
     },
   };

@@ -4,9 +4,9 @@
  *
  *   - `vars`: the case's variables, for a target call whose case is known (judge and optimizer calls
  *     have no case: no `vars`, so `import` skips them as malformed);
- *   - `feedback`: the run's verdict on this output for this case, when the run recorded one (see
- *     Verdict): a failure is `rating: "down"` with the case's expected value as `correction` and the
- *     failed checks as `comment`; a pass is `rating: "up"`. It is the run's checks speaking, not a user;
+ *   - `feedback`: the run's verdict on this call, when the run recorded one (see Verdict): a failure
+ *     is `rating: "down"` with the case's expected value as `correction` and the failed checks as
+ *     `comment`; a pass is `rating: "up"`. It is the run's checks speaking, not a user;
  *   - `prompt_version`: `vN` when the call's prompt is a version of the task, else the first 12 hex
  *     digits of its SHA-256 (what `import` and `stats` read as "the version with that prompt").
  */
@@ -49,16 +49,16 @@ export interface RecordContext {
   runId: string;
   /** The case's variables and expected value, by case id. */
   caseOf(caseId: string): { vars: Record<string, unknown>; expected?: unknown } | undefined;
-  /** The verdict on `output` for the case, when the run recorded one. */
-  verdictOf(caseId: string, output: string): Verdict | undefined;
+  /** The verdict on `output` for the case, given by the prompt labelled `prompt`, when the run recorded one. */
+  verdictOf(caseId: string, output: string, prompt: string | undefined): Verdict | undefined;
   /** The label of the prompt the call was made with, when it can be told. */
   promptOf(call: TraceCall): string | undefined;
 }
 
 export function traceRecord(call: TraceCall, index: number, context: RecordContext): TraceRecord {
   const known = call.case_id !== undefined ? context.caseOf(call.case_id) : undefined;
-  const verdict = call.case_id !== undefined && call.output !== null ? context.verdictOf(call.case_id, call.output) : undefined;
   const prompt = context.promptOf(call);
+  const verdict = call.case_id !== undefined && call.output !== null ? context.verdictOf(call.case_id, call.output, prompt) : undefined;
   const record: TraceRecord = {
     id: `${context.runId}#${index}`,
     timestamp: call.at,

@@ -104,10 +104,10 @@ describe('traces --jsonl: every call in the import shape', () => {
       expect(record.prompt_version).toBe(sent.split('\n').includes('RULE:alpha') ? 'v2' : 'v1');
       if (call.phase === 'baseline') expect(record.prompt_version).toBe('v1');
       if (call.phase === 'test') expect(record.prompt_version).toBe('v2');
-      // The verdict is the final prompt's, on the output it gave: an output only another prompt gave
-      // (the start prompt's wrong answer to an alpha case) has none recorded.
+      // The verdict is the final prompt's (v2), on the output it gave: a call of the start prompt has
+      // none, even one that gave the same output (the checkpoint does not say what it gave per case).
       const final = saved.find((c) => c.case_id === testCase.id)!;
-      if (call.output !== final.output) {
+      if (record.prompt_version !== 'v2' || call.output !== final.output) {
         expect(record.trace.verdict).toBeUndefined();
         expect(record.feedback).toBeUndefined();
         return;
@@ -118,7 +118,7 @@ describe('traces --jsonl: every call in the import shape', () => {
         final.pass ? { rating: 'up' } : { rating: 'down', correction: testCase.expected, comment: `equals: ${final.failures[0]!.reason}` },
       );
     });
-    expect(verdicts).toBeGreaterThanOrEqual(saved.length);
+    expect(verdicts).toBeGreaterThanOrEqual(saved.length); // every final case result, some cache hits again
     expect(records.filter((r) => r.trace.verdict === undefined && r.trace.role === 'target').length).toBeGreaterThan(0);
     expect(records.filter((r) => r.trace.role === 'target').every((r) => /^v[12]$/.test(r.prompt_version))).toBe(true);
     expect(records.some((r) => r.trace.role === 'optimizer')).toBe(true);
@@ -139,11 +139,14 @@ describe('traces --jsonl: every call in the import shape', () => {
     expect(doc.trace_modes).toEqual(['full']);
     expect(doc.records).toHaveLength(doc.calls.target);
     expect(doc.final_prompt).toBe('v2');
+    // Given the task, the run is looked up in its runs folder: the same export.
+    expect(parseJsonOut(await traces(['latest', 'task.yaml', '--json', '--role', 'target'])).records).toEqual(doc.records);
 
     const listing = await traces(['latest']);
     expect(listing.code).toBe(0);
     expect(listing.stdout).toContain(`${doc.calls.target} target, ${doc.calls.optimizer} optimizer, 0 judge`);
-    expect(listing.stdout).toMatch(/tr-bravo-01 +v1 +fail/);
+    expect(listing.stdout).toMatch(/tr-bravo-01 +v2 +fail/);
+    expect(listing.stdout).toMatch(/tr-bravo-01 +v1 {2,}\d+\/\d+ /); // the start prompt's call: no verdict
 
     const misuse = await traces(['latest', '--failed', '--role', 'judge']);
     expect(misuse.code).toBe(2);

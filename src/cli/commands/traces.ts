@@ -70,14 +70,14 @@ export async function tracesCommand(run: string, file: string | undefined, optio
     io.out(JSON.stringify(document(traces, records, false)));
   } else {
     io.out(chalk.bold(TRACE_TABLE_HEADER));
-    let listed = 0;
-    let failing = 0;
+    const shown = { listed: 0, passing: 0, failing: 0, role };
     for await (const record of traces.records(role ? { role } : {})) {
-      listed += 1;
-      if (record.trace.verdict === 'fail') failing += 1;
+      shown.listed += 1;
+      if (record.trace.verdict === 'fail') shown.failing += 1;
+      if (record.trace.verdict === 'pass') shown.passing += 1;
       io.out(recordLine(record));
     }
-    io.out(tracesFooter(traces, { listed, failing, role }));
+    io.out(tracesFooter(traces, shown));
   }
   warnUnreadable(traces, note);
   return EXIT.ok;

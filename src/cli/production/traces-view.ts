@@ -39,7 +39,7 @@ export function failureLine(record: TraceRecord): string {
   return lines.join('\n');
 }
 
-export function tracesFooter(traces: RunTraces, shown: { listed: number; failing: number; role: CallRole | undefined }): string {
+export function tracesFooter(traces: RunTraces, shown: { listed: number; passing: number; failing: number; role: CallRole | undefined }): string {
   const { calls, modes } = traces.read;
   const total = calls.target + calls.optimizer + calls.judge;
   const byRole = `${calls.target} target, ${calls.optimizer} optimizer, ${calls.judge} judge`;
@@ -49,7 +49,10 @@ export function tracesFooter(traces: RunTraces, shown: { listed: number; failing
       (shown.role ? `, ${shown.listed} listed (--role ${shown.role})` : ''),
   ];
   if (traces.cases) {
-    lines.push(`${shown.failing} listed call(s) gave an output the final prompt (${traces.finalPrompt ?? '?'}) failed its case with`);
+    lines.push(
+      `verdicts: ${shown.passing} pass, ${shown.failing} fail, ${shown.listed - shown.passing - shown.failing} none ` +
+        `(from the case results of the final prompt, ${traces.finalPrompt ?? '?'}: a call that gave another output has none)`,
+    );
   } else {
     lines.push('no case results (cases.json): verdicts are not known (the run has not finished)');
   }
