@@ -77,6 +77,7 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     flags: normalizeFlags(raw.flags),
     redact: normalizeRedact(raw.redact),
     ...(raw.feedback_threshold !== undefined ? { feedbackThreshold: raw.feedback_threshold } : {}),
+    ...(raw.retention ? { retention: { days: raw.retention.days } } : {}),
     origins: collectOrigins(raw, context),
   };
   return { spec, issues };

@@ -197,6 +197,8 @@ const productionFields = {
   flags: flagsSchema.optional(),
   redact: redactSchema.optional(),
   feedback_threshold: positiveInt.optional(),
+  /** `promptopt prune` deletes runs, traces and cache entries older than this (its default for --older-than). */
+  retention: z.strictObject({ days: positiveInt }).optional(),
 };
 
 export const specSchema = z.strictObject({

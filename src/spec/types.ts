@@ -130,6 +130,8 @@ export interface Spec {
   redact: RedactConfig;
   /** `stats` posts `feedback_threshold` once this many feedback records arrived since the last optimize run. */
   feedbackThreshold?: number;
+  /** `retention: { days }`: what `promptopt prune` deletes when no --older-than is given. */
+  retention?: { days: number };
   /**
    * Where each top-level field and its direct children are in the YAML, keyed by YAML path
    * (`splits`, `budget.max_cost_usd`, `target.model`), for errors raised after loading.
