@@ -15,7 +15,7 @@ import type { CallRole } from '../../runner/spend-ledger.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
-import { commandSecrets } from '../command-secrets.js';
+import { commandSecrets } from '../../session/command-secrets.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { failureLine, recordLine, TRACE_TABLE_HEADER, tracesFooter } from '../production/traces-view.js';
