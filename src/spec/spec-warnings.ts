@@ -5,7 +5,7 @@
  * for on every call.
  */
 import { displayPath } from './issues.js';
-import { templateVariables } from './template.js';
+import { requestVariables } from './prompt-templates.js';
 import type { Spec, TestCase } from './types.js';
 
 /** Characters of variables in one case above which it is called out (~125,000 tokens at ~4 characters a token). */
@@ -20,8 +20,7 @@ export function specWarnings(spec: Spec): string[] {
  * use no `{{variable}}` at all.
  */
 export function noVariableWarning(spec: Spec, prompt: { text: string; file?: string } = spec.prompt): string[] {
-  const templates = [prompt.text, spec.system, spec.user].filter((t): t is string => t !== undefined);
-  if (spec.cases.length < 2 || templates.some((t) => templateVariables(t).length > 0)) return [];
+  if (spec.cases.length < 2 || requestVariables(spec, { text: prompt.text, form: spec.prompt.form }).length > 0) return [];
   const where = prompt.file ? displayPath(prompt.file) : `${displayPath(spec.file)} (prompt)`;
   const names = Object.keys(spec.cases[0]!.vars);
   return [
