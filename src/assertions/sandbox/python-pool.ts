@@ -41,7 +41,7 @@ export function probePython(env: NodeJS.ProcessEnv = process.env): Promise<{ ver
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve({ problem: error.code === 'ENOENT' ? `${executable} was not found on PATH` : `${executable} cannot be started: ${error.message}` });
+      resolve({ problem: error.code === 'ENOENT' ? notFound(executable) : `${executable} cannot be started: ${error.message}` });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -50,6 +50,10 @@ export function probePython(env: NodeJS.ProcessEnv = process.env): Promise<{ ver
       else resolve({ problem: code === 0 ? `${executable} is Python ${version || '(unknown version)'}, not Python 3` : `${executable} exited with code ${code}` });
     });
   });
+}
+
+function notFound(executable: string): string {
+  return /[\\/]/.test(executable) ? `${executable} was not found` : `${executable} was not found on PATH`;
 }
 
 interface Job {
@@ -141,7 +145,7 @@ export class PythonPool {
     });
     // What user code prints goes to stderr; the last lines explain a crash.
     child.stderr.on('data', (chunk: Buffer) => (slot.stderr = (slot.stderr + chunk.toString()).slice(-2000)));
-    child.on('error', (error: NodeJS.ErrnoException) => lost(error.code === 'ENOENT' ? `${pythonExecutable()} was not found on PATH` : `${pythonExecutable()} cannot be started: ${error.message}`));
+    child.on('error', (error: NodeJS.ErrnoException) => lost(error.code === 'ENOENT' ? notFound(pythonExecutable()) : `${pythonExecutable()} cannot be started: ${error.message}`));
     child.on('exit', (code, signal) => lost(`the python process exited (${signal ?? `code ${code}`})`));
     child.stdin.on('error', () => undefined); // a write to a process that just died: its exit says why
     child.unref();
