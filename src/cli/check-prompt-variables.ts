@@ -22,6 +22,9 @@ export function checkPromptVariables(prompt: string, file: string, spec: Spec): 
   if (form.kind === 'text' && fileSyntax !== undefined) {
     throw new SpecError([issueAt([], `the task's prompt is text, but ${displayPath(file)} would be a chat prompt (a .yaml/.json prompt holds messages)`, { hint: 'give a text prompt file (.md, .txt), or make the spec\'s prompt a chat prompt' })]);
   }
+  if (form.kind === 'chat' && fileSyntax === undefined) {
+    throw new SpecError([issueAt([], `the task's prompt is a chat prompt (a list of messages), but ${displayPath(file)} is not a .yaml or .json message list`, { hint: 'give a chat prompt file (a version such as prompt-versions/v3.yaml, or a .yaml/.json list of { role, content })' })]);
+  }
   if (form.kind === 'chat') {
     const issues: SpecIssue[] = chatFileIssues(file, prompt);
     if (issues.length === 0 && form.syntax === 'json' && fileSyntax !== 'json') {
