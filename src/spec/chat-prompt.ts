@@ -9,7 +9,7 @@
  * there is one, else the last user message.
  */
 import { extname } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, Scalar, stringify, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, Scalar, stringify, type Document, type YAMLSeq } from 'yaml';
 
 export const CHAT_ROLES = ['system', 'user', 'assistant'] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
@@ -125,7 +125,8 @@ export function formatChatPrompt(messages: readonly ChatPromptMessage[], syntax:
 }
 
 /**
- * `text` with the contents of some messages replaced, everything else kept: in YAML through the
+ * `text` with the contents of some messages replaced, everything else kept. A text in the form
+ * formatChatPrompt writes (an inline list's YAML) is written in that form again; otherwise, in YAML, through the
  * Document API (comments, quoting and the other messages stay as written; a multi-line content
  * becomes a literal block), in JSON re-serialized with the file's indentation. Throws ChatPromptError
  * when the result would not read back as the intended messages.
@@ -136,7 +137,9 @@ export function rewriteChatPrompt(text: string, syntax: ChatSyntax, contents: Re
     if (!messages[index]) throw new ChatPromptError(`the prompt has no message ${index + 1}`);
   }
   const expected = messages.map((m, i) => (contents.has(i) ? { ...m, content: contents.get(i)! } : m));
-  const out = syntax === 'json' ? rewriteJson(text, expected) : rewriteYaml(text, contents);
+  // A text in the canonical form (an inline list's YAML) stays canonical, so it always reads back the same.
+  const canonical = formatChatPrompt(messages, syntax) === text;
+  const out = canonical ? formatChatPrompt(expected, syntax) : syntax === 'json' ? rewriteJson(text, expected) : rewriteYaml(text, contents);
   const check = parseChatPrompt(out, syntax);
   if (JSON.stringify(check) !== JSON.stringify(expected)) throw new ChatPromptError('the rewritten prompt would not hold the new messages exactly');
   return out;
@@ -153,6 +156,15 @@ function rewriteYaml(text: string, contents: ReadonlyMap<number, string>): strin
   const doc = parseDocument(text) as Document;
   const list = doc.contents;
   if (!isSeq(list)) throw new ChatPromptError('expected a list of chat messages');
+  setMessageContents(list, contents);
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * Sets the `content` of some items of a YAML list of messages in place, so comments and the other
+ * nodes stay as written; a multi-line content becomes a literal block.
+ */
+export function setMessageContents(list: YAMLSeq, contents: ReadonlyMap<number, string>): void {
   for (const [index, content] of contents) {
     const item = list.items[index];
     if (!isMap(item)) throw new ChatPromptError(`message ${index + 1} is not a mapping`);
@@ -165,7 +177,6 @@ function rewriteYaml(text: string, contents: ReadonlyMap<number, string>): strin
       item.set('content', content);
     }
   }
-  return doc.toString({ lineWidth: 0 });
 }
 
 /** One message the optimizer may rewrite: its position, role and content. */

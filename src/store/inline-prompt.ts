@@ -7,7 +7,7 @@
  */
 import { isScalar, isSeq, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { PromptoptError, EXIT } from '../errors.js';
-import { ChatPromptError, formatChatPrompt, parseChatPrompt, type ChatPromptMessage } from '../spec/chat-prompt.js';
+import { ChatPromptError, formatChatPrompt, parseChatPrompt, setMessageContents, type ChatPromptMessage } from '../spec/chat-prompt.js';
 
 const KEY = 'prompt';
 
@@ -23,7 +23,14 @@ export function rewriteInlinePrompt(yamlText: string, text: string): string {
   const doc = parse(yamlText);
   const node = promptNode(doc);
   if (isSeq(node)) {
-    doc.set(KEY, chatNode(doc, text));
+    const messages = chatMessages(text);
+    const before = node.toJSON() as ChatPromptMessage[];
+    // The same turns with new contents (what optimize makes): edited in place, comments kept.
+    if (before.length === messages.length && before.every((m, i) => m.role === messages[i]!.role && m.optimize === messages[i]!.optimize)) {
+      setMessageContents(node, new Map(messages.map((m, i) => [i, m.content])));
+    } else {
+      doc.set(KEY, chatNode(doc, messages));
+    }
   } else {
     node.value = text;
     if (text.includes('\n')) node.type = Scalar.BLOCK_LITERAL;
@@ -41,15 +48,18 @@ export function rewriteInlinePrompt(yamlText: string, text: string): string {
   return out;
 }
 
-/** A version of an inline chat prompt (its YAML) as a list node, multi-line contents as literal blocks. */
-function chatNode(doc: Document, text: string) {
-  let messages: ChatPromptMessage[];
+/** A version of an inline chat prompt (its YAML) as messages; refused when it is not one. */
+function chatMessages(text: string): ChatPromptMessage[] {
   try {
-    messages = parseChatPrompt(text, 'yaml');
+    return parseChatPrompt(text, 'yaml');
   } catch (error) {
     if (!(error instanceof ChatPromptError)) throw error;
     throw new PromptoptError('PROMPT_REWRITE_FAILED', `the version is not a chat prompt (${error.message}); nothing was written`, { exitCode: EXIT.badInput, location: { path: KEY } });
   }
+}
+
+/** A message list as a new list node, multi-line contents as literal blocks. */
+function chatNode(doc: Document, messages: ChatPromptMessage[]) {
   const node = doc.createNode(messages.map((m) => ({ ...m })));
   visit(node, {
     Scalar(_key, scalar) {
