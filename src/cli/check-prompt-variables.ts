@@ -18,7 +18,8 @@ export function checkPromptVariables(prompt: string, file: string, spec: Spec): 
     message,
     ...(options.hint !== undefined ? { hint: options.hint } : {}),
   });
-  const fileSyntax = chatSyntaxOfFile(file);
+  // The spec's own inline prompt (compare's `current`) comes with the spec's path: its form is the spec's.
+  const fileSyntax = file === spec.file ? (form.kind === 'chat' ? form.syntax : undefined) : chatSyntaxOfFile(file);
   if (form.kind === 'text' && fileSyntax !== undefined) {
     throw new SpecError([issueAt([], `the task's prompt is text, but ${displayPath(file)} would be a chat prompt (a .yaml/.json prompt holds messages)`, { hint: 'give a text prompt file (.md, .txt), or make the spec\'s prompt a chat prompt' })]);
   }
@@ -26,7 +27,7 @@ export function checkPromptVariables(prompt: string, file: string, spec: Spec): 
     throw new SpecError([issueAt([], `the task's prompt is a chat prompt (a list of messages), but ${displayPath(file)} is not a .yaml or .json message list`, { hint: 'give a chat prompt file (a version such as prompt-versions/v3.yaml, or a .yaml/.json list of { role, content })' })]);
   }
   if (form.kind === 'chat') {
-    const issues: SpecIssue[] = chatFileIssues(file, prompt);
+    const issues: SpecIssue[] = file === spec.file ? [] : chatFileIssues(file, prompt);
     if (issues.length === 0 && form.syntax === 'json' && fileSyntax !== 'json') {
       issues.push(issueAt([], `the task's chat prompt is JSON, so a prompt given in its place must be a .json message list`));
     }

@@ -154,6 +154,26 @@ describe('chat-format prompts', () => {
   });
 });
 
+describe('chat prompts in place of the spec\'s: eval --prompt and compare', () => {
+  it('another conversation file is evaluated as a conversation; a text file for a chat spec is refused', async () => {
+    const other = '- role: system\n  content: "Other rules for {{company}}"\n- role: user\n  content: "{{input}}"\n';
+    await writeSpec(dir, spec(OPENAI, MESSAGES), { files: { 'other.yaml': other, 'plain.md': 'Route {{input}}' } });
+    let result = await runCli(['compare', 'task.yaml', '--versions', 'current,other.yaml', '--min-cases', '1', '--json'], { cwd: dir, env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(bodyFor('Other rules for Acme').messages).toEqual([
+      { role: 'system', content: 'Other rules for Acme' },
+      { role: 'user', content: 'I want a refund for my order' },
+    ]);
+    expect(bodyFor('You route support tickets for Acme').messages).toHaveLength(4);
+
+    server.reset();
+    result = await runCli(['eval', 'task.yaml', '--prompt', 'plain.md'], { cwd: dir, env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("the task's prompt is a chat prompt (a list of messages), but plain.md is not a .yaml or .json message list");
+    expect(server.count).toBe(0);
+  });
+});
+
 describe('response_format: structured output through each SDK', () => {
   const FORMAT = {
     type: 'json_schema',
