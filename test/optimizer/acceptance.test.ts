@@ -23,7 +23,15 @@ function evidence(split: 'train' | 'validation', total: number, passedIds: numbe
   const ids = Array.from({ length: total }, (_, i) => `c${i + 1}`);
   const passing = new Set(passedIds.map((n) => `c${n}`));
   const score: SplitScore = { split, passed: passing.size, total, score: passing.size / total, categories: {}, passedIds: ids.filter((id) => passing.has(id)) };
-  return { score, samples: new Map(ids.map((id) => [`${id}#0`, passing.has(id)])) };
+  return { score, samples: new Map(ids.map((id) => [`${id}#0`, passing.has(id)])), caseScores: new Map(ids.map((id) => [id, passing.has(id) ? 1 : 0])) };
+}
+
+/** Evidence under `objective: mean_score`: one score per case `c1..cN` (none passes: partial credit only). */
+function scored(split: 'train' | 'validation', scores: number[]): SplitEvidence {
+  const ids = scores.map((_, i) => `c${i + 1}`);
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const score: SplitScore = { split, passed: 0, total: scores.length, score: mean, objective: 'mean_score', passRate: 0, meanScore: mean, categories: {}, passedIds: [] };
+  return { score, samples: new Map(ids.map((id) => [`${id}#0`, false])), caseScores: new Map(ids.map((id, i) => [id, scores[i]!])) };
 }
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
