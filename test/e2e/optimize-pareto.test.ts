@@ -11,8 +11,9 @@
  * merge unites both parents' rules.
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { makeTempDir, parseJsonOut, removeDir } from './helpers/cli.js';
+import { makeTempDir, parseJsonOut, removeDir, runCli } from './helpers/cli.js';
 import {
   group,
   optimize,
@@ -158,5 +159,42 @@ describe('optimize --strategy pareto', () => {
     expect(summary.screening).toEqual(report.screening);
     const rows = (report.trajectory as { candidates: { status: string; minibatch?: Record<string, unknown> }[] }[]).flatMap((t) => t.candidates);
     expect(rows.filter((c) => c.status === 'screened_out').every((c) => c.minibatch?.saved_calls === TRAIN.length - 3)).toBe(true);
+  });
+
+  test('interrupted during its third proposal and resumed, it ends where an uninterrupted run ends: the same candidates, front and final prompt', async () => {
+    world = await startWorld({ cases: CASES, optimizer: paretoScript });
+    const spec = optimizeSpec(CASES, { optimizer: { strategy: 'pareto', candidates: 2, max_iterations: 5, patience: 5, minibatch: 3, seed: 3 } });
+    const other = await makeTempDir('promptopt-opt-pareto-whole-');
+    try {
+      await writeTask(other, spec);
+      const whole = await optimize(world, other, ['--json', '-j', '1']);
+      expect(whole.code, whole.stderr).toBe(0);
+
+      await writeTask(dir, spec);
+      const stop = new AbortController();
+      let optimizerCalls = 0;
+      world.setHold((a) => {
+        if (a.role === 'optimizer' && ++optimizerCalls === 3) stop.abort();
+        return undefined;
+      });
+      const first = await runCli(['optimize', 'task.yaml', '--json', '-j', '1'], { cwd: dir, env: world.env(), signal: stop.signal });
+      world.setHold(undefined);
+      expect(first.code, first.stderr).toBe(130);
+      const interrupted = (await readCheckpointOf(dir))!;
+      expect(interrupted.finished ?? false).toBe(false);
+
+      const resumed = await optimize(world, dir, ['--resume', 'latest', '--json', '-j', '1']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const [a, b] = [parseJsonOut(whole), parseJsonOut(resumed)];
+      expect(b.best_version).toBe(a.best_version);
+      expect(b.scores.final).toEqual(a.scores.final);
+      const proposals = async (d: string) =>
+        ((await readCheckpointOf(d))!.iterations as { candidates: Record_[] }[]).map((it) => it.candidates.map((c) => [c.candidate.prompt, c.status]));
+      expect(await proposals(dir)).toEqual(await proposals(other));
+      const meta = (d: string) => readJson(join(d, 'prompt-versions', `v${a.best_version}.json`));
+      expect((await meta(dir)).scores).toEqual((await meta(other)).scores);
+    } finally {
+      await removeDir(other);
+    }
   });
 });
