@@ -24,6 +24,7 @@ import { defineCompare } from './program/define-compare.js';
 import { closeOpenCaches } from '../runner/cache/open-caches.js';
 import { defineImport } from './program/define-import.js';
 import { defineStats } from './program/define-stats.js';
+import { defineBench } from './program/define-bench.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -80,6 +81,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   defineCompare(program, env);
   defineImport(program, env);
   defineStats(program, env);
+  defineBench(program, env);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
