@@ -111,6 +111,8 @@ export function createLoopContext(
       rememberedCases -= old.result.cases.length;
     }
   };
+  // Evaluations under way, so a candidate whose scoring started early (run-iteration.ts) is not scored twice.
+  const running = new Map<string, Promise<EvalResult>>();
   const shownVars = shownVarNames(spec);
   const splits = new Set(input.cases.map((c) => c.split));
   const context: LoopContext = {
@@ -137,7 +139,9 @@ export function createLoopContext(
         scored.set(key, known);
         return known.result;
       }
-      const result = await runEval({
+      const pending = running.get(key);
+      if (pending) return pending;
+      const evaluation = runEval({
         cases: selectSplit(input.cases, split),
         prompt,
         shape,
@@ -152,6 +156,13 @@ export function createLoopContext(
         signal: input.signal,
         meta: { ...meta, phase: meta?.phase ?? split },
       });
+      running.set(key, evaluation);
+      let result: EvalResult;
+      try {
+        result = await evaluation;
+      } finally {
+        running.delete(key);
+      }
       // A result with provider errors is no score: the next look at this prompt asks again.
       if (result.cases.some((c) => c.providerError)) return result;
       remember(key, prompt, result);

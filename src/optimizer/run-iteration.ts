@@ -88,6 +88,7 @@ export async function runIteration(context: LoopContext, plan: PhasePlan, iterat
     maxTokens: settings.optimizerMaxTokens,
     reference: state.start.prompt,
     known: new Set([current.prompt]),
+    onCandidate: earlyScoring(context, plan, iteration),
   });
   if (proposals.length > 0 && generated.candidates.length === 0 && generated.providerFailures.length === proposals.length) {
     throw generated.providerFailures[0] ?? new ProviderError(context.optimizer.provider, 'server', 'every optimizer call failed');
@@ -204,6 +205,22 @@ async function scoreStage(
     }
     return true;
   });
+}
+
+/**
+ * Scoring a candidate on the first stage's split starts as soon as its prompt is written, while its
+ * siblings are still being written: every candidate generated goes through that stage, so this only
+ * moves the same calls earlier (the stage then finds the evaluation under way or done). A first stage
+ * with more to it than a split and its rules is left to the stage itself.
+ */
+function earlyScoring(context: LoopContext, plan: PhasePlan, iteration: number): ((prompt: string, index: number) => void) | undefined {
+  const first = plan.stages[0];
+  if (!first || !context.hasSplit(first.split)) return undefined;
+  if (!Object.entries(first).every(([key, value]) => value === undefined || key === 'split' || key === 'rules')) return undefined;
+  return (prompt, index) => {
+    // The stage awaits the same evaluation and sees its failure; here it is only started.
+    context.evaluate(prompt, first.split, { iteration, candidate: index + 1, phase: plan.phase }).catch(() => undefined);
+  };
 }
 
 function scoredCandidate(candidate: Candidate): ScoredCandidate {
