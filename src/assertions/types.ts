@@ -3,6 +3,7 @@
  * `{ type, value, threshold }`, with `not-` negating any type (handled once, in the registry).
  */
 import type { ChatModel } from '../providers/types.js';
+import type { TemplateEngine } from '../spec/template.js';
 
 export const FAILURE_CATEGORIES = [
   'format_violation', // output shape is wrong (extra words, wrong prefix, wrong case)
@@ -29,13 +30,18 @@ export interface AssertionSpec {
   metric?: string;
   /** For llm-rubric: override the judge model, e.g. `{ provider: sim, model: sim-judge }`. */
   provider?: string;
-  /** For javascript: how long the function may run before it counts as an assertion_error (default 5000). */
+  /** For javascript and python: how long the function may run before it counts as an assertion_error (default 5000). */
   timeout_ms?: number;
+  /** Applied to the output (after the spec's `transform`) for this assertion only: JavaScript, or `file://x.js|x.py[:fn]`. */
+  transform?: string;
 }
 
 /** What an assertion sees. */
 export interface AssertionContext {
+  /** The answer as text (a transform's non-text result as its JSON). */
   output: string;
+  /** What a transform returned when it is not text (an object, a list, a number): javascript and python see it as is. */
+  outputValue?: unknown;
   vars: Record<string, unknown>;
   expected?: unknown;
   caseId: string;
@@ -48,6 +54,10 @@ export interface AssertionContext {
   judgeMaxTokens?: number;
   /** Ctrl-C / SIGTERM / --deadline: a custom assertion still running is stopped. */
   signal?: AbortSignal;
+  /** How assertion values render (the spec's `template:`; default `simple`). */
+  templateEngine?: TemplateEngine;
+  /** The spec's output transform, run on the answer before every assertion (`transform:`). */
+  transform?: string;
 }
 
 /** One ajv error, kept as data: where in the JSON, which schema keyword, and the field it names. */

@@ -15,6 +15,8 @@ import { processIo } from './terminal.js';
 
 /** How long a stopping command may take before the process exits without it. */
 const STOP_GRACE_MS = 5_000;
+/** 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe. */
+const EXIT_BROKEN_PIPE = 141;
 
 const io = processIo();
 const controller = new AbortController();
@@ -39,6 +41,12 @@ function onStopSignal(signal: 'SIGINT' | 'SIGTERM'): void {
 }
 process.on('SIGINT', () => onStopSignal('SIGINT'));
 process.on('SIGTERM', () => onStopSignal('SIGTERM'));
+// The reader of stdout went away (`promptopt traces latest | head`): stop as a Unix tool does on
+// SIGPIPE (exit 141), not with a crash. Node ignores SIGPIPE, so it arrives as this write error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(EXIT_BROKEN_PIPE);
+});
 
 let code: number;
 try {

@@ -24,6 +24,8 @@ import { defineCompare } from './program/define-compare.js';
 import { closeOpenCaches } from '../runner/cache/open-caches.js';
 import { defineImport } from './program/define-import.js';
 import { defineStats } from './program/define-stats.js';
+import { defineTraces } from './program/define-traces.js';
+import { definePrune } from './program/define-prune.js';
 import { defineBench } from './program/define-bench.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -81,6 +83,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   defineCompare(program, env);
   defineImport(program, env);
   defineStats(program, env);
+  defineTraces(program, env);
+  definePrune(program, env);
   defineBench(program, env);
 
   try {

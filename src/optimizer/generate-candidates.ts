@@ -51,10 +51,10 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
       for (const sample of [index, index + RETRY_SAMPLE_OFFSET]) {
         try {
           const reply = await input.caller.call(input.optimizer, request, 'optimizer', sample, meta);
-          const parsed = parseCandidate(reply.text);
+          const parsed = parseCandidate(reply.text, input.task.layout);
           if (parsed) {
             const prompt = `${parsed.prompt}\n`;
-            if (input.onCandidate && !input.known.has(prompt) && !checkCandidateVariables(input.reference, prompt)) input.onCandidate(prompt, index);
+            if (input.onCandidate && !input.known.has(prompt) && !checkCandidateVariables(input.reference, prompt, input.task.layout)) input.onCandidate(prompt, index);
             return { parsed };
           }
         } catch (error) {
@@ -85,7 +85,7 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
     };
     const reason =
       reply.failure ??
-      checkCandidateVariables(input.reference, candidate.prompt) ??
+      checkCandidateVariables(input.reference, candidate.prompt, input.task.layout) ??
       (seen.has(candidate.prompt) ? 'identical to a prompt already evaluated' : undefined);
     if (reason) {
       invalid.push({ candidate, status: 'invalid', reason, fixed: [], broken: [] });

@@ -90,7 +90,7 @@ export class TraceEncoder {
   encode(entry: TraceEntry): TraceLine[] {
     const { request, ...rest } = entry;
     if (this.mode === 'calls') {
-      const hash = shortHash(JSON.stringify([request.system ?? null, request.messages]));
+      const hash = requestDigest(request.system, request.messages);
       return [{ type: 'call', ...rest, request: { hash, ...optional('temperature', request.temperature), max_tokens: request.max_tokens } }];
     }
     const prompts: PromptLine[] = [];
@@ -169,6 +169,14 @@ export function resolveText(text: TraceText, prompts: ReadonlyMap<string, string
   const tail = text.tail ?? 0;
   if (head + tail > base.length) throw new Error(`trace: reference to ${text.ref} keeps more than the stored text`);
   return `${base.slice(0, head)}${text.middle ?? ''}${base.slice(base.length - tail)}`;
+}
+
+/**
+ * The `hash` a `--trace calls` line keeps of its request's texts (system and messages, as written:
+ * after redaction). `promptopt traces` recomputes it to tell which prompt a call was made with.
+ */
+export function requestDigest(system: string | undefined, messages: readonly { role: string; content: string }[]): string {
+  return shortHash(JSON.stringify([system ?? null, messages.map((m) => ({ role: m.role, content: m.content }))]));
 }
 
 /** 16 hex characters of SHA-256: unique enough within one trace. */

@@ -164,6 +164,8 @@ async function runSample(
     latencyMs: response.latencyMs,
     judge,
     signal: options.signal,
+    ...(options.shape.engine ? { templateEngine: options.shape.engine } : {}),
+    ...(options.shape.transform ? { transform: options.shape.transform } : {}),
   });
   // A judge that failed after retries makes the sample a provider error too: no verdict on the output.
   const judgeFailure = assertions.find((a) => !a.pass && a.category === 'provider_error');

@@ -10,6 +10,8 @@ import type { IssueAt, Locator } from './issues.js';
 import { definedOnly, normalizeJudge, normalizeOptimizerModel, normalizeTarget } from './model-config.js';
 import type { FileScope } from './file-scope.js';
 import { readTemplate } from './read-template.js';
+import { readPrompt, readResponseFormat } from './read-prompt.js';
+import { TEXT_FORM } from './chat-prompt.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { DEFAULT_REDACT_CONFIG, type RedactConfig } from '../redact/types.js';
 import type { RawNotify, RawOptimizer, RawRedact, RawSpec } from './schema.js';
@@ -39,7 +41,8 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
   const { dir, issueAt } = context;
   const issues: SpecIssue[] = [];
   const { scope } = context;
-  const prompt = await readTemplate(raw.prompt, 'prompt', dir, issueAt, issues, scope);
+  const prompt = await readPrompt(raw.prompt, dir, issueAt, issues, scope);
+  const responseFormat = await readResponseFormat(raw.response_format, dir, issueAt, issues, scope);
   const system = raw.system === undefined ? undefined : await readTemplate(raw.system, 'system', dir, issueAt, issues, scope);
   const user = raw.user === undefined ? undefined : await readTemplate(raw.user, 'user', dir, issueAt, issues, scope);
   const optimizer = normalizeOptimizer(raw.optimizer ?? {}, issueAt, issues);
@@ -53,10 +56,13 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     prompt: {
       text: prompt?.text ?? '',
       ...definedOnly({ file: prompt?.file }),
+      form: prompt?.form ?? TEXT_FORM,
       origin: originOf(context, 'prompt'),
     },
     promptRole: raw.prompt_role ?? 'user',
     ...definedOnly({ system: system?.text, user: user?.text }),
+    templateEngine: raw.template ?? 'simple',
+    ...definedOnly({ responseFormat, transform: raw.transform }),
     target,
     optimizer,
     judge: normalizeJudge(raw.judge, target, issueAt, issues),
@@ -77,6 +83,7 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     flags: normalizeFlags(raw.flags),
     redact: normalizeRedact(raw.redact),
     ...(raw.feedback_threshold !== undefined ? { feedbackThreshold: raw.feedback_threshold } : {}),
+    ...(raw.retention ? { retention: { days: raw.retention.days } } : {}),
     origins: collectOrigins(raw, context),
   };
   return { spec, issues };

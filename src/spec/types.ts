@@ -2,7 +2,9 @@
  * The normalized task spec: what `loadSpec` returns after read -> schema -> normalize -> rules.
  * Field names are camelCase here; the YAML uses snake_case (see README "Spec reference").
  */
-import type { ModelConfig } from '../providers/types.js';
+import type { ModelConfig, ResponseFormat } from '../providers/types.js';
+import type { PromptForm } from './chat-prompt.js';
+import type { TemplateEngine } from './template.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { NotifyEventType } from '../notify/types.js';
 import type { RedactConfig } from '../redact/types.js';
@@ -37,8 +39,13 @@ export interface SplitCase extends TestCase {
 }
 
 export interface PromptSource {
-  /** The template text that gets optimized. */
+  /**
+   * The template text that gets optimized. For a chat prompt, the message list in its own syntax: the
+   * file's text, or for an inline list its YAML (see chat-prompt.ts).
+   */
   text: string;
+  /** One text template, or a list of chat messages (and whether written as YAML or JSON). */
+  form: PromptForm;
   /** Absolute path when the spec said `file://...`; undefined for an inline prompt. */
   file?: string;
   /** Where the `prompt` node is in the spec (promote rewrites inline prompts in place). */
@@ -96,6 +103,15 @@ export interface Spec {
   system?: string;
   /** Fixed user template (never optimized). Required with promptRole `system`. */
   user?: string;
+  /** How every template renders (`template:`): `{{var}}` substitution, or Nunjucks. */
+  templateEngine: TemplateEngine;
+  /** Structured output asked of the target with every call (`response_format:`). */
+  responseFormat?: ResponseFormat;
+  /**
+   * Output transform (`transform:`): inline JavaScript, or `file://x.js[:fn]` / `file://x.py[:fn]`, run
+   * on each answer before its assertions (the raw answer stays in reports and traces).
+   */
+  transform?: string;
   target: ModelConfig;
   optimizer: OptimizerConfig;
   /** Judge model for `llm-rubric`; defaults to the optimizer model. */
@@ -130,6 +146,8 @@ export interface Spec {
   redact: RedactConfig;
   /** `stats` posts `feedback_threshold` once this many feedback records arrived since the last optimize run. */
   feedbackThreshold?: number;
+  /** `retention: { days }`: what `promptopt prune` deletes when no --older-than is given. */
+  retention?: { days: number };
   /**
    * Where each top-level field and its direct children are in the YAML, keyed by YAML path
    * (`splits`, `budget.max_cost_usd`, `target.model`), for errors raised after loading.

@@ -26,9 +26,11 @@ describe('loadSpec: a good spec', () => {
       prompt: {
         text: 'Classify the sentiment of this line of poetry as positive, negative, mixed or no_impact.\n\nLine: {{input}}\n',
         file: join(dir, 'prompt.md'),
+        form: { kind: 'text' },
         origin: { file: join(dir, 'task.yaml'), path: 'prompt', line: 3, column: 9 },
       },
       promptRole: 'user',
+      templateEngine: 'simple',
       target: { provider: 'sim', model: 'sim-classifier', maxTokens: 1024, apiKeyEnv: [], timeoutMs: 60_000, maxRetries: 4 },
       optimizer: {
         provider: 'anthropic',
