@@ -69,5 +69,10 @@ export async function evaluateAssertion(assertion: AssertionSpec, context: Asser
       outcome = assertionError(`${base} assertion threw: ${errorMessage(error)}`);
     }
   }
-  return { type: assertion.type, ...(assertion.metric === undefined ? {} : { metric: assertion.metric }), ...outcome };
+  return {
+    type: assertion.type,
+    ...(assertion.metric === undefined ? {} : { metric: assertion.metric }),
+    ...(assertion.weight === undefined ? {} : { weight: assertion.weight }),
+    ...outcome,
+  };
 }

@@ -23,7 +23,9 @@ export function renderAssertion(assertion: AssertionSpec, context: Pick<Assertio
  * The assertions a case is checked by: one that compares with `{{expected}}` (a default such as
  * `equals: "{{expected}}"`) cannot be checked on a case without an expected answer (an imported
  * thumbs-down with a comment, a flagged output) and is left out for it. The spec rules refuse such a
- * case unless it has assertions of its own (spec/assertion-rules.ts), so it is never left unchecked.
+ * case unless it has assertions of its own (spec/assertion-rules.ts) or is an imported case kept
+ * unlabelled on purpose: that one is left with none, `unchecked`, and counted in no figure
+ * (assertions/summarize.ts).
  */
 export function applicableAssertions(assertions: AssertionSpec[], context: Pick<AssertionContext, 'vars' | 'expected' | 'templateEngine'>): AssertionSpec[] {
   if (context.expected !== undefined || Object.hasOwn(context.vars, 'expected')) return assertions;

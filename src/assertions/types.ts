@@ -26,8 +26,10 @@ export interface AssertionSpec {
   type: string;
   value?: unknown;
   threshold?: number;
-  /** Free-text label shown in reports. */
+  /** A named metric: reported per split (mean score, cases passed) and used to group feedback. */
   metric?: string;
+  /** Weight in the case's score, the weighted mean of its assertion scores (default 1; 0: reported only). */
+  weight?: number;
   /** For llm-rubric: override the judge model, e.g. `{ provider: sim, model: sim-judge }`. */
   provider?: string;
   /** For javascript and python: how long the function may run before it counts as an assertion_error (default 5000). */
@@ -123,4 +125,6 @@ export type AssertionHandler = (
 export interface AssertionResult extends AssertionOutcome {
   type: string;
   metric?: string;
+  /** Set when the spec gave one (default 1). */
+  weight?: number;
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import { allAssertionTypeNames, parseAssertionType } from '../assertions/names.js';
-import { SPLIT_NAMES } from './types.js';
+import { OBJECTIVES, SPLIT_NAMES } from './types.js';
 import { didYouMean, withSuggestion } from './did-you-mean.js';
 import { LITERAL_KEY_HINT, isEnvVarName, looksLikeSecret } from './secrets.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
@@ -31,6 +31,8 @@ export const assertionSchema = z.strictObject({
   value: z.unknown().optional(),
   threshold: z.number().optional(),
   metric: z.string().optional(),
+  /** Weight in the case's score (weighted mean of assertion scores); 0: reported only. */
+  weight: z.number().min(0).optional(),
   provider: z.string().optional(),
   timeout_ms: positiveInt.optional(),
   /** Applied to the output (after the spec's `transform`) for this assertion only. */
@@ -45,6 +47,8 @@ export const caseSchema = z.strictObject({
   expected: z.unknown().optional(),
   assert: z.array(assertionSchema).optional(),
   split: z.enum(SPLIT_NAMES).optional(),
+  /** The case passes when its score reaches this (instead of when every assertion passes). */
+  threshold: ratio.optional(),
   /** Not a var: provenance and notes (`promptopt import` writes where a case came from here). */
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -261,7 +265,7 @@ export const specSchema = z.strictObject({
   judge: modelSchema.optional(),
   cases: z.union([z.string().min(1), z.array(z.unknown())]),
   input_var: z.string().min(1).optional(),
-  defaults: z.strictObject({ assert: z.array(assertionSchema).optional() }).optional(),
+  defaults: z.strictObject({ assert: z.array(assertionSchema).optional(), threshold: ratio.optional() }).optional(),
   splits: z
     .strictObject({
       train: ratio.optional(),
@@ -272,6 +276,7 @@ export const specSchema = z.strictObject({
     })
     .optional(),
   threshold: ratio.optional(),
+  objective: z.enum(OBJECTIVES).optional(),
   concurrency: positiveInt.optional(),
   cache: z.union([z.boolean(), z.strictObject({ enabled: z.boolean().optional(), dir: z.string().min(1).optional() })]).optional(),
   budget: z.strictObject({ max_cost_usd: z.number().positive() }).optional(),

@@ -12,6 +12,14 @@ import type { RedactConfig } from '../redact/types.js';
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
 
+/**
+ * What a prompt is judged by (`objective:`): the share of cases that pass, or the mean of the case
+ * scores (each the weighted mean of its assertion scores). Both are always reported; this one gates
+ * `eval`, drives the optimizer and decides `compare`'s verdicts.
+ */
+export const OBJECTIVES = ['pass_rate', 'mean_score'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+
 /** Where a value came from in a YAML file, for error messages. */
 export interface Origin {
   file: string;
@@ -28,6 +36,8 @@ export interface TestCase {
   assert: AssertionSpec[];
   /** Explicit split from the data; the dataset stage fills in the rest. */
   split?: SplitName;
+  /** The case passes when its score reaches this, whatever its assertions say (`threshold:`; else `defaults.threshold`). */
+  threshold?: number;
   /** Not a var: provenance and notes (`promptopt import` records where the case came from). */
   metadata?: Record<string, unknown>;
   origin: Origin;
@@ -125,8 +135,13 @@ export interface Spec {
   /** Every data file the cases came from (absolute paths, in the spec's order; empty for inline cases). */
   casesFiles: string[];
   defaultAssert: AssertionSpec[];
+  /** `defaults.threshold`: the per-case threshold of cases that set none. */
+  defaultThreshold?: number;
   splits: SplitConfig;
+  /** `eval` passes when the objective's value reaches this. */
   threshold: number;
+  /** What `eval`'s gate, the optimizer and `compare` judge by (default pass_rate). */
+  objective: Objective;
   concurrency: number;
   cache: { enabled: boolean; dir: string };
   budget?: { maxCostUsd: number };

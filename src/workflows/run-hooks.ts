@@ -36,6 +36,7 @@ export function runHooks(input: {
         task: spec.name,
         targetModel: input.targetModel,
         scores: { ...(train.total > 0 ? { train: train.score } : {}), ...(validation ? { validation: validation.score } : {}) },
+        objective: spec.objective,
         costUsd: spent - spentAtLastVersion,
         hypothesis,
         ext,
@@ -46,7 +47,7 @@ export function runHooks(input: {
       return written.version;
     },
     async recordTestScore(version, test) {
-      await updateVersionScores(dir, version, { test: test.score });
+      await updateVersionScores(dir, version, { test: test.score }, spec.objective);
     },
   };
 }

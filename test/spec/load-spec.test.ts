@@ -81,6 +81,7 @@ describe('loadSpec: a good spec', () => {
       defaultAssert: [{ type: 'equals', value: '{{expected}}' }],
       splits: { train: 0.6, validation: 0.2, test: 0.2, seed: 0, stratify: true },
       threshold: 1,
+      objective: 'pass_rate',
       concurrency: 50,
       cache: { enabled: true, dir: join(dir, '.promptopt/cache') },
       repeat: 1,
