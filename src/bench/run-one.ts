@@ -16,6 +16,7 @@ import type { ResponseCache } from '../runner/response-cache.js';
 import { runEval } from '../runner/run-eval.js';
 import type { EvalResult } from '../runner/types.js';
 import { openOptimizeTask, type OptimizeTask } from '../workflows/optimize-task.js';
+import { caseValues } from './case-values.js';
 import type { BenchTask, RunRecord, TrajectoryPoint } from './types.js';
 
 export interface RunOneInput {
@@ -96,9 +97,9 @@ export async function runOne(input: RunOneInput): Promise<RunRecord> {
     scores: {
       train: state.current.train.score,
       ...(state.current.validation ? { validation: state.current.validation.score } : {}),
-      test: scoreSplit('test', test.cases).score,
+      test: scoreSplit('test', test.cases, optimize.spec.objective).score,
     },
-    testCases: Object.fromEntries(test.cases.map((c) => [c.caseId, c.score])),
+    testCases: caseValues(test.cases, optimize.spec.objective),
     testScoredBy,
     usage: budget.usage(),
     trajectory,
@@ -115,6 +116,7 @@ async function scoreTest(optimize: OptimizeTask, prompt: string, signal: AbortSi
     prompt,
     shape: requestShape(spec),
     defaultAssert: spec.defaultAssert,
+    defaultThreshold: spec.defaultThreshold,
     baseDir: spec.dir,
     target: optimize.target,
     judge: optimize.judge,

@@ -13,6 +13,7 @@ import { runEval } from '../runner/run-eval.js';
 import type { EvalResult } from '../runner/types.js';
 import { openTaskSession } from '../session/task-session.js';
 import type { SplitName } from '../spec/types.js';
+import { caseValues } from './case-values.js';
 import type { BenchTask, StartRecord } from './types.js';
 
 export interface ScoreStartInput {
@@ -44,6 +45,7 @@ export async function scoreStart(task: BenchTask, input: ScoreStartInput): Promi
       prompt: spec.prompt.text,
       shape,
       defaultAssert: spec.defaultAssert,
+      defaultThreshold: spec.defaultThreshold,
       baseDir: spec.dir,
       target: session.target,
       judge: session.judge,
@@ -60,11 +62,11 @@ export async function scoreStart(task: BenchTask, input: ScoreStartInput): Promi
   return {
     task: task.id,
     scores: {
-      train: scoreSplit('train', train!.cases).score,
-      ...(validation!.cases.length > 0 ? { validation: scoreSplit('validation', validation!.cases).score } : {}),
-      test: scoreSplit('test', test!.cases).score,
+      train: scoreSplit('train', train!.cases, spec.objective).score,
+      ...(validation!.cases.length > 0 ? { validation: scoreSplit('validation', validation!.cases, spec.objective).score } : {}),
+      test: scoreSplit('test', test!.cases, spec.objective).score,
     },
-    testCases: Object.fromEntries(test!.cases.map((c) => [c.caseId, c.score])),
+    testCases: caseValues(test!.cases, spec.objective),
     usage: meter.usage(),
     wallMs: Math.round(performance.now() - started),
   };
