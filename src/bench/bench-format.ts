@@ -3,6 +3,7 @@
  * same thing in the same words. Pure.
  */
 import { duration, integer, percent, usd } from '../report/format.js';
+import { OBJECTIVE_LABELS } from '../runner/objective.js';
 import { formatP, START_ROW, type PairVerdict, type StrategyRow, type TaskSummary } from './summarize.js';
 
 export interface Column {
@@ -44,7 +45,7 @@ export function columns(summary: TaskSummary): Column[] {
 /** What each column means, once under the table. */
 export function columnNotes(summary: TaskSummary): string[] {
   return [
-    `"test" is the held-out test score of each run's final version (${summary.start ? Object.keys(summary.start.testCases).length : 0} cases), scored once, outside the budget; mean ± sample SD and median over seeds, in %.`,
+    `"test" is the held-out test ${OBJECTIVE_LABELS[summary.task.objective]} of each run's final version (${summary.start ? Object.keys(summary.start.testCases).length : 0} cases), scored once, outside the budget; mean ± sample SD and median over seeds, in %.`,
     '"not worse than start": runs whose test score is at least the starting prompt\'s.',
     '"target / optimizer calls / run": what the budget charged a run (cache hits and failed calls count as calls; the held-out test does not).',
     '"sent to provider": requests the model provider actually received for the row, all its runs together (retries included, cache hits not); the table\'s rows add up to what the bench sent.',

@@ -77,6 +77,7 @@ async function planTask(entry: SuiteEntry, input: PlanInput): Promise<PlannedTas
     ...(entry.needsRealModel ? { needsRealModel: entry.needsRealModel } : {}),
     budget,
     simulated: { target: spec.target.provider === 'sim', optimizer: spec.optimizer.provider === 'sim' },
+    objective: spec.objective,
     models: { target: `${spec.target.provider}:${spec.target.model}`, optimizer: `${spec.optimizer.provider}:${spec.optimizer.model}` },
     fingerprint: hashValue({ v: 1, spec: sha256(text), task: specFingerprint({ spec, cases }), budget }).slice(0, 16),
   };

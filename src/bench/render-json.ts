@@ -35,6 +35,7 @@ export function benchJson(summaries: readonly TaskSummary[], settings: BenchSett
       ...(s.task.needsRealModel ? { needsRealModel: s.task.needsRealModel } : {}),
       simulated: s.task.simulated,
       models: s.task.models,
+      objective: s.task.objective,
       budget: s.task.budget,
       start: s.start ?? null,
       rows: s.rows,

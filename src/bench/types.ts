@@ -5,6 +5,7 @@
  */
 import type { CallBudgetLimits, CallBudgetUsage } from '../runner/call-budget.js';
 import type { StopReason } from '../optimizer/types.js';
+import type { Objective } from '../spec/types.js';
 
 /** A task of the bench: one spec, with what its suite file says about it. */
 export interface BenchTask {
@@ -17,6 +18,8 @@ export interface BenchTask {
   budget: CallBudgetLimits;
   /** The target and the optimizer are the simulator (results are SIMULATED). */
   simulated: { target: boolean; optimizer: boolean };
+  /** The spec's objective: what a test score and a verdict measure (pass rate, or mean score with partial credit). */
+  objective: Objective;
   /** `provider:model` of the target and the optimizer. */
   models: { target: string; optimizer: string };
   /** Everything that defines the task's results (spec text, prompt, cases, splits, budget): a finished run is reused only when it matches. */
