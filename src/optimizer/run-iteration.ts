@@ -96,7 +96,7 @@ export async function runIteration(context: LoopContext, plan: PhasePlan, iterat
     maxTokens: settings.optimizerMaxTokens,
     reference: state.start.prompt,
     known: new Set([current.prompt]),
-    onCandidate: earlyScoring(context, plan, iteration),
+    onCandidate: earlyScoring(context, plan, proposals, iteration),
   });
   if (proposals.length > 0 && generated.candidates.length === 0 && generated.providerFailures.length === proposals.length) {
     throw generated.providerFailures[0] ?? new ProviderError(context.optimizer.provider, 'server', 'every optimizer call failed');
@@ -221,17 +221,18 @@ async function scoreStage(
 }
 
 /**
- * Scoring a candidate on the first stage's split starts as soon as its prompt is written, while its
- * siblings are still being written: every candidate generated goes through that stage, so this only
- * moves the same calls earlier (the stage then finds the evaluation under way or done). A first stage
- * with more to it than a split and its rules (or a minibatch screen) is left to the stage itself.
+ * Scoring a candidate on the first split stage starts as soon as its prompt is written, while its
+ * siblings are still being written: every candidate that stage sees is scored there, so this only moves
+ * the same calls earlier (the stage then finds the evaluation under way or done). A candidate whose
+ * proposal carries a minibatch gate (pareto) is left alone: its screen decides whether it is scored on
+ * the split at all.
  */
-function earlyScoring(context: LoopContext, plan: PhasePlan, iteration: number): ((prompt: string, index: number) => void) | undefined {
-  const first = plan.stages[0];
-  // A minibatch screen first (pareto) decides whether a candidate is scored on the split at all: nothing to start.
+function earlyScoring(context: LoopContext, plan: PhasePlan, proposals: readonly Proposal[], iteration: number): ((prompt: string, index: number) => void) | undefined {
+  const stages = plan.stages[0] && 'screen' in plan.stages[0] ? plan.stages.slice(1) : plan.stages;
+  const first = stages[0];
   if (!first || 'screen' in first || !context.hasSplit(first.split)) return undefined;
-  if (!Object.entries(first).every(([key, value]) => value === undefined || key === 'split' || key === 'rules')) return undefined;
   return (prompt, index) => {
+    if (proposals[index]?.gate) return;
     // The stage awaits the same evaluation and sees its failure; here it is only started.
     context.evaluate(prompt, first.split, { iteration, candidate: index + 1, phase: plan.phase }).catch(() => undefined);
   };
