@@ -180,12 +180,38 @@ describe('promptopt bench against the loopback server', () => {
     expect(second.stdout).toContain('| iterative vs evolutionary |');
   }, 120_000);
 
+  it('benches pareto and opro under the same budget and counts', async () => {
+    world.server.reset();
+    const result = await runCli(['bench', 'task-a/task.yaml', 'task-b/task.yaml', '--strategies', 'pareto,opro', '--runs', '2', '--max-calls', '40', '--out', 'out-new', '--json'], {
+      cwd: dir,
+      env: world.env(),
+      timeoutMs: 60_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    const runs = doc.tasks.flatMap((t: any) => t.runs);
+    expect(runs).toHaveLength(8);
+    expect(doc.sent_to_provider).toBe(world.server.count);
+    for (const run of runs) expect(run.usage.charged.target.calls).toBeLessThanOrEqual(40);
+    for (const task of doc.tasks) {
+      expect(task.rows.map((r: any) => r.strategy)).toEqual(['start', 'pareto', 'opro']);
+      expect(task.pairs.map((p: any) => `${p.a}/${p.b}`)).toEqual(['pareto/start', 'opro/start', 'pareto/opro']);
+      for (const run of task.runs) expect(Object.keys(run.test_cases).sort()).toEqual(Object.keys(task.start.test_cases).sort());
+    }
+    // Every run asked the optimizer itself (proposals are never shared), and the server's optimizer
+    // requests are exactly the runs' own.
+    for (const run of runs) expect(run.usage.sent.optimizer).toBeGreaterThan(0);
+    const optimizerRequests = world.server.requests.filter((r) => r.api === 'anthropic').length;
+    expect(runs.reduce((n: number, r: any) => n + r.usage.sent.optimizer, 0)).toBe(optimizerRequests);
+  }, 90_000);
+
   it('refuses bad input before any call: an unknown strategy, a suite file with a typo', async () => {
     world.server.reset();
     const unknown = await bench(['--strategies', 'iterative,genetic']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown strategy: genetic');
-    expect(unknown.stderr).toMatch(/choose from: iterative, evolutionary, hybrid/);
+    expect(unknown.stderr).toContain('choose from: iterative, evolutionary, hybrid, pareto, opro');
     await writeSpec(dir, 'tasks:\n  - spec: task-a/task.yaml\n    max_cals: 10\n', { name: 'suite.yaml' });
     const typo = await runCli(['bench', 'suite.yaml'], { cwd: dir, env: world.env() });
     expect(typo.code).toBe(2);
