@@ -26,6 +26,7 @@ import type { ChatModel } from '../providers/types.js';
 import { runFile, toCaseRecord, traceEntryFromCall, TraceWriter, writeCaseRecords, writeCheckpoint, type ReportPaths, type TraceMode } from '../report/index.js';
 import type { CaseRecord, ReportData } from '../report/types.js';
 import type { ModelCaller } from '../runner/model-caller.js';
+import type { ResponseCache } from '../runner/response-cache.js';
 import { SpendJournal } from '../runner/spend-journal.js';
 import { openTaskSession, type TaskSession } from '../session/task-session.js';
 import type { Spec, SplitCase, SplitName } from '../spec/types.js';
@@ -47,6 +48,16 @@ export interface OptimizeTaskOptions extends LoopOverrides {
   trace?: TraceMode;
   env?: NodeJS.ProcessEnv;
   trustSpec?: boolean;
+  /** A response cache opened by the caller instead of the spec's (a bench shares one among its runs). */
+  cache?: ResponseCache;
+  /** Where versions and run folders go instead of the spec's folders (a bench keeps its runs apart). */
+  folders?: { versionsDir: string; runsDir: string };
+  /**
+   * The cache namespace of optimizer calls; default the run's id (a fresh run gets fresh proposals,
+   * a resumed one replays its own). A bench names each (task, strategy, seed), so a run it restarts
+   * replays the proposals it was given.
+   */
+  optimizerNamespace?: string;
 }
 
 export interface OptimizeTaskHooks {
@@ -100,8 +111,9 @@ export interface OptimizeTask {
 export async function openOptimizeTask(specFile: string, options: OptimizeTaskOptions = {}, hooks: OptimizeTaskHooks = {}): Promise<OptimizeTask> {
   const warn = hooks.warn ?? (() => undefined);
   let trace: TraceWriter | undefined;
-  const session = await openTaskSession(specFile, {
+  const opened = await openTaskSession(specFile, {
     noCache: options.noCache,
+    ...(options.cache ? { cache: options.cache } : {}),
     warn,
     note: hooks.note,
     concurrency: options.concurrency,
@@ -109,6 +121,7 @@ export async function openOptimizeTask(specFile: string, options: OptimizeTaskOp
     trustSpec: options.trustSpec,
     caller: { signal: hooks.signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
   });
+  const session: TaskSession = options.folders ? { ...opened, spec: { ...opened.spec, ...options.folders } } : opened;
   const { spec, caller } = session;
   const settings = resolveLoopSettings(spec, options);
   const required: SplitName[] = ['train', 'test'];
@@ -175,7 +188,7 @@ async function runTask(input: RunInput): Promise<OptimizeOutcome> {
   const traceMode = options.trace ?? 'full';
   const trace = traceMode === 'off' ? undefined : new TraceWriter(runFile(runDir, 'trace'), { mode: traceMode, secrets: session.secrets, ...(redactEntry ? { redactEntry } : {}) });
   input.setTrace(trace);
-  caller.configure({ namespaces: { optimizer: runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
+  caller.configure({ namespaces: { optimizer: options.optimizerNamespace ?? runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
   onEvent({ type: 'run_opened', runId, runDir, ...(resumed ? { resumed: resumed.state, announcement: resumed.announcement } : {}) });
   caller.configure({ onBudgetWarning: (spentUsd, maxUsd) => onEvent({ type: 'budget_warning', spentUsd, maxUsd }) });
 
