@@ -1,0 +1,135 @@
+/**
+ * The calls that scoring one prompt on some cases makes, and their sizes, known without a call (for
+ * `eval --dry-run` and `optimize --dry-run`): per case, the target request rendered as the runner
+ * renders it, and one judge request per llm-rubric assertion that applies to the case, per sample.
+ *
+ * Tokens are estimated at 4 characters a token (estimateTokens). Outputs: `max_tokens` is a cap,
+ * not an estimate, so an answer is expected to be as long as the case's expected answer (at least
+ * MIN_ANSWER_TOKENS), or OPEN_ANSWER_TOKENS when the case has none (graded by a rubric or checks);
+ * a judge's verdict is VERDICT_TOKENS. The caps are the other end of every range.
+ */
+import { applicableAssertions, renderAssertion } from '../assertions/run-assertions.js';
+import { parseAssertionType } from '../assertions/names.js';
+import { DEFAULT_JUDGE_MAX_TOKENS, judgeRequest, rubricText } from '../assertions/handlers/llm-rubric.js';
+import type { AssertionSpec } from '../assertions/types.js';
+import { estimateTokens } from '../feedback/case-text.js';
+import type { ChatModel, ChatRequest } from '../providers/types.js';
+import type { ModelCaller } from '../runner/model-caller.js';
+import { renderRequest, type RequestShape } from '../runner/render-request.js';
+import { stringifyValue } from '../spec/template.js';
+import type { SplitCase, SplitName } from '../spec/types.js';
+
+export const MIN_ANSWER_TOKENS = 4;
+export const OPEN_ANSWER_TOKENS = 150;
+export const VERDICT_TOKENS = 40;
+/** What a judge request is sent with (llm-rubric's own cap; `judge.max_tokens` does not reach it). */
+export const JUDGE_MAX_TOKENS = DEFAULT_JUDGE_MAX_TOKENS;
+
+export interface CaseCalls {
+  caseId: string;
+  split: SplitName;
+  /** Estimated input tokens of the target request (one sample). */
+  targetInput: number;
+  /** Expected output tokens of one target answer (at most max_tokens). */
+  answer: number;
+  /** One entry per llm-rubric assertion that applies: the judge request's input tokens, the output left out. */
+  judgeInputs: number[];
+  /** Samples whose target call is in the cache, and judge calls of those samples in the cache (known only then). */
+  cachedSamples: number;
+  cachedJudgeCalls: number;
+}
+
+/** Calls and their tokens (input and output), summed. */
+export interface CallTokens {
+  calls: number;
+  input: number;
+  output: number;
+}
+
+export interface CaseCallsInput {
+  cases: readonly SplitCase[];
+  prompt: string;
+  shape: RequestShape;
+  defaultAssert: AssertionSpec[];
+  repeat: number;
+  /** To find the calls already in the cache (none counted without it). */
+  cache?: { caller: ModelCaller; target: ChatModel; judge?: ChatModel };
+}
+
+export async function caseCalls(input: CaseCallsInput): Promise<CaseCalls[]> {
+  const out: CaseCalls[] = [];
+  for (const testCase of input.cases) {
+    const request = renderRequest(input.shape, input.prompt, testCase.vars);
+    const rubrics = rubricsOf(testCase, input.defaultAssert);
+    const expected = stringifyValue(testCase.expected);
+    const answer = Math.min(input.shape.maxTokens, expected === '' ? OPEN_ANSWER_TOKENS : Math.max(MIN_ANSWER_TOKENS, estimateTokens(expected)));
+    const calls: CaseCalls = {
+      caseId: testCase.id,
+      split: testCase.split,
+      targetInput: requestTokens(request),
+      answer,
+      judgeInputs: rubrics.map((rubric) => requestTokens(judgeRequest(rubric, ''))),
+      cachedSamples: 0,
+      cachedJudgeCalls: 0,
+    };
+    if (input.cache) await countCached(calls, input.cache, request, rubrics, input.repeat);
+    out.push(calls);
+  }
+  return out;
+}
+
+/** The rubrics of the llm-rubric assertions that apply to the case, templated as the runner does. */
+function rubricsOf(testCase: SplitCase, defaultAssert: AssertionSpec[]): string[] {
+  const context = { vars: testCase.vars, expected: testCase.expected };
+  return applicableAssertions([...defaultAssert, ...testCase.assert], context)
+    .filter((a) => parseAssertionType(a.type).base === 'llm-rubric')
+    .map((a) => rubricText(renderAssertion(a, context).value));
+}
+
+async function countCached(calls: CaseCalls, cache: NonNullable<CaseCallsInput['cache']>, request: ChatRequest, rubrics: string[], repeat: number): Promise<void> {
+  for (let sample = 0; sample < repeat; sample++) {
+    const answer = await cache.caller.cachedResponse(cache.target, request, 'target', sample);
+    if (!answer) continue;
+    calls.cachedSamples += 1;
+    if (!cache.judge) continue;
+    // The judge sees the cached answer: its request is known exactly (and is sent as sample 0).
+    for (const rubric of rubrics) {
+      if (await cache.caller.isCached(cache.judge, judgeRequest(rubric, answer.text), 'judge', 0)) calls.cachedJudgeCalls += 1;
+    }
+  }
+}
+
+export function requestTokens(request: Pick<ChatRequest, 'system' | 'messages'>): number {
+  return estimateTokens([request.system ?? '', ...request.messages.map((m) => m.content)].join(''));
+}
+
+export interface SumOptions {
+  repeat: number;
+  /** `expected`: answers and verdicts as long as expected; `cap`: every output at its max_tokens. */
+  outputs: 'expected' | 'cap';
+  targetMaxTokens: number;
+  /** Tokens added to every target request (a candidate prompt longer than the one measured). */
+  extraInput?: number;
+  /** Leave out the calls found in the cache. */
+  uncachedOnly?: boolean;
+}
+
+/** Target and judge calls of one evaluation of `calls` (every case, every sample). */
+export function sumCalls(calls: readonly CaseCalls[], options: SumOptions): { target: CallTokens; judge: CallTokens } {
+  const target: CallTokens = { calls: 0, input: 0, output: 0 };
+  const judge: CallTokens = { calls: 0, input: 0, output: 0 };
+  const cap = options.outputs === 'cap';
+  for (const c of calls) {
+    const samples = options.uncachedOnly ? options.repeat - c.cachedSamples : options.repeat;
+    const answer = cap ? options.targetMaxTokens : c.answer;
+    target.calls += samples;
+    target.input += samples * (c.targetInput + (options.extraInput ?? 0));
+    target.output += samples * answer;
+    const judged = samples * c.judgeInputs.length + (options.uncachedOnly ? c.cachedSamples * c.judgeInputs.length - c.cachedJudgeCalls : 0);
+    const perJudge = c.judgeInputs.length ? c.judgeInputs.reduce((a, b) => a + b, 0) / c.judgeInputs.length : 0;
+    judge.calls += judged;
+    judge.input += judged * (perJudge + answer);
+    judge.output += judged * (cap ? JUDGE_MAX_TOKENS : VERDICT_TOKENS);
+  }
+  return { target, judge };
+}
