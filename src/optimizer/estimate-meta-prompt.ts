@@ -1,9 +1,10 @@
 /**
  * How big an optimizer request is, estimated without a call (for `optimize --dry-run`): the real
  * meta-prompt built by the real feedback formatter, from train results made up for the purpose —
- * some train cases failing with a wrong answer as long as their expected one. `expected` has half
- * the train cases failing, `low` one, and `high` is the meta-prompt token budget (the builder's
- * cap). The memory of earlier iterations is left out (it grows with the run, within the budget).
+ * some train cases failing with a wrong answer as long as their expected one. `low` has one train
+ * case failing, `expected` half, `high` all of them (each at most the meta-prompt token budget, the
+ * builder's cap), and `worst` is that budget. The memory of earlier iterations is left out (it grows
+ * with the run, within the budget: workflows/project-optimize.ts adds it).
  */
 import { analyzeFailures } from '../feedback/analyze-failures.js';
 import { estimateTokens } from '../feedback/case-text.js';
@@ -21,6 +22,7 @@ export interface MetaPromptTokens {
   low: number;
   expected: number;
   high: number;
+  worst: number;
 }
 
 /** A made-up answer to a case without an expected one (about 150 tokens). */
@@ -41,9 +43,9 @@ export function estimateMetaPromptTokens(spec: Spec, train: readonly SplitCase[]
       settings.metaPromptTokens,
       settings.optimizerMaxTokens,
     );
-    return estimateTokens([request.system ?? '', ...request.messages.map((m) => m.content)].join(''));
+    return Math.min(settings.metaPromptTokens, estimateTokens([request.system ?? '', ...request.messages.map((m) => m.content)].join('')));
   };
-  return { low: size(Math.min(1, train.length)), expected: size(Math.ceil(train.length / 2)), high: settings.metaPromptTokens };
+  return { low: size(Math.min(1, train.length)), expected: size(Math.ceil(train.length / 2)), high: size(train.length), worst: settings.metaPromptTokens };
 }
 
 /** A train result: failing with a wrong answer as long as the expected one, or passing. */

@@ -13,7 +13,7 @@
  * stop there (converged). expected: the training phase adopts for `patience` iterations, then stops
  * after `patience` without a gain; the validation phase runs until patience stops it; half the
  * candidates reach the second split. high: every iteration of both phases, every candidate scored on
- * both splits, every optimizer reply asked for twice (the first could not be parsed).
+ * both splits. worst: high, with every optimizer reply asked for twice (the first could not be parsed).
  * Fewer calls than low: a starting prompt that already passes every train case (no iteration), or
  * candidates refused before scoring (the same prompt twice, a variable dropped).
  */
@@ -21,8 +21,8 @@ import type { OptimizerStrategyName } from '../spec/types.js';
 import type { LoopSettings } from './loop-context.js';
 import { ITERATION_CALLS } from './strategies/iteration-calls.js';
 
-export type ScenarioName = 'low' | 'expected' | 'high';
-export const SCENARIOS: readonly ScenarioName[] = ['low', 'expected', 'high'];
+export type ScenarioName = 'low' | 'expected' | 'high' | 'worst';
+export const SCENARIOS: readonly ScenarioName[] = ['low', 'expected', 'high', 'worst'];
 
 /** Cases per split (samples not counted). */
 export interface SplitSizes {
@@ -75,6 +75,7 @@ export function projectLoop(strategy: OptimizerStrategyName, settings: Settings,
   return {
     low: run('low', Math.min(1, settings.maxIterations), 0, () => 1, 1),
     expected: run('expected', Math.min(settings.maxIterations, 2 * settings.patience), Math.min(validationPhase, settings.patience), half, 1),
-    high: run('high', settings.maxIterations, validationPhase, (k) => k, 2),
+    high: run('high', settings.maxIterations, validationPhase, (k) => k, 1),
+    worst: run('worst', settings.maxIterations, validationPhase, (k) => k, 2),
   };
 }

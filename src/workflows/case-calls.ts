@@ -7,6 +7,10 @@
  * not an estimate, so an answer is expected to be as long as the case's expected answer (at least
  * MIN_ANSWER_TOKENS), or OPEN_ANSWER_TOKENS when the case has none (graded by a rubric or checks);
  * a judge's verdict is VERDICT_TOKENS. The caps are the other end of every range.
+ *
+ * A judge request is the rubric and the output only, so the cache serves a (rubric, output) pair
+ * judged before: when several cases share an expected answer (labels), their right answers are
+ * judged once (`sharedAnswer`, `sharedJudgeCalls`).
  */
 import { applicableAssertions, renderAssertion } from '../assertions/run-assertions.js';
 import { parseAssertionType } from '../assertions/names.js';
@@ -34,6 +38,10 @@ export interface CaseCalls {
   answer: number;
   /** One entry per llm-rubric assertion that applies: the judge request's input tokens, the output left out. */
   judgeInputs: number[];
+  /** The rubrics of those assertions (a judge request is the rubric and the output). */
+  rubrics: string[];
+  /** The expected answer, when other cases have the same one (their right answers are judged once). */
+  sharedAnswer?: string;
   /** Samples whose target call is in the cache, and judge calls of those samples in the cache (known only then). */
   cachedSamples: number;
   cachedJudgeCalls: number;
@@ -52,12 +60,15 @@ export interface CaseCallsInput {
   shape: RequestShape;
   defaultAssert: AssertionSpec[];
   repeat: number;
+  /** Expected answers shared by several cases (default: found among `cases`). */
+  sharedAnswers?: ReadonlySet<string>;
   /** To find the calls already in the cache (none counted without it). */
   cache?: { caller: ModelCaller; target: ChatModel; judge?: ChatModel };
 }
 
 export async function caseCalls(input: CaseCallsInput): Promise<CaseCalls[]> {
   const out: CaseCalls[] = [];
+  const shared = input.sharedAnswers ?? sharedAnswers(input.cases);
   for (const testCase of input.cases) {
     const request = renderRequest(input.shape, input.prompt, testCase.vars);
     const rubrics = rubricsOf(testCase, input.defaultAssert);
@@ -69,6 +80,8 @@ export async function caseCalls(input: CaseCallsInput): Promise<CaseCalls[]> {
       targetInput: requestTokens(request),
       answer,
       judgeInputs: rubrics.map((rubric) => requestTokens(judgeRequest(rubric, ''))),
+      rubrics,
+      ...(expected !== '' && shared.has(expected) ? { sharedAnswer: expected } : {}),
       cachedSamples: 0,
       cachedJudgeCalls: 0,
     };
@@ -76,6 +89,19 @@ export async function caseCalls(input: CaseCallsInput): Promise<CaseCalls[]> {
     out.push(calls);
   }
   return out;
+}
+
+/** The expected answers (as text) that two or more cases have. */
+export function sharedAnswers(cases: readonly SplitCase[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const c of cases) {
+    const expected = stringifyValue(c.expected);
+    if (expected === '') continue;
+    if (seen.has(expected)) shared.add(expected);
+    seen.add(expected);
+  }
+  return shared;
 }
 
 /** The rubrics of the llm-rubric assertions that apply to the case, templated as the runner does. */
@@ -105,8 +131,10 @@ export function requestTokens(request: Pick<ChatRequest, 'system' | 'messages'>)
 
 export interface SumOptions {
   repeat: number;
-  /** `expected`: answers and verdicts as long as expected; `cap`: every output at its max_tokens. */
-  outputs: 'expected' | 'cap';
+  /** `expected`: answers and verdicts as long as expected; `double`: answers twice that; `cap`: every output at its max_tokens. */
+  outputs: 'expected' | 'double' | 'cap';
+  /** Leave out the judge calls of cases with a shared answer (counted once a run: sharedJudgeCalls). */
+  perRunSharedJudge?: boolean;
   targetMaxTokens: number;
   /** Tokens added to every target request (a candidate prompt longer than the one measured). */
   extraInput?: number;
@@ -121,15 +149,44 @@ export function sumCalls(calls: readonly CaseCalls[], options: SumOptions): { ta
   const cap = options.outputs === 'cap';
   for (const c of calls) {
     const samples = options.uncachedOnly ? options.repeat - c.cachedSamples : options.repeat;
-    const answer = cap ? options.targetMaxTokens : c.answer;
+    const answer = answerTokens(c, options);
     target.calls += samples;
     target.input += samples * (c.targetInput + (options.extraInput ?? 0));
     target.output += samples * answer;
-    const judged = samples * c.judgeInputs.length + (options.uncachedOnly ? c.cachedSamples * c.judgeInputs.length - c.cachedJudgeCalls : 0);
+    const judged =
+      options.perRunSharedJudge && c.sharedAnswer !== undefined
+        ? 0
+        : samples * c.judgeInputs.length + (options.uncachedOnly ? c.cachedSamples * c.judgeInputs.length - c.cachedJudgeCalls : 0);
     const perJudge = c.judgeInputs.length ? c.judgeInputs.reduce((a, b) => a + b, 0) / c.judgeInputs.length : 0;
     judge.calls += judged;
     judge.input += judged * (perJudge + answer);
     judge.output += judged * (cap ? JUDGE_MAX_TOKENS : VERDICT_TOKENS);
   }
   return { target, judge };
+}
+
+function answerTokens(c: CaseCalls, options: Pick<SumOptions, 'outputs' | 'targetMaxTokens'>): number {
+  if (options.outputs === 'cap') return options.targetMaxTokens;
+  return options.outputs === 'double' ? Math.min(options.targetMaxTokens, 2 * c.answer) : c.answer;
+}
+
+/**
+ * The judge calls of the cases with a shared answer over a whole run (the cache serves the rest):
+ * `right` counts each (rubric, answer) pair once (every output right); `wrong` adds one wrong
+ * answer per case and rubric, judged once (a wrong answer to a label task is mostly another label
+ * or the same wrong text again).
+ */
+export function sharedJudgeCalls(calls: readonly CaseCalls[], wrong: boolean): CallTokens {
+  const pairs = new Map<string, number>();
+  let input = 0;
+  let count = 0;
+  for (const c of calls) {
+    if (c.sharedAnswer === undefined) continue;
+    c.rubrics.forEach((rubric, i) => {
+      pairs.set(`${rubric}\u0000${c.sharedAnswer}`, c.judgeInputs[i]! + c.answer);
+      if (wrong) [count, input] = [count + 1, input + c.judgeInputs[i]! + c.answer];
+    });
+  }
+  for (const tokens of pairs.values()) [count, input] = [count + 1, input + tokens];
+  return { calls: count, input, output: count * VERDICT_TOKENS };
 }

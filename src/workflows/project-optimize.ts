@@ -9,8 +9,14 @@
  * Sizes that change over a run: candidate prompts grow (×1.5 expected, ×2 high: the added tokens
  * go into every target request and the meta-prompt); optimizer replies hold the new prompt and a
  * hypothesis (REPLY_OVERHEAD tokens), up to the optimizer's max_tokens; the meta-prompt carries the
- * memory of earlier iterations (MEMORY_TOKENS expected), up to its token budget. A budget caps the
- * run: the budget gate refuses any call that could take spend past it.
+ * memory of earlier iterations (MEMORY_TOKENS expected, twice that high), up to its token budget.
+ * Target answers are as long as the expected ones (twice that high); judge calls of right answers
+ * shared by several cases are served from the cache after the first (low and expected; high counts
+ * every one). The range low–high is the span of runs this configuration makes: low stops after its
+ * first iteration, high runs every iteration with every candidate on both splits. `worst` is the
+ * ceiling, not a forecast: high with every output at its max_tokens, every meta-prompt at its
+ * budget and every optimizer reply asked for twice. A budget caps the run: the budget gate refuses
+ * any call that could take spend past it.
  */
 import type { ChatModel, ModelPrice } from '../providers/types.js';
 import { costOf } from '../providers/prices.js';
@@ -21,11 +27,13 @@ import { projectLoop, SCENARIOS, type LoopRun, type ScenarioName, type SplitSize
 import type { ModelCaller } from '../runner/model-caller.js';
 import { requestShape } from '../runner/render-request.js';
 import type { OptimizerStrategyName, Spec, SplitCase, SplitName } from '../spec/types.js';
-import { caseCalls, sumCalls, JUDGE_MAX_TOKENS, VERDICT_TOKENS, type CallTokens, type CaseCalls } from './case-calls.js';
+import { caseCalls, sharedAnswers, sharedJudgeCalls, sumCalls, JUDGE_MAX_TOKENS, VERDICT_TOKENS, type CallTokens, type CaseCalls } from './case-calls.js';
 
 export const REPLY_OVERHEAD = 50;
 export const MEMORY_TOKENS = 300;
-const GROWTH: Record<ScenarioName, number> = { low: 1, expected: 1.5, high: 2 };
+const GROWTH: Record<ScenarioName, number> = { low: 1, expected: 1.5, high: 2, worst: 2 };
+const OUTPUTS = { low: 'expected', expected: 'expected', high: 'double', worst: 'cap' } as const;
+const MEMORY: Record<ScenarioName, number> = { low: 0, expected: MEMORY_TOKENS, high: 2 * MEMORY_TOKENS, worst: 0 };
 
 export type ProjectedRole = 'optimizer' | 'target' | 'judge';
 
@@ -39,6 +47,8 @@ export interface ScenarioProjection {
   roles: Record<ProjectedRole, RoleProjection>;
   /** The calls of the roles with a known price. */
   costUsd: number;
+  /** Of which the starting prompt's baseline on train and validation. */
+  baselineUsd: number;
 }
 
 export interface OptimizeProjection {
@@ -55,7 +65,7 @@ export interface OptimizeProjection {
     targetMaxTokens: number;
     promptTokens: number;
     metaPrompt: MetaPromptTokens;
-    reply: { expected: number; high: number };
+    reply: Record<ScenarioName, number>;
     judgeInput: number;
     verdict: number;
     judgeMaxTokens: number;
@@ -81,6 +91,7 @@ export async function projectOptimize(input: ProjectInput): Promise<OptimizeProj
   const bySplit = (split: SplitName) => input.cases.filter((c) => c.split === split);
   const splits: SplitSizes = { train: bySplit('train').length, validation: bySplit('validation').length, test: bySplit('test').length };
   const shape = requestShape(spec);
+  const shared = sharedAnswers(input.cases);
   const measure = (split: SplitName, withCache: boolean) =>
     caseCalls({
       cases: bySplit(split),
@@ -88,22 +99,26 @@ export async function projectOptimize(input: ProjectInput): Promise<OptimizeProj
       shape,
       defaultAssert: spec.defaultAssert,
       repeat,
+      sharedAnswers: shared,
       ...(withCache ? { cache: { caller: input.caller, target: input.target, ...(input.judge ? { judge: input.judge } : {}) } } : {}),
     });
   // Only the starting prompt's calls can be in the cache: its baseline on train and validation.
   const calls = { train: await measure('train', true), validation: await measure('validation', true), test: await measure('test', false) };
   const promptTokens = estimateTokens(spec.prompt.text);
   const metaPrompt = estimateMetaPromptTokens(spec, bySplit('train'), settings);
-  const reply = { low: promptTokens + REPLY_OVERHEAD, expected: Math.ceil(promptTokens * GROWTH.expected) + REPLY_OVERHEAD, high: settings.optimizerMaxTokens };
+  const replyOf = (name: ScenarioName) =>
+    name === 'worst' ? settings.optimizerMaxTokens : Math.min(settings.optimizerMaxTokens, Math.ceil(promptTokens * GROWTH[name]) + REPLY_OVERHEAD);
+  const reply = { low: replyOf('low'), expected: replyOf('expected'), high: replyOf('high'), worst: replyOf('worst') };
   const runs = projectLoop(settings.strategy, settings, splits);
   const prices = { target: input.target.price, optimizer: input.optimizer.price, judge: input.judge?.price };
 
   const scenario = (name: ScenarioName): ScenarioProjection => {
     const run = runs[name];
-    const outputs = name === 'high' ? 'cap' : 'expected';
+    const outputs = OUTPUTS[name];
     const extraInput = Math.round(promptTokens * (GROWTH[name] - 1));
+    const perRunSharedJudge = name === 'low' || name === 'expected';
     const sum = (of: CaseCalls[], extra: number, uncachedOnly = false) =>
-      sumCalls(of, { repeat, outputs, targetMaxTokens: spec.target.maxTokens, extraInput: extra, uncachedOnly });
+      sumCalls(of, { repeat, outputs, targetMaxTokens: spec.target.maxTokens, extraInput: extra, uncachedOnly, perRunSharedJudge });
     const parts = [
       times(sum(calls.train, 0, true), run.baselineEvaluations.train),
       times(sum(calls.validation, 0, true), run.baselineEvaluations.validation),
@@ -113,16 +128,19 @@ export async function projectOptimize(input: ProjectInput): Promise<OptimizeProj
       times(sum(calls.test, extraInput), run.testEvaluations),
     ];
     const target = add(parts.map((p) => p.target));
-    const judge = add(parts.map((p) => p.judge));
-    const metaInput = name === 'high' ? metaPrompt.high : Math.min(metaPrompt.high, metaPrompt[name] + extraInput + (name === 'expected' ? MEMORY_TOKENS : 0));
+    const judge = add([...parts.map((p) => p.judge), ...(perRunSharedJudge ? [sharedJudgeCalls(all, name === 'expected')] : [])]);
+    const metaInput = name === 'worst' ? metaPrompt.worst : Math.min(metaPrompt.worst, metaPrompt[name] + extraInput + MEMORY[name]);
     const optimizer: CallTokens = { calls: run.optimizerCalls, input: run.optimizerCalls * metaInput, output: run.optimizerCalls * reply[name] };
     const roles = { optimizer: priced(optimizer, prices.optimizer), target: priced(target, prices.target), judge: priced(judge, prices.judge) };
     const costUsd = Object.values(roles).reduce((n, r) => n + (r.costUsd ?? 0), 0);
-    return { run, roles, costUsd };
+    // The starting prompt's evaluations alone: what a run the budget stops at its first optimizer call spends.
+    const baseline = parts.slice(0, 2);
+    const baselineUsd = [costOf(prices.target, ...tokens(add(baseline.map((p) => p.target)))), costOf(prices.judge, ...tokens(add(baseline.map((p) => p.judge))))].reduce<number>((n, c) => n + (c ?? 0), 0);
+    return { run, roles, costUsd, baselineUsd };
   };
 
-  const scenarios = Object.fromEntries(SCENARIOS.map((name) => [name, scenario(name)])) as Record<ScenarioName, ScenarioProjection>;
   const all = [...calls.train, ...calls.validation, ...calls.test];
+  const scenarios = Object.fromEntries(SCENARIOS.map((name) => [name, scenario(name)])) as Record<ScenarioName, ScenarioProjection>;
   const judged = all.flatMap((c) => c.judgeInputs);
   const models: OptimizeProjection['models'] = [
     { role: 'target', model: `${input.target.provider}:${input.target.modelId}`, ...(prices.target ? { price: prices.target } : {}) },
@@ -152,17 +170,47 @@ export async function projectOptimize(input: ProjectInput): Promise<OptimizeProj
       targetMaxTokens: spec.target.maxTokens,
       promptTokens,
       metaPrompt,
-      reply: { expected: reply.expected, high: reply.high },
+      reply,
       judgeInput: judged.length ? average(judged) + average(all.filter((c) => c.judgeInputs.length).map((c) => c.answer)) : 0,
       verdict: VERDICT_TOKENS,
       judgeMaxTokens: JUDGE_MAX_TOKENS,
     },
     models,
-    unknownPrices: models.filter((m) => !m.price && scenarios.high.roles[m.role].calls > 0).map((m) => m.role),
+    unknownPrices: models.filter((m) => !m.price && scenarios.worst.roles[m.role].calls > 0).map((m) => m.role),
   };
 }
 
 type Calls = { target: CallTokens; judge: CallTokens };
+
+const tokens = (c: CallTokens): [number, number] => [c.input, c.output];
+
+export interface CostRange {
+  min: number;
+  expected: number;
+  max: number;
+  worst: number;
+  /** True when the budget may stop a run early, so `min` is the baseline's cost. */
+  budgetMayStop: boolean;
+}
+
+/**
+ * The cost range a run can land in, with a budget: no figure above it (the budget gate refuses any
+ * call that could take spend past it), and, when the worst case is over it, the low end is the
+ * baseline's cost (the gate reserves every call at its max_tokens, so it may stop a run at its first
+ * optimizer call).
+ */
+export function costRange(p: OptimizeProjection, budget?: number): CostRange {
+  const { low, expected, high, worst } = p.scenarios;
+  const cap = (usd: number) => (budget !== undefined ? Math.min(usd, budget) : usd);
+  const budgetMayStop = budget !== undefined && worst.costUsd > budget;
+  return {
+    min: cap(budgetMayStop ? Math.min(low.costUsd, low.baselineUsd) : low.costUsd),
+    expected: cap(expected.costUsd),
+    max: cap(high.costUsd),
+    worst: cap(worst.costUsd),
+    budgetMayStop,
+  };
+}
 
 function times(calls: Calls, k: number): Calls {
   const scale = (c: CallTokens) => ({ calls: c.calls * k, input: c.input * k, output: c.output * k });

@@ -1,13 +1,15 @@
 /** `optimize --dry-run` as text and as JSON (the projection itself: workflows/project-optimize.ts). */
 import type { MissingApiKeyError } from '../../errors.js';
 import { PRICES_AS_OF } from '../../providers/prices.js';
-import type { ScenarioName } from '../../optimizer/project-loop.js';
-import type { OptimizeProjection, ProjectedRole, ScenarioProjection } from '../../workflows/project-optimize.js';
+import { SCENARIOS, type ScenarioName } from '../../optimizer/project-loop.js';
+import { costRange, type OptimizeProjection, type ProjectedRole, type ScenarioProjection } from '../../workflows/project-optimize.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import { formatUsd } from '../terminal.js';
 
 const ROLES: ProjectedRole[] = ['optimizer', 'target', 'judge'];
 const count = (n: number) => n.toLocaleString('en-US');
+/** What a run can spend: the budget gate refuses any call that could take spend past the budget. */
+const capped = (usd: number, budget?: number) => (budget !== undefined ? Math.min(usd, budget) : usd);
 
 /** What each end of the range assumes (see optimizer/project-loop.ts and workflows/project-optimize.ts). */
 function scenarioNotes(p: OptimizeProjection): Record<ScenarioName, string> {
@@ -21,7 +23,8 @@ function scenarioNotes(p: OptimizeProjection): Record<ScenarioName, string> {
   return {
     low: "the first iteration's best candidate passes every train and validation case: the run stops there",
     expected: `${training}${validation}; half the candidates scored on validation too; prompts grow ×1.5`,
-    high: 'every iteration of both phases, every candidate scored on both splits, every optimizer reply asked for twice, every output at its max_tokens, prompts grow ×2',
+    high: 'every iteration of both phases, every candidate scored on both splits, answers twice as long as expected, prompts grow ×2, no judge answer from the cache',
+    worst: 'a ceiling, not a forecast: high with every output at its max_tokens, every meta-prompt at its token budget, every optimizer reply asked for twice',
   };
 }
 
@@ -29,11 +32,23 @@ export function formatProjection(p: OptimizeProjection, options: { budget?: numb
   const { budget } = options;
   const s = p.settings;
   const complete = p.unknownPrices.length === 0;
+  const priced = ROLES.some((role) => p.scenarios.worst.roles[role].calls > 0 && p.scenarios.worst.roles[role].costUsd !== null);
+  const range = costRange(p, budget);
+  const usd = (capped: number, uncapped: number) => {
+    if (!priced) return 'unknown';
+    const text = formatUsd(capped, !complete);
+    return budget !== undefined && uncapped > budget ? `${text} (the budget; uncapped ${formatUsd(uncapped, !complete)})` : text;
+  };
   const cost = (x: ScenarioProjection) => {
-    if (!ROLES.some((role) => x.roles[role].calls > 0 && x.roles[role].costUsd !== null)) return 'unknown';
+    if (!priced) return 'unknown';
     const text = formatUsd(x.costUsd, !complete);
     return budget !== undefined && x.costUsd > budget ? `${text} → stops at the budget ${formatUsd(budget)}` : text;
   };
+  const { expected, high } = p.scenarios;
+  const headline =
+    `  expected cost ${usd(range.expected, expected.costUsd)} · range ${usd(range.min, range.min)} – ${usd(range.max, high.costUsd)}` +
+    ` (low: ${range.budgetMayStop ? 'the budget stops the run at its first optimizer call' : 'the run stops after its first iteration'}; high: it runs every iteration)` +
+    (budget !== undefined ? ` · a run stops at the budget ${formatUsd(budget)}` : '');
   const notes = scenarioNotes(p);
   const row = (name: ScenarioName) => {
     const x = p.scenarios[name];
@@ -42,14 +57,15 @@ export function formatProjection(p: OptimizeProjection, options: { budget?: numb
   };
   const z = p.sizes;
   const splits = `train ${p.splits.train}, validation ${p.splits.validation}, test ${p.splits.test}`;
-  const judgeSizes = p.scenarios.high.roles.judge.calls > 0 ? ` · judge ${count(z.judgeInput)} in, ${z.verdict} out (high ${count(z.judgeMaxTokens)})` : '';
+  const judgeSizes = p.scenarios.worst.roles.judge.calls > 0 ? ` · judge ${count(z.judgeInput)} in, ${z.verdict} out (worst ${count(z.judgeMaxTokens)})` : '';
   const lines = [
     `dry run: no calls made · strategy ${p.strategy} · ${s.candidates} candidate(s) an iteration · up to ${s.maxIterations} training + ${s.validationIterations} validation iterations, patience ${s.patience} · ${splits}${s.repeat > 1 ? ` · ${s.repeat} samples a case` : ''}`,
+    headline,
     `  ${'run'.padEnd(9)}${'iterations'.padStart(10)}${'optimizer'.padStart(11)}${'target'.padStart(9)}${'judge'.padStart(8)}   cost`,
-    ...(['low', 'expected', 'high'] as const).map(row),
-    ...(['low', 'expected', 'high'] as const).map((name) => `  ${`${name}:`.padEnd(10)}${notes[name]}`),
-    `  tokens a call (≈4 characters a token): target ${count(z.targetInput)} in, ${count(z.answer)} out (as long as the expected answers; high ${count(z.targetMaxTokens)} = max_tokens)` +
-      ` · optimizer ${count(z.metaPrompt.expected)} in (low ${count(z.metaPrompt.low)}, high ${count(z.metaPrompt.high)} = meta_prompt_tokens), ${count(z.reply.expected)} out (high ${count(z.reply.high)} = max_tokens)${judgeSizes}`,
+    ...SCENARIOS.map(row),
+    ...SCENARIOS.map((name) => `  ${`${name}:`.padEnd(10)}${notes[name]}`),
+    `  tokens a call (≈4 characters a token): target ${count(z.targetInput)} in, ${count(z.answer)} out (as long as the expected answers; high twice that; worst ${count(z.targetMaxTokens)} = max_tokens)` +
+      ` · optimizer ${count(z.metaPrompt.expected)} in (low ${count(z.metaPrompt.low)}, high ${count(z.metaPrompt.high)}, worst ${count(z.metaPrompt.worst)} = meta_prompt_tokens), ${count(z.reply.expected)} out (worst ${count(z.reply.worst)} = max_tokens)${judgeSizes}`,
     ...(p.cached.target + p.cached.judge > 0
       ? [`  cache: ${count(p.cached.target)} target and ${count(p.cached.judge)} judge call(s) of the starting prompt are cached (not counted)`]
       : []),
@@ -62,9 +78,9 @@ export function formatProjection(p: OptimizeProjection, options: { budget?: numb
 }
 
 export function projectionJson(task: string, p: OptimizeProjection, options: { budget?: number; missingKeys?: MissingApiKeyError[] } = {}): Record<string, unknown> {
-  const { low, expected, high } = p.scenarios;
-  const range = (pick: (x: ScenarioProjection) => number) => ({ min: pick(low), expected: pick(expected), max: pick(high) });
-  const anyPriced = ROLES.some((role) => high.roles[role].calls > 0 && high.roles[role].costUsd !== null);
+  const { low, expected, high, worst } = p.scenarios;
+  const range = (pick: (x: ScenarioProjection) => number) => ({ min: pick(low), expected: pick(expected), max: pick(high), worst: pick(worst) });
+  const anyPriced = ROLES.some((role) => worst.roles[role].calls > 0 && worst.roles[role].costUsd !== null);
   const scenario = (x: ScenarioProjection) => ({
     training_iterations: x.run.trainingIterations,
     validation_iterations: x.run.validationIterations,
@@ -80,10 +96,12 @@ export function projectionJson(task: string, p: OptimizeProjection, options: { b
     optimizer_calls: range((x) => x.roles.optimizer.calls),
     target_calls: range((x) => x.roles.target.calls),
     judge_calls: range((x) => x.roles.judge.calls),
-    cost_usd: anyPriced ? range((x) => x.costUsd) : null,
+    // What a run can spend, with the budget (workflows/project-optimize.ts costRange); the scenarios keep the uncapped figures.
+    cost_usd: anyPriced ? (({ budgetMayStop, ...usd }) => usd)(costRange(p, options.budget)) : null,
+    budget_may_stop_early: costRange(p, options.budget).budgetMayStop,
     cost_complete: p.unknownPrices.length === 0,
     unknown_prices: p.unknownPrices,
-    scenarios: { low: scenario(low), expected: scenario(expected), high: scenario(high) },
+    scenarios: { low: scenario(low), expected: scenario(expected), high: scenario(high), worst: scenario(worst) },
     cached_calls: p.cached,
     sizes: {
       target_input_tokens: p.sizes.targetInput,
