@@ -176,6 +176,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
       await sink.write('\n');
     });
     if (options.junit) {
+      const byId = new Map(cases.map((c) => [c.id, c]));
       await writeFileStreamed(resolve(options.junit), (sink) =>
         writeJunit(sink, {
           task: spec.name,
@@ -183,6 +184,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
           wallTimeMs: result.wallTimeMs,
           splits: splitsInOrder(cases),
           cases: (caseSplit) => records((i) => cases[i]!.split === caseSplit),
+          varsOf: (id) => byId.get(id)?.vars,
         }),
       );
     }
