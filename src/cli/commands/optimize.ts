@@ -68,6 +68,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
       maxCostUsd,
       maxIterations: task.settings.maxIterations,
       validationIterations: task.settings.validationIterations,
+      simulated: (['target', 'optimizer'] as const).filter((role) => task[role].simulated),
       write: (line) => io.err(line),
     });
     const onEvent = (event: OptimizeTaskEvent) => {
