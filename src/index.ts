@@ -27,9 +27,12 @@ export { renderRequest, requestShape, type RequestShape } from './runner/render-
 export { ModelCaller, BudgetExhaustedError } from './runner/model-caller.js';
 export { ResponseCache } from './runner/response-cache.js';
 export { summarizeResults } from './runner/summarize.js';
+export { objectiveValue, OBJECTIVE_LABELS } from './runner/objective.js';
+export { gradeSample } from './assertions/summarize.js';
+export { pairedSignificance, type PairedSignificance } from './optimizer/paired-test.js';
 export { analyzeFailures } from './feedback/analyze-failures.js';
 export { formatTrainFeedback, formatDescriptiveFeedback } from './feedback/format-feedback.js';
-export { mcnemarExact, wilsonInterval, twoProportionTest, nearestRankPercentile } from './stats/index.js';
+export { mcnemarExact, pairedBootstrap, wilsonInterval, twoProportionTest, nearestRankPercentile } from './stats/index.js';
 // Optimize a task end to end (session, run folder, engine, versions, reports): what `promptopt optimize` runs.
 export {
   optimizeTask,

@@ -8,7 +8,7 @@
 import { compileRegex } from './handlers/regex.js';
 import { looksLikeSchema } from './handlers/contains-json.js';
 import { schemaProblem } from './json-schema.js';
-import { parseFunctionReference, type FunctionReference } from './load-function.js';
+import { isPythonReference, parseFunctionReference, type FunctionReference } from './load-function.js';
 import { parseAssertionType } from './names.js';
 import { numericLimit } from './outcome.js';
 import { compileInline } from './sandbox/compile-inline.js';
@@ -60,6 +60,8 @@ export function valueProblem(assertion: AssertionSpec, baseDir: string): ValuePr
       return schemaAt(assertion.type, value, baseDir);
     case 'javascript':
       return javascriptProblem(assertion.type, value, baseDir);
+    case 'python':
+      return pythonProblem(assertion.type, value, baseDir);
     case 'llm-rubric':
       return stringifyValue(value).trim() === '' ? { message: `${assertion.type} needs a rubric as its value`, hint: 'e.g. value: "answers politely and names the refund policy"' } : undefined;
     case 'cost':
@@ -72,11 +74,19 @@ export function valueProblem(assertion: AssertionSpec, baseDir: string): ValuePr
   }
 }
 
-/** The script file a `javascript` value names (`file://checks.js:fn`); undefined for inline code. */
+/** The script file a `javascript` or `python` value names (`file://checks.js:fn`, `file://check.py`); undefined for inline code. */
 export function scriptToLoad(assertion: AssertionSpec, baseDir: string): FunctionReference | undefined {
   const { value } = assertion;
-  if (parseAssertionType(assertion.type).base !== 'javascript' || typeof value !== 'string' || !value.trim().startsWith(FILE_PREFIX)) return undefined;
+  const base = parseAssertionType(assertion.type).base;
+  if ((base !== 'javascript' && base !== 'python') || typeof value !== 'string' || !value.trim().startsWith(FILE_PREFIX)) return undefined;
   return parseFunctionReference(value, baseDir);
+}
+
+/** Inline `python` code: it is compiled before the run by python3 itself (see spec/script-rule.ts). */
+export function inlinePythonToCheck(assertion: AssertionSpec): string | undefined {
+  const { value } = assertion;
+  if (parseAssertionType(assertion.type).base !== 'python' || typeof value !== 'string' || value.trim().startsWith(FILE_PREFIX) || value.trim() === '') return undefined;
+  return value;
 }
 
 function regexProblem(type: string, value: unknown): ValueProblem | undefined {
@@ -101,10 +111,21 @@ function javascriptProblem(type: string, value: unknown, baseDir: string): Value
     return { message: `${type} needs code or a file:// reference as its value`, hint: 'e.g. value: "output.length < 200" or value: file://checks.js:isPolite' };
   }
   if (value.trim().startsWith(FILE_PREFIX)) {
-    if (parseFunctionReference(value, baseDir) !== undefined) return undefined;
+    const ref = parseFunctionReference(value, baseDir);
+    if (ref !== undefined && !isPythonReference(ref)) return undefined;
     return { message: `${type}: "${value.trim()}" does not name a .js, .mjs, .cjs or .ts file`, hint: 'file://path/to/checks.js, or file://checks.js:functionName for a named export' };
   }
   const compiled = compileInline(value);
   if (typeof compiled === 'function') return undefined;
   return { message: `${type} code does not compile: ${compiled.error}`, hint: 'an expression using output and context, or a function body with return' };
+}
+
+function pythonProblem(type: string, value: unknown, baseDir: string): ValueProblem | undefined {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return { message: `${type} needs code or a file:// reference as its value`, hint: "e.g. value: \"'refund' in output.lower()\" or value: file://check.py (calls get_assert(output, context))" };
+  }
+  if (!value.trim().startsWith(FILE_PREFIX)) return undefined; // compiled by python3 before the run
+  const ref = parseFunctionReference(value, baseDir);
+  if (ref !== undefined && isPythonReference(ref)) return undefined;
+  return { message: `${type}: "${value.trim()}" does not name a .py file`, hint: 'file://check.py (calls get_assert), or file://check.py:function_name' };
 }

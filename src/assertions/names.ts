@@ -23,6 +23,7 @@ export const ASSERTION_TYPES = [
   'contains-json',
   'json-schema',
   'javascript',
+  'python',
   'levenshtein',
   'llm-rubric',
   'cost',

@@ -16,6 +16,7 @@ import { jsonSchema } from './handlers/json-schema.js';
 import { latency } from './handlers/latency.js';
 import { levenshtein } from './handlers/levenshtein.js';
 import { llmRubric } from './handlers/llm-rubric.js';
+import { python } from './handlers/python.js';
 import { regex } from './handlers/regex.js';
 import { startsWith } from './handlers/starts-with.js';
 import { parseAssertionType, type AssertionType } from './names.js';
@@ -38,6 +39,7 @@ const handlers = {
   'contains-json': containsJson,
   'json-schema': jsonSchema,
   javascript,
+  python,
   levenshtein,
   'llm-rubric': llmRubric,
   cost,
@@ -67,5 +69,10 @@ export async function evaluateAssertion(assertion: AssertionSpec, context: Asser
       outcome = assertionError(`${base} assertion threw: ${errorMessage(error)}`);
     }
   }
-  return { type: assertion.type, ...(assertion.metric === undefined ? {} : { metric: assertion.metric }), ...outcome };
+  return {
+    type: assertion.type,
+    ...(assertion.metric === undefined ? {} : { metric: assertion.metric }),
+    ...(assertion.weight === undefined ? {} : { weight: assertion.weight }),
+    ...outcome,
+  };
 }

@@ -3,6 +3,7 @@
  * `{ type, value, threshold }`, with `not-` negating any type (handled once, in the registry).
  */
 import type { ChatModel } from '../providers/types.js';
+import type { TemplateEngine } from '../spec/template.js';
 
 export const FAILURE_CATEGORIES = [
   'format_violation', // output shape is wrong (extra words, wrong prefix, wrong case)
@@ -25,17 +26,24 @@ export interface AssertionSpec {
   type: string;
   value?: unknown;
   threshold?: number;
-  /** Free-text label shown in reports. */
+  /** A named metric: reported per split (mean score, cases passed) and used to group feedback. */
   metric?: string;
+  /** Weight in the case's score, the weighted mean of its assertion scores (default 1; 0: reported only). */
+  weight?: number;
   /** For llm-rubric: override the judge model, e.g. `{ provider: sim, model: sim-judge }`. */
   provider?: string;
-  /** For javascript: how long the function may run before it counts as an assertion_error (default 5000). */
+  /** For javascript and python: how long the function may run before it counts as an assertion_error (default 5000). */
   timeout_ms?: number;
+  /** Applied to the output (after the spec's `transform`) for this assertion only: JavaScript, or `file://x.js|x.py[:fn]`. */
+  transform?: string;
 }
 
 /** What an assertion sees. */
 export interface AssertionContext {
+  /** The answer as text (a transform's non-text result as its JSON). */
   output: string;
+  /** What a transform returned when it is not text (an object, a list, a number): javascript and python see it as is. */
+  outputValue?: unknown;
   vars: Record<string, unknown>;
   expected?: unknown;
   caseId: string;
@@ -48,6 +56,10 @@ export interface AssertionContext {
   judgeMaxTokens?: number;
   /** Ctrl-C / SIGTERM / --deadline: a custom assertion still running is stopped. */
   signal?: AbortSignal;
+  /** How assertion values render (the spec's `template:`; default `simple`). */
+  templateEngine?: TemplateEngine;
+  /** The spec's output transform, run on the answer before every assertion (`transform:`). */
+  transform?: string;
 }
 
 /** One ajv error, kept as data: where in the JSON, which schema keyword, and the field it names. */
@@ -113,4 +125,6 @@ export type AssertionHandler = (
 export interface AssertionResult extends AssertionOutcome {
   type: string;
   metric?: string;
+  /** Set when the spec gave one (default 1). */
+  weight?: number;
 }

@@ -23,7 +23,7 @@ export function buildComparison(input: BuildComparisonInput): Comparison {
   const { plan, runs, settings } = input;
   const runOf = (id: string) => runs.find((r) => r.pair.id === id)!;
   const baseline = runOf(plan.baseline.id);
-  const pairs = runs.map(summarizePair);
+  const pairs = runs.map((run) => summarizePair(run, settings.objective));
   const comparisons = runs.filter((r) => r !== baseline).map((r) => comparePair(r, baseline, settings));
 
   const perModel: ModelResults[] = plan.models.map((model) => {
@@ -56,11 +56,11 @@ export function buildComparison(input: BuildComparisonInput): Comparison {
   };
 }
 
-/** Best first: higher score, then higher pass rate; ties keep the order of --versions. */
+/** Best first: the objective's figure, then the pass rate, then the mean score; ties keep the order of --versions. */
 function rank(summaries: PairSummary[]): PairSummary[] {
   return summaries
     .map((s, index) => ({ s, index }))
-    .sort((a, b) => b.s.score - a.s.score || b.s.passRate - a.s.passRate || a.index - b.index)
+    .sort((a, b) => b.s.objectiveValue - a.s.objectiveValue || b.s.passRate - a.s.passRate || b.s.score - a.s.score || a.index - b.index)
     .map(({ s }) => s);
 }
 
@@ -81,6 +81,7 @@ function caseRows(runs: PairRun[]): CaseRow[] {
           pair,
           pass: result.pass,
           score: result.score,
+          ...(result.unchecked ? { unchecked: true as const } : {}),
           output: result.output,
           latencyMs: result.latencyMs,
           costUsd: result.costUsd,

@@ -1,13 +1,15 @@
 /**
  * One pair against a reference pair on the same cases: which cases flipped, McNemar's exact test on
- * pass/fail, a seeded paired bootstrap on case scores, and the verdict at `alpha`.
+ * pass/fail, a seeded paired bootstrap, and the verdict at `alpha`.
  *
  * - Cases where either side had a provider error are left out (a flaky provider is not a
- *   regression; the command exits 3 for them anyway).
- * - The verdict rests on McNemar with repeat 1 (every case score is then 0 or 1, and pass/fail is all
- *   there is), and on the bootstrap of the mean score difference with repeat > 1 (case scores are
- *   then fractions of samples passed, which pass/fail would throw away). McNemar is always
- *   reported (it reads the fixed and broken counts); the bootstrap only when it decides.
+ *   regression; the command exits 3 for them anyway), and so are cases no assertion checked.
+ * - With the objective `pass_rate` the verdict rests on McNemar with repeat 1 (pass/fail is all there
+ *   is), and on the bootstrap of the mean difference in case pass rates with repeat > 1 (fractions
+ *   of samples passed, which pass/fail would throw away). With `mean_score` it rests on the
+ *   bootstrap of the mean difference in case scores (partial credit, which pass/fail throws away).
+ *   McNemar is always reported (it reads the fixed and broken counts); the bootstrap only when it
+ *   decides.
  * - Below `minCases` paired cases there is no verdict: "too few cases (n = 4 < 20)".
  */
 import { mcnemarExact } from '../stats/mcnemar.js';
@@ -21,7 +23,7 @@ export function comparePair(candidate: PairRun, baseline: PairRun, settings: Com
   const excluded: string[] = [];
   for (const cand of candidate.result.cases) {
     const base = baseById.get(cand.caseId);
-    if (!base) continue;
+    if (!base || cand.unchecked || base.unchecked) continue;
     if (cand.providerError || base.providerError) excluded.push(cand.caseId);
     else paired.push([cand, base]);
   }
@@ -29,12 +31,13 @@ export function comparePair(candidate: PairRun, baseline: PairRun, settings: Com
   const broken = paired.filter(([c, b]) => !c.pass && b.pass).map(([c]) => c.caseId);
   const n = paired.length;
   const mcnemar = mcnemarExact(fixed.length, broken.length);
-  const test: PairedTestName = settings.repeat === 1 ? 'mcnemar_exact' : 'paired_bootstrap';
+  const test: PairedTestName = settings.objective === 'pass_rate' && settings.repeat === 1 ? 'mcnemar_exact' : 'paired_bootstrap';
+  const value = (c: CaseResult) => (settings.objective === 'mean_score' ? c.score : c.passRate);
   const bootstrap =
     test === 'paired_bootstrap'
       ? pairedBootstrap(
-          paired.map(([, b]) => b.score),
-          paired.map(([c]) => c.score),
+          paired.map(([, b]) => value(b)),
+          paired.map(([c]) => value(c)),
           { resamples: settings.resamples, seed: settings.seed },
         )
       : undefined;

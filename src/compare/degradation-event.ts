@@ -9,8 +9,11 @@ import type { Comparison } from './types.js';
 export function compareDegradationEvent(comparison: Comparison, report: string): NotifyEvent | undefined {
   const worse = comparison.comparisons.filter((c) => c.verdict === 'worse');
   if (worse.length === 0) return undefined;
-  const rate = (id: string) => comparison.pairs.find((p) => p.id === id)?.passRate ?? null;
-  const listed = worse.map((c) => `${c.candidate} (${points(c.passRateDifference)}, ${testName(c.test)} p=${pValue(c.pValue)})`);
+  const meanScore = comparison.settings.objective === 'mean_score';
+  // The objective's figure: the pass rate, or the mean score.
+  const rate = (id: string) => comparison.pairs.find((p) => p.id === id)?.[meanScore ? 'score' : 'passRate'] ?? null;
+  const difference = (c: (typeof worse)[number]) => (meanScore ? c.scoreDifference : c.passRateDifference);
+  const listed = worse.map((c) => `${c.candidate} (${points(difference(c))}, ${testName(c.test)} p=${pValue(c.pValue)})`);
   const baselineRate = rate(comparison.baseline);
   return {
     type: 'degradation',
@@ -25,11 +28,14 @@ export function compareDegradationEvent(comparison: Comparison, report: string):
       command: 'compare',
       split: comparison.split,
       alpha: comparison.settings.alpha,
+      objective: comparison.settings.objective,
       baseline: comparison.baseline,
       worse: worse.map((c) => ({
         candidate: c.candidate,
-        pass_rate: rate(c.candidate),
+        pass_rate: comparison.pairs.find((p) => p.id === c.candidate)?.passRate ?? null,
         pass_rate_difference: c.passRateDifference,
+        mean_score: comparison.pairs.find((p) => p.id === c.candidate)?.score ?? null,
+        score_difference: c.scoreDifference,
         test: c.test,
         p_value: c.pValue,
         n: c.n,

@@ -8,6 +8,7 @@ import { stringifyValue } from '../spec/template.js';
 import { breakable } from '../report/html/breakable.js';
 import { filteredTable, filterRowClass, filterStyles, type FilterGroups, type RowTags } from '../report/html/case-filters.js';
 import { html, type SafeHtml } from '../report/html/html.js';
+import { pct } from './format.js';
 import { pairCell } from './html-sections.js';
 import type { CaseRow, Comparison } from './types.js';
 
@@ -50,7 +51,7 @@ ${c.cases.map((row) => caseRow(row, c, tags(row), fixedBy, brokenBy))}
 </table>`;
   return html`<section id="cases">
 <h2>Cases</h2>
-<p class="meta">✓ pass, ✗ fail; a green cell fixed the case against the baseline, a red one broke it. Outputs over ${OUTPUT_CHARS} characters are cut here; compare.json has them whole.</p>
+<p class="meta">✓ pass, ✗ fail (with the case's score when it is partial), – unchecked (no assertion applies); a green cell fixed the case against the baseline, a red one broke it. Outputs over ${OUTPUT_CHARS} characters are cut here; compare.json has them whole.</p>
 ${c.cases.length === 0 ? html`<p class="empty">No cases.</p>` : filteredTable(COMPARE_CASE_FILTERS, c.cases.map(tags), table)}
 </section>`;
 }
@@ -69,7 +70,11 @@ function caseRow(row: CaseRow, c: Comparison, tags: RowTags, fixedBy: Map<string
     const cell = row.cells.find((x) => x.pair === p.id);
     if (!cell) return html`<td><span class="empty">not run</span></td>`;
     const flip = fixedBy.get(row.id)?.has(p.id) ? ' fixed' : brokenBy.get(row.id)?.has(p.id) ? ' broken' : '';
-    return html`<td class="${cell.pass ? 'pass' : 'fail'}${flip}"><span class="mark">${cell.pass ? '✓' : '✗'}</span>${
+    if (cell.unchecked) {
+      return html`<td class="unchecked"><span class="mark" title="no assertion applies to this case">–</span>${cell.output === '' ? '' : html`<pre>${breakable(cut(cell.output, OUTPUT_CHARS))}</pre>`}</td>`;
+    }
+    const score = cell.score > 0 && cell.score < 1 ? html` <span class="muted">score ${pct(cell.score)}</span>` : '';
+    return html`<td class="${cell.pass ? 'pass' : 'fail'}${flip}"><span class="mark">${cell.pass ? '✓' : '✗'}</span>${score}${
       cell.providerError ? html` <span class="muted">provider error: ${cut(cell.providerError, 200)}</span>` : ''
     }${cell.output === '' ? '' : html`<pre>${breakable(cut(cell.output, OUTPUT_CHARS))}</pre>`}</td>`;
   });

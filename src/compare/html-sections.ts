@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../report/html/html.js';
 import { rateChart } from '../report/html/rate-chart.js';
 import { interval, ms, pct, points, pointsInterval, pValue, testName, usdOrUnknown } from './format.js';
 import { versionOf } from './render-text.js';
+import type { Objective } from '../spec/types.js';
 import type { Comparison, PairComparison } from './types.js';
 
 /** How many ids a fixed / broken list shows before folding the rest away. */
@@ -22,7 +23,7 @@ export function summarySection(c: Comparison): SafeHtml {
   return html`<section id="summary">
 <h2>Summary</h2>
 <div class="cards verdict-cards">
-${c.comparisons.map(verdictCard)}
+${c.comparisons.map((x) => verdictCard(x, c.settings.objective))}
 </div>
 <figure class="rate-figure">
 ${rateChart(rows, c.confidence)}
@@ -32,13 +33,19 @@ ${rateChart(rows, c.confidence)}
 </section>`;
 }
 
-function verdictCard(x: PairComparison): SafeHtml {
-  return html`<div class="card"><div class="label id">${breakable(x.candidate)}</div><div class="value"><span class="badge ${x.verdict}">${x.verdictText}</span> <span class="sub">${points(x.passRateDifference)}</span></div><div class="sub">${pairedCases(x.n)} · ${testName(x.test)} p=${pValue(x.pValue)} · fixed ${x.fixed.length} · broken ${x.broken.length}</div></div>`;
+function verdictCard(x: PairComparison, objective: Objective): SafeHtml {
+  const difference = objective === 'mean_score' ? x.scoreDifference : x.passRateDifference;
+  return html`<div class="card"><div class="label id">${breakable(x.candidate)}</div><div class="value"><span class="badge ${x.verdict}">${x.verdictText}</span> <span class="sub">${points(difference)}</span></div><div class="sub">${pairedCases(x.n)} · ${testName(x.test)} p=${pValue(x.pValue)} · fixed ${x.fixed.length} · broken ${x.broken.length}</div></div>`;
 }
 
 /** What the verdicts rest on, with the real number of paired cases and the --min-cases floor. */
 function verdictRule(c: Comparison): string {
-  const test = c.settings.repeat === 1 ? "McNemar's exact test on pass/fail" : `a paired bootstrap of the mean score (repeat ${c.settings.repeat})`;
+  const test =
+    c.settings.objective === 'mean_score'
+      ? 'a paired bootstrap of the mean score difference (the objective is the mean score)'
+      : c.settings.repeat === 1
+        ? "McNemar's exact test on pass/fail"
+        : `a paired bootstrap of the mean pass rate (repeat ${c.settings.repeat})`;
   const counts = [...new Set(c.comparisons.map((x) => x.n))].sort((a, b) => a - b);
   const n = counts.length === 0 ? 'no comparison' : counts.length === 1 ? pairedCases(counts[0]!) : `${integer(counts[0]!)}–${pairedCases(counts.at(-1)!)}`;
   return `Verdicts: ${test} at alpha ${c.settings.alpha}, on the cases both sides scored without a provider error (${n} against the baseline). Below ${c.settings.minCases} paired cases (--min-cases) there is no verdict.`;
@@ -49,17 +56,18 @@ function pairedCases(n: number): string {
 }
 
 export function pairsSection(c: Comparison): SafeHtml {
-  const showScore = c.settings.repeat > 1;
+  const mark = (objective: Objective) => (c.settings.objective === objective ? html` <span class="muted" title="the objective: it ranks the versions and decides the verdicts">*</span>` : '');
+  const withUnchecked = c.pairs.some((p) => p.unchecked > 0);
   return html`<section id="pairs">
 <h2>Side by side</h2>
 <div class="table-wrap">
 <table class="pairs">
-<thead><tr><th class="pair">Version · model</th><th class="num">Pass rate</th><th class="num">${Math.round(c.confidence * 100)}% CI</th>${showScore ? html`<th class="num">Score</th>` : ''}<th class="num">Cost / case</th><th class="num">Total cost</th><th class="num">Mean latency</th><th class="num">Tokens in / out</th><th class="num" title="cases that failed with a provider error">Errors</th></tr></thead>
+<thead><tr><th class="pair">Version · model</th><th class="num">Pass rate${mark('pass_rate')}</th><th class="num">${Math.round(c.confidence * 100)}% CI</th><th class="num">Mean score${mark('mean_score')}</th>${withUnchecked ? html`<th class="num" title="cases no assertion applies to: in no figure">Unchecked</th>` : ''}<th class="num">Cost / case</th><th class="num">Total cost</th><th class="num">Mean latency</th><th class="num">Tokens in / out</th><th class="num" title="cases that failed with a provider error">Errors</th></tr></thead>
 <tbody>
 ${c.pairs.map(
   (p) => html`<tr class="${p.id === c.baseline ? 'baseline' : ''}">
 <td class="pair"><code>${breakable(p.version)}</code>${p.id === c.baseline ? html` <span class="badge split">baseline</span>` : ''}<br><span class="muted"><code>${breakable(p.model)}</code>${p.simulated ? ' (simulated)' : ''}</span></td>
-<td class="num">${pct(p.passRate)} <span class="muted">(${p.passed}/${p.cases})</span></td><td class="num">${interval(p.passRateInterval)}</td>${showScore ? html`<td class="num">${pct(p.score)}</td>` : ''}
+<td class="num">${pct(p.passRate)} <span class="muted">(${p.passed}/${p.cases})</span></td><td class="num">${interval(p.passRateInterval)}</td><td class="num">${pct(p.score)}</td>${withUnchecked ? html`<td class="num">${p.unchecked}</td>` : ''}
 <td class="num">${usdOrUnknown(p.costPerCaseUsd)}</td><td class="num">${usdOrUnknown(p.totalCostUsd)}</td><td class="num">${ms(p.meanLatencyMs)}</td>
 <td class="num">${integer(p.inputTokens)} / ${integer(p.outputTokens)}</td><td class="num">${p.providerErrors}</td>
 </tr>`,
@@ -67,14 +75,32 @@ ${c.pairs.map(
 </tbody>
 </table>
 </div>
-<p class="meta">Costs and latencies count every sample, cached ones included: they describe the model on these cases, not what this compare spent.</p>
+<p class="meta">Costs and latencies count every sample, cached ones included: they describe the model on these cases, not what this compare spent. The mean score gives partial credit: a case's score is the weighted mean of its assertion scores.${withUnchecked ? ' Unchecked cases (no assertion applies to them) are in no pass rate or score.' : ''}</p>
+</section>
+${metricsSection(c)}`;
+}
+
+/** Named metrics (`metric:` on assertions): one compact row per metric and pair. */
+function metricsSection(c: Comparison): SafeHtml {
+  const rows = c.pairs.flatMap((p) => p.metrics.map((m) => ({ pair: p, metric: m })));
+  if (rows.length === 0) return html``;
+  return html`<section id="metrics">
+<h2>Named metrics</h2>
+<div class="table-wrap">
+<table class="metrics">
+<thead><tr><th>Metric</th><th class="pair">Version · model</th><th class="num">Passed</th><th class="num">Mean score</th></tr></thead>
+<tbody>
+${rows.map(({ pair, metric }) => html`<tr><td><code>${metric.name}</code></td><td class="pair"><code>${breakable(pair.id)}</code></td><td class="num">${metric.passed}/${metric.cases}</td><td class="num">${pct(metric.score)}</td></tr>`)}
+</tbody>
+</table>
+</div>
 </section>`;
 }
 
 export function verdictsSection(c: Comparison): SafeHtml {
   return html`<section id="verdicts">
 <h2>Against the baseline <code>${c.baseline}</code></h2>
-${comparisonsBlock(c.comparisons, (id) => id, (id) => pairCell(c, id))}
+${comparisonsBlock(c.settings.objective, c.comparisons, (id) => id, (id) => pairCell(c, id))}
 </section>`;
 }
 
@@ -86,12 +112,13 @@ export function pairCell(c: Comparison, id: string): SafeHtml {
 }
 
 /** A table of comparisons, then each one's fixed and broken cases as compact lists. */
-function comparisonsBlock(comparisons: PairComparison[], label: (id: string) => string, cell: (id: string) => SafeHtml = (id) => html`<code>${breakable(label(id))}</code>`): SafeHtml {
+function comparisonsBlock(objective: Objective, comparisons: PairComparison[], label: (id: string) => string, cell: (id: string) => SafeHtml = (id) => html`<code>${breakable(label(id))}</code>`): SafeHtml {
   if (comparisons.length === 0) return html`<p class="empty">Nothing to compare.</p>`;
   const bootstrap = comparisons.some((x) => x.bootstrap);
+  const bootstrapOf = objective === 'mean_score' ? 'mean score' : 'pass rate';
   return html`<div class="table-wrap">
 <table class="verdicts">
-<thead><tr><th class="pair">Candidate</th><th>Verdict</th><th class="num">Δ pass rate</th><th class="num">Paired cases</th><th>Test</th>${bootstrap ? html`<th class="num">Δ score, 95% CI (bootstrap)</th>` : ''}<th class="num">Fixed</th><th class="num">Broken</th></tr></thead>
+<thead><tr><th class="pair">Candidate</th><th>Verdict</th><th class="num">Δ pass rate</th><th class="num">Paired cases</th><th>Test</th>${bootstrap ? html`<th class="num">Δ ${bootstrapOf}, 95% CI (bootstrap)</th>` : ''}<th class="num">Fixed</th><th class="num">Broken</th></tr></thead>
 <tbody>
 ${comparisons.map(
   (x) => html`<tr>
@@ -139,7 +166,7 @@ ${c.perModel.map((m) => {
   const onBaselineModel = m.comparisons.some((x) => x.baseline === c.baseline);
   return html`<h3><code>${m.model}</code></h3>
 <p>Best version: <strong><code>${m.bestVersion}</code></strong> · ranking ${m.ranking.map((v, i) => html`${i > 0 ? ' > ' : ''}<code>${v}</code>`)}</p>
-${onBaselineModel ? html`<p class="muted">Against the baseline on this model: see above.</p>` : comparisonsBlock(m.comparisons, (id) => versionOf(id, m.model))}`;
+${onBaselineModel ? html`<p class="muted">Against the baseline on this model: see above.</p>` : comparisonsBlock(c.settings.objective, m.comparisons, (id) => versionOf(id, m.model))}`;
 })}
 </section>`;
 }
@@ -150,8 +177,9 @@ export function methodSection(c: Comparison): SafeHtml {
 <h2>How to read this</h2>
 <ul class="lessons">
 <li>Pass-rate intervals: Wilson score, ${level}%.</li>
-<li>Paired tests use the cases both sides scored without a provider error. McNemar's exact test (two-sided) reads the cases that flipped: fixed (the baseline fails, the candidate passes) and broken (the other way).${c.settings.repeat === 1 ? ' It decides the verdict: with repeat 1 a case is pass or fail.' : ''}</li>
-${c.settings.repeat > 1 ? html`<li>With repeat ${c.settings.repeat} a case's score is the share of its samples that passed, and the verdict rests on a paired bootstrap of the mean score difference (${integer(c.settings.resamples)} resamples, seed ${c.settings.seed}).</li>` : ''}
+<li>Paired tests use the cases both sides scored without a provider error (and that some assertion checked). McNemar's exact test (two-sided) reads the cases that flipped: fixed (the baseline fails, the candidate passes) and broken (the other way).${c.settings.objective === 'pass_rate' && c.settings.repeat === 1 ? ' It decides the verdict: the objective is the pass rate, and with repeat 1 a case is pass or fail.' : ''}</li>
+${c.settings.objective === 'mean_score' ? html`<li>The objective is the mean score: a case's score is the weighted mean of its assertion scores (partial credit), and the verdict rests on a paired bootstrap of the mean score difference (${integer(c.settings.resamples)} resamples, seed ${c.settings.seed}).</li>` : ''}
+${c.settings.objective === 'pass_rate' && c.settings.repeat > 1 ? html`<li>With repeat ${c.settings.repeat} a case's pass rate is the share of its samples that passed, and the verdict rests on a paired bootstrap of the mean pass-rate difference (${integer(c.settings.resamples)} resamples, seed ${c.settings.seed}).</li>` : ''}
 <li>No verdict below ${c.settings.minCases} paired cases (--min-cases); the figures are still shown.</li>
 </ul>
 </section>`;

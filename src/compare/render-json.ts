@@ -25,11 +25,12 @@ export function compareJson(comparison: Comparison, extras: CompareJsonExtras): 
     task: comparison.task,
     spec_file: comparison.specFile,
     split: comparison.split,
+    objective: settings.objective,
     repeat: settings.repeat,
     alpha: settings.alpha,
     min_cases: settings.minCases,
     confidence: comparison.confidence,
-    bootstrap: settings.repeat > 1 ? { resamples: settings.resamples, seed: settings.seed } : null,
+    bootstrap: settings.repeat > 1 || settings.objective === 'mean_score' ? { resamples: settings.resamples, seed: settings.seed } : null,
     baseline: comparison.baseline,
     versions: comparison.versions.map((v) => ({ label: v.label, kind: v.kind, version: v.version ?? null, file: v.file ?? null })),
     models: comparison.models.map((m) => ({ label: m.label, simulated: m.simulated })),
@@ -56,10 +57,13 @@ function pairJson(p: PairSummary): Record<string, unknown> {
     model: p.model,
     simulated: p.simulated,
     cases: p.cases,
+    unchecked: p.unchecked,
     passed: p.passed,
     pass_rate: p.passRate,
     pass_rate_ci: intervalJson(p.passRateInterval),
     score: p.score,
+    objective_value: p.objectiveValue,
+    metrics: p.metrics.map((m) => ({ name: m.name, cases: m.cases, passed: m.passed, score: m.score })),
     cost_per_case_usd: p.costPerCaseUsd,
     total_cost_usd: p.totalCostUsd,
     mean_latency_ms: p.meanLatencyMs,
@@ -82,7 +86,7 @@ function comparisonJson(c: PairComparison): Record<string, unknown> {
     broken: c.broken,
     excluded: c.excluded,
     mcnemar: { b: c.mcnemar.b, c: c.mcnemar.c, p_value: c.mcnemar.pValue },
-    // Only when it decided the verdict (repeat > 1); null otherwise.
+    // Only when it decided the verdict (objective mean_score, or repeat > 1); null otherwise.
     bootstrap: c.bootstrap
       ? {
           mean_difference: c.bootstrap.meanDifference,
@@ -113,8 +117,9 @@ function caseJson(c: CaseRow): Record<string, unknown> {
     expected: c.expected ?? null,
     results: c.cells.map((cell) => ({
       pair: cell.pair,
-      pass: cell.pass,
-      score: cell.score,
+      pass: cell.unchecked ? null : cell.pass,
+      score: cell.unchecked ? null : cell.score,
+      unchecked: cell.unchecked === true,
       output: cell.output,
       latency_ms: cell.latencyMs,
       cost_usd: cell.costUsd,

@@ -1,26 +1,41 @@
 /** The terminal view of a comparison: the side-by-side table, each pair against the baseline, per model. */
 import chalk from 'chalk';
 import { idList, interval, ms, pct, points, pointsInterval, pValue, testName, usdOrUnknown } from './format.js';
+import type { Objective } from '../spec/types.js';
 import type { Comparison, PairComparison, Verdict } from './types.js';
 
 export function renderCompareText(comparison: Comparison): string {
   const { settings } = comparison;
-  const showScore = settings.repeat > 1;
-  const header = ['pair', 'pass rate', `${Math.round(comparison.confidence * 100)}% CI`, ...(showScore ? ['score'] : []), 'cost/case', 'latency', 'tokens in/out', 'errors'];
+  const mark = (objective: Objective) => (settings.objective === objective ? ' *' : '');
+  const withUnchecked = comparison.pairs.some((p) => p.unchecked > 0);
+  const header = [
+    'pair',
+    `pass rate${mark('pass_rate')}`,
+    `${Math.round(comparison.confidence * 100)}% CI`,
+    `mean score${mark('mean_score')}`,
+    ...(withUnchecked ? ['unchecked'] : []),
+    'cost/case',
+    'latency',
+    'tokens in/out',
+    'errors',
+  ];
   const rows = comparison.pairs.map((p) => [
     `${p.id}${p.id === comparison.baseline ? ' (baseline)' : ''}${p.simulated ? ' (SIMULATED)' : ''}`,
     `${pct(p.passRate)} (${p.passed}/${p.cases})`,
     interval(p.passRateInterval),
-    ...(showScore ? [pct(p.score)] : []),
+    pct(p.score),
+    ...(withUnchecked ? [String(p.unchecked)] : []),
     usdOrUnknown(p.costPerCaseUsd),
     ms(p.meanLatencyMs),
     `${p.inputTokens}/${p.outputTokens}`,
     String(p.providerErrors),
   ]);
+  const metrics = comparison.pairs.flatMap((p) => p.metrics.map((m) => [m.name, p.id, `${m.passed}/${m.cases}`, pct(m.score)]));
   const lines = [table(header, rows), ''];
+  if (metrics.length > 0) lines.push(table(['metric', 'pair', 'passed', 'mean score'], metrics), '');
 
   lines.push(chalk.bold(`Against the baseline ${comparison.baseline} (alpha ${settings.alpha}; no verdict below ${settings.minCases} paired cases):`));
-  for (const c of comparison.comparisons) lines.push(...comparisonLines(c, c.candidate));
+  for (const c of comparison.comparisons) lines.push(...comparisonLines(c, c.candidate, settings.objective));
   const few = [...comparison.comparisons, ...comparison.perModel.flatMap((m) => m.comparisons)].filter((c) => c.verdict === 'too_few_cases');
   if (few.length > 0) lines.push(chalk.dim(tooFewNote(Math.max(...few.map((c) => c.n)), settings)));
 
@@ -30,13 +45,13 @@ export function renderCompareText(comparison: Comparison): string {
     const same = m.comparisons.some((c) => c.baseline === comparison.baseline);
     lines.push(`  ${m.model}: best ${m.bestVersion} · ranking ${m.ranking.join(' > ')}${same && m.comparisons.length > 0 ? ' (against the baseline: above)' : ''}`);
     if (same) continue;
-    for (const c of m.comparisons) lines.push(...comparisonLines(c, `${versionOf(c.candidate, m.model)} vs ${versionOf(c.baseline, m.model)}`, '    '));
+    for (const c of m.comparisons) lines.push(...comparisonLines(c, `${versionOf(c.candidate, m.model)} vs ${versionOf(c.baseline, m.model)}`, settings.objective, '    '));
   }
   return lines.join('\n');
 }
 
-function comparisonLines(c: PairComparison, label: string, indent = '  '): string[] {
-  const score = c.bootstrap ? ` · Δ score ${points(c.bootstrap.meanDifference)} ${pointsInterval(c.bootstrap.interval)}` : '';
+function comparisonLines(c: PairComparison, label: string, objective: Objective, indent = '  '): string[] {
+  const score = c.bootstrap ? ` · Δ ${bootstrapOf(objective)} ${points(c.bootstrap.meanDifference)} ${pointsInterval(c.bootstrap.interval)}` : '';
   const stats = `${points(c.passRateDifference)} · fixed ${c.fixed.length} · broken ${c.broken.length} · n ${c.n} paired${score} · ${testName(c.test)} p=${pValue(c.pValue)}`;
   const lines = [`${indent}${label}: ${colour(c.verdict, c.verdictText)} (${stats})`];
   if (c.fixed.length > 0) lines.push(`${indent}  fixed: ${idList(c.fixed)}`);
@@ -47,11 +62,16 @@ function comparisonLines(c: PairComparison, label: string, indent = '  '): strin
 
 /** What to do when the suite is too small for a verdict: in the message itself. */
 function tooFewNote(n: number, settings: Comparison['settings']): string {
-  const mcnemar = settings.repeat === 1 ? "; McNemar's exact test reaches p < 0.05 only once 6 or more cases flip the same way" : '';
+  const mcnemar = settings.objective === 'pass_rate' && settings.repeat === 1 ? "; McNemar's exact test reaches p < 0.05 only once 6 or more cases flip the same way" : '';
   return (
     `  no verdict on ${n} paired case${n === 1 ? '' : 's'} (--min-cases ${settings.minCases}): add cases to the suite, ` +
     `or run every case with --split all if you chose a split; --min-cases ${Math.max(1, n)} gives verdicts on these few${mcnemar}`
   );
+}
+
+/** What the bootstrap resamples: case scores, or case pass rates (shares of samples passed). */
+export function bootstrapOf(objective: Objective): string {
+  return objective === 'mean_score' ? 'mean score' : 'pass rate';
 }
 
 /** `v3` from `v3@openai:gpt-4o-mini`, knowing the model (version labels may hold any character). */

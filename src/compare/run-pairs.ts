@@ -23,6 +23,8 @@ export interface RunPairsOptions {
   /** How a prompt becomes a request (the spec's; every model gets the target's max_tokens and temperature). */
   shape: RequestShape;
   defaultAssert: AssertionSpec[];
+  /** `defaults.threshold`: the case threshold of cases that set none. */
+  defaultThreshold?: number;
   baseDir: string;
   concurrency: number;
   repeat: number;
@@ -55,6 +57,7 @@ export async function runPairs(options: RunPairsOptions): Promise<PairRun[]> {
         prompt: pair.version.text,
         shape: options.shape,
         defaultAssert: options.defaultAssert,
+        defaultThreshold: options.defaultThreshold,
         baseDir: options.baseDir,
         target,
         judge: options.judge,

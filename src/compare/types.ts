@@ -4,8 +4,8 @@
  * The renderers (text, JSON, HTML) read only `Comparison`.
  */
 import type { ModelConfig } from '../providers/types.js';
-import type { EvalResult } from '../runner/types.js';
-import type { SplitName } from '../spec/types.js';
+import type { EvalResult, MetricSummary } from '../runner/types.js';
+import type { Objective, SplitName } from '../spec/types.js';
 import type { Interval } from '../stats/wilson.js';
 
 /** One prompt to compare: a committed version, the spec's own prompt, or a file. */
@@ -54,13 +54,22 @@ export interface PairSummary {
   version: string;
   model: string;
   simulated: boolean;
+  /** Cases checked (unchecked ones, which no assertion applies to, are in `unchecked` only). */
   cases: number;
+  unchecked: number;
   passed: number;
   passRate: number;
   /** Wilson 95% interval of the pass rate. */
   passRateInterval: Interval;
-  /** Mean case score (the fraction of samples that passed; with repeat 1, the pass rate). */
+  /** Mean case score: each the weighted mean of its assertion scores (partial credit), over samples. */
   score: number;
+  /**
+   * The objective's figure, which ranks the versions: the mean score, or the pass rate as `eval`
+   * gates it (with repeat > 1, the mean share of a case's samples that passed).
+   */
+  objectiveValue: number;
+  /** Named metrics (`metric:`) over these cases. */
+  metrics: MetricSummary[];
   /** USD per case (all samples), null when the model's price is unknown. */
   costPerCaseUsd: number | null;
   totalCostUsd: number | null;
@@ -90,9 +99,15 @@ export interface PairComparison {
   passRateDifference: number;
   scoreDifference: number;
   mcnemar: { b: number; c: number; pValue: number };
-  /** The paired bootstrap of the mean score difference: only when it decides (repeat > 1). */
+  /**
+   * The paired bootstrap of the mean difference in case scores (objective mean_score) or in case
+   * pass rates (pass_rate with repeat > 1): only when it decides.
+   */
   bootstrap?: { meanDifference: number; interval: Interval; pValue: number; resamples: number; seed: number };
-  /** The test the verdict rests on: McNemar on pass/fail with repeat 1, the bootstrap on scores otherwise. */
+  /**
+   * The test the verdict rests on: McNemar on pass/fail for the pass rate with repeat 1, the
+   * bootstrap otherwise (mean score; or pass rates with repeat > 1).
+   */
   test: PairedTestName;
   pValue: number;
   verdict: Verdict;
@@ -115,6 +130,8 @@ export interface CaseCell {
   pair: string;
   pass: boolean;
   score: number;
+  /** No assertion applied to the case: in no figure. */
+  unchecked?: true;
   output: string;
   latencyMs: number;
   costUsd: number | null;
@@ -130,6 +147,8 @@ export interface CaseRow {
 }
 
 export interface CompareSettings {
+  /** The spec's objective: what ranks the versions and decides the verdicts. */
+  objective: Objective;
   alpha: number;
   minCases: number;
   resamples: number;

@@ -36,13 +36,14 @@ export function normalizeCase(row: RawRow, inputVar: string): NormalizedCase {
   if (!hasVars) {
     return fail([row.issueAt([], 'a case needs `vars` or `input`', { hint: `\`input: ...\` fills the "${inputVar}" variable` })]);
   }
-  const { id, expected, assert, split, metadata } = parsed.data;
+  const { id, expected, assert, split, threshold, metadata } = parsed.data;
   const testCase: TestCase = {
     id: id === undefined ? caseId(vars, expected) : String(id),
     vars,
     ...(expected === undefined ? {} : { expected }),
     assert: (assert ?? []).map(stripUndefined),
     ...(split === undefined ? {} : { split }),
+    ...(threshold === undefined ? {} : { threshold }),
     ...(metadata === undefined ? {} : { metadata }),
     origin: { file: row.file, path: formatPath(row.path), ...row.position },
   };

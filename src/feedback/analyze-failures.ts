@@ -50,8 +50,10 @@ export interface Entry {
 }
 
 export function analyzeFailures(results: readonly CaseResult[]): FailureAnalysis {
-  const total = results.length;
-  const passed = results.filter((r) => r.pass).length;
+  // A case no assertion checked says nothing about the prompt: in no count (it has no failures either).
+  const checked = results.filter((r) => !r.unchecked);
+  const total = checked.length;
+  const passed = checked.filter((r) => r.pass).length;
   const reader = new LabelReader(collectLabels(results));
   const buckets = new Map<string, { check: CheckIdentity; entries: Entry[] }>();
   for (const result of results) {
@@ -85,8 +87,8 @@ export function analyzeFailures(results: readonly CaseResult[]): FailureAnalysis
     total,
     passed,
     failed: total - passed,
-    passRate: total === 0 ? 0 : passed / total,
-    score: mean(results.map((r) => r.score)) ?? 0,
+    passRate: mean(checked.map((r) => r.passRate)) ?? 0,
+    score: mean(checked.map((r) => r.score)) ?? 0,
     groups,
     providerErrors: excluded(results),
     labels: reader.labels,

@@ -48,7 +48,7 @@ function familyOf(failure: CaseFailure): CheckIdentity['family'] {
   if (base === 'levenshtein') return 'exact';
   if (TEXT_TYPES.has(base)) return 'text';
   if (JSON_TYPES.has(base)) return 'json';
-  if (base === 'javascript') return 'function';
+  if (base === 'javascript' || base === 'python') return 'function';
   if (base === 'llm-rubric') return 'judge';
   return 'limit';
 }

@@ -4,6 +4,7 @@
  */
 import type { FailureCategory } from '../assertions/types.js';
 import type { CaseResult } from '../runner/types.js';
+import type { Objective } from '../spec/types.js';
 import { caseFailures, expectedText, renderBrokenCase, truncate } from './case-text.js';
 import {
   confusionList,
@@ -28,6 +29,8 @@ export interface TrainFeedbackOptions {
   seed: number | string;
   /** First words of the header (default "Training results"). */
   title?: string;
+  /** The spec's objective, named in the header (default pass_rate). */
+  objective?: Objective;
 }
 
 export interface DescriptiveFeedbackOptions {
@@ -35,16 +38,26 @@ export interface DescriptiveFeedbackOptions {
   budgetChars?: number;
   /** First words of the header (default "Validation results"). */
   title?: string;
+  /** The spec's objective, named in the header (default pass_rate). */
+  objective?: Objective;
 }
 
 const DEFAULT_DESCRIPTIVE_BUDGET = 8000;
 /** Share of the training budget the group summaries may take; failing cases get the rest. */
 const GROUPS_SHARE = 0.5;
 
-function scoreHeader(title: string, analysis: FailureAnalysis): string {
-  const { passed, total, score, passRate } = analysis;
-  const scoreNote = Math.abs(score - passRate) > 1e-9 ? `, mean score ${score.toFixed(2)}` : '';
-  return `${title}: ${passed}/${total} passed (${percent(passed, total)})${scoreNote}`;
+/**
+ * The line every feedback block starts with: both figures, the objective's named as such and first
+ * (`Training results: 41/60 passed (pass rate 68.3%, the objective; mean score 74.0%)`;
+ * `Training results: mean score 74.0% (the objective: partial credit counts); 41/60 passed (pass rate 68.3%)`).
+ */
+export function scoreLine(title: string, analysis: Pick<FailureAnalysis, 'passed' | 'total' | 'passRate' | 'score'>, objective: Objective = 'pass_rate'): string {
+  const passRate = `pass rate ${percent(analysis.passRate, 1)}`;
+  const meanScore = `mean score ${percent(analysis.score, 1)}`;
+  const passed = `${analysis.passed}/${analysis.total} passed`;
+  return objective === 'mean_score'
+    ? `${title}: ${meanScore} (the objective: partial credit counts); ${passed} (${passRate})`
+    : `${title}: ${passed} (${passRate}, the objective; ${meanScore})`;
 }
 
 function providerNote(analysis: FailureAnalysis): string | undefined {
@@ -141,7 +154,7 @@ export function formatTrainFeedback(
   options: TrainFeedbackOptions,
 ): string {
   const budget = Math.max(0, Math.floor(options.budgetChars));
-  const head = [scoreHeader(options.title ?? 'Training results', analysis), providerNote(analysis)].filter(Boolean).join('\n');
+  const head = [scoreLine(options.title ?? 'Training results', analysis, options.objective), providerNote(analysis)].filter(Boolean).join('\n');
   const context: DescribeContext = { total: analysis.total, labels: analysis.labels, quote: true };
   const failing = analysis.groups.length > 0;
   let remaining = budget - head.length - 2;
@@ -182,7 +195,7 @@ export function formatTrainFeedback(
 export function formatDescriptiveFeedback(analysis: FailureAnalysis, options: DescriptiveFeedbackOptions = {}): string {
   const budget = Math.max(0, Math.floor(options.budgetChars ?? DEFAULT_DESCRIPTIVE_BUDGET));
   const head = [
-    `${scoreHeader(options.title ?? 'Validation results', analysis)}.`,
+    `${scoreLine(options.title ?? 'Validation results', analysis, options.objective)}.`,
     PATTERNS_ONLY_NOTE,
     providerNote(analysis),
   ]

@@ -161,9 +161,12 @@ export interface FailureAnalysis {
   total: number;
   passed: number;
   failed: number;
-  /** passed / total (0 when there are no cases). */
+  /**
+   * The pass rate as eval and the optimizer compute it: the mean over the checked cases of the share
+   * of their samples that passed (passed / total without repeat; 0 when there are no cases).
+   */
   passRate: number;
-  /** Mean case score, 0..1 (repeat makes it differ from passRate). */
+  /** Mean case score, 0..1 (partial credit makes it differ from passRate). */
   score: number;
   /** Groups for prompt feedback: count desc, then severity desc, then title. No provider_error. */
   groups: FailureGroup[];

@@ -29,7 +29,10 @@ export function specFingerprint(context: Pick<LoopContext, 'spec' | 'cases'>): s
     role: spec.promptRole,
     target: { provider: spec.target.provider, model: spec.target.model, temperature: spec.target.temperature ?? null, maxTokens: spec.target.maxTokens },
     defaults: spec.defaultAssert,
-    cases: cases.map((c) => [c.id, c.split, c.vars, c.expected ?? null, c.assert]),
+    cases: cases.map((c) => [c.id, c.split, c.vars, c.expected ?? null, c.assert, ...(c.threshold === undefined ? [] : [c.threshold])]),
+    // What changes how a case is scored; left out at their defaults, so earlier runs keep their fingerprint.
+    ...(spec.defaultThreshold === undefined ? {} : { defaultThreshold: spec.defaultThreshold }),
+    ...(spec.objective === 'pass_rate' ? {} : { objective: spec.objective }),
   });
 }
 
@@ -156,8 +159,8 @@ async function runBaseline(context: LoopContext): Promise<void> {
   ]);
   requireScored(train, 'train', 'the starting prompt');
   requireScored(validation, 'validation', 'the starting prompt');
-  const trainScore = scoreSplit('train', train.cases);
-  const validationScore = validation.cases.length ? scoreSplit('validation', validation.cases) : undefined;
+  const trainScore = scoreSplit('train', train.cases, context.spec.objective);
+  const validationScore = validation.cases.length ? scoreSplit('validation', validation.cases, context.spec.objective) : undefined;
   const version = await hooks.writeVersion({
     prompt: state.start.prompt,
     parent: 0,
@@ -202,7 +205,7 @@ async function runTest(context: LoopContext): Promise<void> {
   const result = await context.evaluate(state.current.prompt, 'test', { phase: 'test' });
   if (result.cases.length === 0) return;
   requireScored(result, 'test', `the final prompt (v${state.current.version})`);
-  state.test = scoreSplit('test', result.cases);
+  state.test = scoreSplit('test', result.cases, context.spec.objective);
   context.held.set(state.current.prompt, 'test', result);
   await hooks.recordTestScore(state.current.version, state.test);
   hooks.emit({ type: 'test_scored', score: state.test });

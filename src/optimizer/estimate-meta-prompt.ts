@@ -65,6 +65,7 @@ function madeUpResult(c: SplitCase, failing: boolean): CaseResult {
     ...(c.expected !== undefined ? { expected: c.expected } : {}),
     output,
     pass: !failing,
+    passRate: failing ? 0 : 1,
     score: sample.score,
     samples: [sample],
     failures,

@@ -46,7 +46,7 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
       for (const sample of [index, index + RETRY_SAMPLE_OFFSET]) {
         try {
           const reply = await input.caller.call(input.optimizer, request, 'optimizer', sample, meta);
-          const parsed = parseCandidate(reply.text);
+          const parsed = parseCandidate(reply.text, input.task.layout);
           if (parsed) return { parsed };
         } catch (error) {
           if (!(error instanceof ProviderError)) throw error;
@@ -76,7 +76,7 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
     };
     const reason =
       reply.failure ??
-      checkCandidateVariables(input.reference, candidate.prompt) ??
+      checkCandidateVariables(input.reference, candidate.prompt, input.task.layout) ??
       (seen.has(candidate.prompt) ? 'identical to a prompt already evaluated' : undefined);
     if (reason) {
       invalid.push({ candidate, status: 'invalid', reason, fixed: [], broken: [] });

@@ -6,7 +6,7 @@
 import pLimit from 'p-limit';
 import { selectSplit } from '../dataset/select-split.js';
 import { analyzeFailures } from '../feedback/analyze-failures.js';
-import { formatTrainFeedback } from '../feedback/format-feedback.js';
+import { formatTrainFeedback, scoreLine } from '../feedback/format-feedback.js';
 import { withVarsOnly } from '../feedback/visible-vars.js';
 import { WITHHELD_NOTE } from '../feedback/vocabulary/markers.js';
 import type { ChatModel } from '../providers/types.js';
@@ -142,6 +142,7 @@ export function createLoopContext(
         prompt,
         shape,
         defaultAssert: spec.defaultAssert,
+        defaultThreshold: spec.defaultThreshold,
         baseDir: spec.dir,
         target: input.target,
         judge: input.judge,
@@ -161,10 +162,10 @@ export function createLoopContext(
       const cases = context.forOptimizer(result.cases);
       const analysis = analyzeFailures(cases);
       if (!settings.feedback) {
-        return `Training results: ${analysis.passed}/${analysis.total} passed (${(analysis.score * 100).toFixed(1)}%). ${WITHHELD_NOTE}`;
+        return `${scoreLine('Training results', analysis, spec.objective)}. ${WITHHELD_NOTE}`;
       }
       const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, context.state.current.prompt.length);
-      return formatTrainFeedback(analysis, cases, { budgetChars, seed: settings.seed });
+      return formatTrainFeedback(analysis, cases, { budgetChars, seed: settings.seed, objective: spec.objective });
     },
   };
   return context;

@@ -6,7 +6,9 @@
  */
 import { PROMPT_TAGS, SECTIONS, SENT_AS_SYSTEM, VARIABLES_LINE } from '../feedback/vocabulary/markers.js';
 import type { ChatRequest } from '../providers/types.js';
-import { templateVariables } from '../spec/template.js';
+import { editableContents, parseChatPrompt, type PromptForm } from '../spec/chat-prompt.js';
+import { promptTemplates, variablesOf } from '../spec/prompt-templates.js';
+import type { TemplateEngine } from '../spec/template.js';
 import type { Spec } from '../spec/types.js';
 import { formatMemory } from './memory.js';
 import type { OptimizationMemory } from './types.js';
@@ -33,17 +35,44 @@ export interface TaskContext {
   user?: string;
   /** Variables every candidate must keep. */
   variables: string[];
+  /** What a prompt is (text, or chat messages) and how it renders; absent: a `{{var}}` text prompt. */
+  layout?: PromptLayout;
 }
 
+/**
+ * How the optimizer sees and returns a prompt. A text prompt is shown and returned whole. A chat prompt
+ * is shown as the text of the messages it may rewrite (the others are described as fixed), and what the
+ * optimizer returns is put back into `base`, the starting prompt's structure, which every candidate keeps.
+ */
+export interface PromptLayout {
+  form: PromptForm;
+  engine: TemplateEngine;
+  /** The starting prompt: a candidate is this with its editable messages' contents replaced. */
+  base: string;
+}
+
+/** Tag around each editable message when a chat prompt has several. */
+export const MESSAGE_TAG = 'message';
+
 export function taskContext(spec: Spec): TaskContext {
+  const layout: PromptLayout = { form: spec.prompt.form, engine: spec.templateEngine, base: spec.prompt.text };
   return {
     name: spec.name,
     description: spec.description,
     promptRole: spec.promptRole,
     system: spec.system,
     user: spec.user,
-    variables: templateVariables(spec.prompt.text),
+    variables: variablesOf(promptTemplates(spec.prompt).filter((t) => t.editable), spec.templateEngine).map((use) => use.name),
+    layout,
   };
+}
+
+/** What the optimizer is shown of a prompt: the whole text, or the editable messages of a chat prompt. */
+export function editableView(layout: PromptLayout | undefined, prompt: string): string {
+  if (!layout || layout.form.kind !== 'chat') return prompt;
+  const editable = editableContents(prompt, layout.form.syntax);
+  if (editable.length === 1) return editable[0]!.content;
+  return editable.map((m) => `<${MESSAGE_TAG} index="${m.index + 1}" role="${m.role}">\n${m.content}\n</${MESSAGE_TAG}>`).join('\n\n');
 }
 
 export type MetaPromptRequest =
@@ -54,18 +83,49 @@ export type MetaPromptRequest =
 
 /** Renders a meta-prompt request, keeping it within `budgetTokens` (≈ 4 characters a token). */
 export function buildMetaPrompt(task: TaskContext, request: MetaPromptRequest, budgetTokens: number, maxTokens: number): ChatRequest {
-  const sections = [taskSection(task), ...bodySections(request)];
+  const sections = [taskSection(task), ...bodySections(viewed(task.layout, request))];
   const content = fitToBudget(sections, budgetTokens * 4 - SYSTEM.length);
   return { system: SYSTEM, messages: [{ role: 'user', content }], maxTokens };
 }
 
+/** The request with each prompt in it replaced by what the optimizer is shown of it. */
+function viewed(layout: PromptLayout | undefined, request: MetaPromptRequest): MetaPromptRequest {
+  if (!layout || layout.form.kind !== 'chat') return request;
+  const view = (prompt: string) => editableView(layout, prompt);
+  switch (request.kind) {
+    case 'refine':
+      return { ...request, current: view(request.current) };
+    case 'initial':
+      return { ...request, start: view(request.start) };
+    case 'mutation':
+      return { ...request, parent: view(request.parent) };
+    case 'crossover':
+      return { ...request, parentA: view(request.parentA), parentB: view(request.parentB) };
+  }
+}
+
+/** How a chat prompt is used: its turns in order, which the optimizer edits and which are fixed. */
+function chatUsage(layout: PromptLayout & { form: { kind: 'chat' } }): string {
+  const messages = parseChatPrompt(layout.base, layout.form.syntax);
+  const editable = editableContents(layout.base, layout.form.syntax).map((m) => m.index);
+  const lines = messages.map((m, i) => `${i + 1}. ${m.role}: ${editable.includes(i) ? '(the prompt you edit)' : `fixed, not editable: ${JSON.stringify(m.content)}`}`);
+  const several = editable.length > 1
+    ? `\nYou edit ${editable.length} messages. Write each inside <prompt> as <${MESSAGE_TAG} index="N" role="...">text</${MESSAGE_TAG}>, every one of them, with the index and role shown; only their text may change.`
+    : '';
+  const first = editable.length === 1 && messages[editable[0]!]!.role === 'system' ? `${SENT_AS_SYSTEM} ` : '';
+  return `${first}The prompt is part of a chat conversation sent with its variables filled in, as these turns:\n${lines.join('\n')}${several}`;
+}
+
 function taskSection(task: TaskContext): string {
   const vars = task.variables.length ? task.variables.map((v) => `{{${v}}}`).join(', ') : '(none)';
+  const engine = task.layout?.engine === 'nunjucks' ? '\nThe template language is Nunjucks: keep its tags ({% ... %}) and filters working.' : '';
   const usage =
-    task.promptRole === 'system'
+    task.layout?.form.kind === 'chat'
+      ? chatUsage(task.layout as PromptLayout & { form: { kind: 'chat' } })
+      : task.promptRole === 'system'
       ? `${SENT_AS_SYSTEM} The user message is fixed (not editable): ${JSON.stringify(task.user ?? '')}`
       : `The prompt, with its variables filled in, is sent as the user message.${task.system ? ` A fixed system message (not editable) comes with it: ${JSON.stringify(task.system)}` : ''}`;
-  return `# ${SECTIONS.task}\n${task.name}: ${task.description}\n\n# ${SECTIONS.usage}\n${usage}\n${VARIABLES_LINE} ${vars}`;
+  return `# ${SECTIONS.task}\n${task.name}: ${task.description}\n\n# ${SECTIONS.usage}\n${usage}${engine}\n${VARIABLES_LINE} ${vars}`;
 }
 
 function tagged(tag: string, body: string): string {

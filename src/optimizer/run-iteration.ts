@@ -101,7 +101,7 @@ export async function runIteration(context: LoopContext, plan: PhasePlan, iterat
     if (alive.length === 0 || !context.hasSplit(stage.split)) continue;
     const currentResult = await context.resultsOf(current.prompt, stage.split, { iteration, phase });
     requireScored(currentResult, stage.split, describeCurrent);
-    const before = evidenceOf(stage.split, currentResult);
+    const before = evidenceOf(stage.split, currentResult, context.spec.objective);
     currentEvidence[stage.split] = before;
     alive = await scoreStage(context, plan, alive, stage, before, iteration);
   }
@@ -186,7 +186,7 @@ async function scoreStage(
       [c.record.status, c.record.reason] = ['unscored', `not scored: ${unscored}`];
       return;
     }
-    const evidence = evidenceOf(split, result);
+    const evidence = evidenceOf(split, result, context.spec.objective);
     c.results[split] = result;
     c.evidence[split] = evidence;
     c.record[split === 'validation' ? 'validation' : 'train'] = evidence.score;

@@ -2,13 +2,14 @@
  * The final version of a run, chosen once the loop ends among the prompts it adopted (the start and
  * every accepted candidate, each scored on train and validation when it was adopted): the best on
  * validation among those whose train score is not significantly below the best train score (the
- * paired test on the train cases). Ties on validation go to the higher train score (more evidence,
+ * objective's paired test on the train cases: McNemar's exact test for the pass rate, a paired
+ * bootstrap of the case scores for the mean score; paired-test.ts). Ties on validation go to the higher train score (more evidence,
  * the same validation), then to the shorter prompt. The last prompt adopted is often
  * not it: a later candidate that won a few train cases may have lost validation cases within noise.
  * Without a validation split the best on train is chosen, and the selection says it used train only.
  */
 import { formatPercent as pct } from '../util/format-percent.js';
-import { pairedTestOfScores, significantlyWorse } from './paired-test.js';
+import { objectiveOf, pairedTestOfScores, significantlyWorse } from './paired-test.js';
 import type { CurrentPrompt, FinalSelection, RunState, SelectionEntry } from './types.js';
 
 /** The run's versions in the order they were adopted (one entry per version number, its last adoption). */
@@ -35,7 +36,8 @@ export function selectFinal(state: RunState, alpha: number): { selection: FinalS
   const pool = adoptedPrompts(state);
   if (pool.length === 0) return undefined;
   const bestTrain = pool.reduce((best, p) => (p.train.score > best.train.score ? p : best));
-  const eligible = (p: CurrentPrompt) => p === bestTrain || !significantlyWorse(pairedTestOfScores(p.train, bestTrain.train), alpha);
+  const eligibility = new Map(pool.map((p) => [p, p === bestTrain || !significantlyWorse(pairedTestOfScores(p.train, bestTrain.train), alpha)]));
+  const eligible = (p: CurrentPrompt) => eligibility.get(p)!;
   const by = state.start.validation !== undefined ? 'validation' : 'train';
   const value = (p: CurrentPrompt) => (by === 'validation' ? p.validation?.score ?? -1 : p.train.score);
   const chosen = pool
@@ -50,9 +52,15 @@ export function selectFinal(state: RunState, alpha: number): { selection: FinalS
     eligible: eligible(p),
   }));
   const kept = entries.filter((e) => e.eligible).length;
+  const objective = objectiveOf(bestTrain.train);
+  // Scores are the objective's figure; the mean score is named (a bare percentage has always been the pass rate).
+  const of = (score: number) => `${objective === 'mean_score' ? 'mean score ' : ''}${pct(score)}`;
   const reason =
     by === 'validation'
-      ? `v${chosen.version}: the best on validation (${pct(chosen.validation?.score ?? 0)}) among the ${kept} of ${pool.length} version(s) whose train score is not significantly below the best (v${bestTrain.version}, ${pct(bestTrain.train.score)}); ties go to the higher train score, then the shorter prompt`
-      : `v${chosen.version}: the best on train (${pct(chosen.train.score)}; ties go to the shorter prompt); there is no validation split, so selection used train only`;
-  return { selection: { by, version: chosen.version, candidateId: chosen.candidateId, bestTrainVersion: bestTrain.version, entries, reason }, chosen };
+      ? `v${chosen.version}: the best on validation (${of(chosen.validation?.score ?? 0)}) among the ${kept} of ${pool.length} version(s) whose train score is not significantly below the best (v${bestTrain.version}, ${of(bestTrain.train.score)}); ties go to the higher train score, then the shorter prompt`
+      : `v${chosen.version}: the best on train (${of(chosen.train.score)}; ties go to the shorter prompt); there is no validation split, so selection used train only`;
+  return {
+    selection: { by, objective, alpha, version: chosen.version, candidateId: chosen.candidateId, bestTrainVersion: bestTrain.version, entries, reason },
+    chosen,
+  };
 }

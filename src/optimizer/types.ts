@@ -4,7 +4,8 @@
  */
 import type { FailureCategory } from '../assertions/types.js';
 import type { SpendLine } from '../runner/spend-ledger.js';
-import type { OptimizerStrategyName, SplitName } from '../spec/types.js';
+import type { MetricSummary } from '../runner/types.js';
+import type { Objective, OptimizerStrategyName, SplitName } from '../spec/types.js';
 
 export type Phase = 'baseline' | 'train' | 'validation' | 'test';
 
@@ -29,12 +30,24 @@ export interface Candidate {
 export interface SplitScore {
   split: SplitName;
   passed: number;
+  /** Cases checked; unchecked ones (no assertion applies) are in no figure but `unchecked`. */
   total: number;
+  /** The objective's value: `passRate` or `meanScore`, as the spec's `objective:` says. */
   score: number;
+  /** Which figure `score` is (absent in checkpoints written before objectives: pass_rate). */
+  objective?: Objective;
+  /** Both figures, always (absent in older checkpoints, where `score` was the pass rate). */
+  passRate?: number;
+  meanScore?: number;
+  unchecked?: number;
+  /** Named metrics (`metric:`) on this split. */
+  metrics?: MetricSummary[];
   /** Failed cases per category (a case may count in several). */
   categories: Partial<Record<FailureCategory, number>>;
   /** Ids of cases that passed, for fixed/broken bookkeeping. */
   passedIds: string[];
+  /** Under `mean_score`: each checked case's score, for the paired bootstrap on compact scores (the final selection). */
+  caseScores?: Record<string, number>;
 }
 
 export type CandidateStatus =
@@ -165,6 +178,13 @@ export interface SelectionEntry {
  */
 export interface FinalSelection {
   by: 'validation' | 'train';
+  /**
+   * The figure the entries' scores are in, and so the paired test eligibility used (McNemar's exact
+   * test for pass_rate, a paired bootstrap for mean_score), at `alpha`. Absent in checkpoints written
+   * before objectives: pass_rate, 0.05.
+   */
+  objective?: Objective;
+  alpha?: number;
   version: number;
   candidateId: string;
   /** The version with the best train score (what eligibility is measured against). */

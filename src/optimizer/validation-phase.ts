@@ -1,17 +1,18 @@
 /**
  * The validation phase improves generalization without breaking training. Candidates are written
  * from descriptive validation feedback (patterns, not raw cases, unless the spec allows it), re-checked
- * on train first: one that breaks a train case the current prompt passes is rejected, and those cases
- * go to the next iteration as constraints ("combined feedback"). Survivors compete on validation.
+ * on train first: one that breaks a train case the current prompt passes (with `objective: mean_score`:
+ * lowers the train mean score beyond noise) is rejected, and the cases it broke go to the next
+ * iteration as constraints ("combined feedback"). Survivors compete on validation.
  */
-import { formatPercent as pct } from '../util/format-percent.js';
 import { analyzeFailures } from '../feedback/analyze-failures.js';
 import { varFacts } from '../feedback/case-text.js';
-import { formatDescriptiveFeedback, formatTrainFeedback } from '../feedback/format-feedback.js';
+import { formatDescriptiveFeedback, formatTrainFeedback, scoreLine } from '../feedback/format-feedback.js';
 import { formatCaseBlock, formatVars, readVars } from '../feedback/vocabulary/case-block.js';
 import { WITHHELD_NOTE } from '../feedback/vocabulary/markers.js';
 import { stringifyValue } from '../spec/template.js';
 import type { CaseResult } from '../runner/types.js';
+import type { Objective } from '../spec/types.js';
 import { candidateDirections } from './directions.js';
 import { enterPhase, type LoopContext, type LoopSettings } from './loop-context.js';
 import { feedbackBudgetChars } from './meta-prompt.js';
@@ -21,7 +22,7 @@ import { converged, maxIterations, patience } from './rules/stop-rules.js';
 import { runPhase, type PhasePlan } from './run-iteration.js';
 import { scoreSplit } from './score-split.js';
 import { withheldUnlessFeedback } from './training-phase.js';
-import type { TrainConstraint } from './types.js';
+import type { SplitScore, TrainConstraint } from './types.js';
 
 const MAX_CONSTRAINTS = 10;
 
@@ -36,7 +37,7 @@ export async function runValidationPhase(context: LoopContext): Promise<void> {
   if (!state.current.validation) {
     const result = await context.resultsOf(state.current.prompt, 'validation', { phase: 'validation' });
     requireScored(result, 'validation', `the current prompt (v${state.current.version})`);
-    state.current.validation = scoreSplit('validation', result.cases);
+    state.current.validation = scoreSplit('validation', result.cases, context.spec.objective);
   }
   await runPhase(context, validationPlan(context.settings));
 }
@@ -62,15 +63,13 @@ export function validationPlan(settings: LoopSettings): PhasePlan {
       const shownValidation = context.forOptimizer(results.cases);
       const analysis = withheldUnlessFeedback(analyzeFailures(shownValidation), settings.feedback);
       const budgetChars = feedbackBudgetChars(settings.metaPromptTokens, current.prompt.length);
+      const objective = context.spec.objective;
       const patterns = !settings.feedback
-        ? `Validation results: ${analysis.passed}/${analysis.total} passed (${pct(analysis.score)}). ${WITHHELD_NOTE}`
+        ? `${scoreLine('Validation results', analysis, objective)}. ${WITHHELD_NOTE}`
         : settings.showValidationCases
-          ? formatTrainFeedback(analysis, shownValidation, { budgetChars, seed: settings.seed, title: 'Validation results' })
-          : formatDescriptiveFeedback(analysis, { budgetChars, title: 'Validation patterns' });
-      const feedback = [
-        `Training: ${current.train.passed}/${current.train.total} passed (${pct(current.train.score)}). Every training case that passes now must keep passing.`,
-        patterns,
-      ].join('\n\n');
+          ? formatTrainFeedback(analysis, shownValidation, { budgetChars, seed: settings.seed, title: 'Validation results', objective })
+          : formatDescriptiveFeedback(analysis, { budgetChars, title: 'Validation patterns', objective });
+      const feedback = [`${trainingLine(current.train, objective)}`, patterns].join('\n\n');
       const directions = candidateDirections(analysis, settings.candidates, iteration, { descriptive: !settings.showValidationCases });
       const block = formatConstraints(context.state.constraints);
       return directions.map((direction) => ({
@@ -90,6 +89,20 @@ export function validationPlan(settings: LoopSettings): PhasePlan {
       context.state.constraints = [...byCase.values()].slice(0, MAX_CONSTRAINTS);
     },
   };
+}
+
+/**
+ * What the optimizer is told about training in the validation phase: the current train score (both
+ * figures, the objective's named) and what noTrainBreak holds it to under that objective.
+ */
+function trainingLine(train: SplitScore, objective: Objective): string {
+  // Scores from before objectives carry only `score` (the pass rate then).
+  const figures = { passed: train.passed, total: train.total, passRate: train.passRate ?? train.score, score: train.meanScore ?? train.score };
+  const rule =
+    objective === 'mean_score'
+      ? 'The training mean score must not fall: do not trade training cases for validation ones.'
+      : 'Every training case that passes now must keep passing.';
+  return `${scoreLine('Training', figures, objective)}. ${rule}`;
 }
 
 /** The broken cases as constraints; `cases` already hold only the variables optimizer requests may show. */

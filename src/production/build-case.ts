@@ -69,7 +69,7 @@ export function buildCase(record: ProductionRecord, classified: Classified, merg
 
 /** A default that templates {{expected}}, or a custom function (which may read context.expected), checks the expected answer. */
 export function defaultsCheckExpected(defaults: AssertionSpec[]): boolean {
-  return defaults.some((a) => assertionUsesExpected(a) || a.type.replace(/^not-/, '') === 'javascript');
+  return defaults.some((a) => assertionUsesExpected(a) || ['javascript', 'python'].includes(a.type.replace(/^not-/, '')));
 }
 
 /** `equals` for a short answer, an llm-rubric on its substance for a long one. */

@@ -13,7 +13,7 @@ import { readSplitsFile, splitsFilePath } from '../dataset/splits-file.js';
 import { resolveSplits } from '../dataset/resolve-splits.js';
 import { displayPath } from '../spec/issues.js';
 import { loadSpec } from '../spec/load-spec.js';
-import { rootVariable, templateVariables } from '../spec/template.js';
+import { requestRootVariables } from '../spec/prompt-templates.js';
 import type { Spec, SplitName } from '../spec/types.js';
 import type { PiiRedactor } from '../redact/redactor.js';
 import { withFileLock } from '../util/file-lock.js';
@@ -101,9 +101,8 @@ async function placeInMemory(spec: Spec, plan: ImportPlan): Promise<Record<strin
 }
 
 /** Root variables of the prompt and the fixed templates (`expected` is never one). */
-export function neededVariables(spec: Pick<Spec, 'prompt' | 'system' | 'user'>): string[] {
-  const names = [spec.prompt.text, spec.system ?? '', spec.user ?? ''].flatMap((text) => templateVariables(text).map(rootVariable));
-  return [...new Set(names)].filter((name) => name !== 'expected');
+export function neededVariables(spec: Pick<Spec, 'prompt' | 'system' | 'user' | 'templateEngine'>): string[] {
+  return requestRootVariables(spec).filter((name) => name !== 'expected');
 }
 
 /** The export as provenance names it: relative to the spec's folder when inside it, else its file name. */

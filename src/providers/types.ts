@@ -18,6 +18,11 @@ export interface ChatRequest {
   /** Sampling temperature. Adapters drop it where the model does not accept it. */
   temperature?: number;
   maxTokens: number;
+  /**
+   * Structured output (`response_format:` in the spec), in OpenAI's shape; the Anthropic adapter sends
+   * a JSON schema as `output_config.format`. Part of the cache key when set.
+   */
+  responseFormat?: ResponseFormat;
   signal?: AbortSignal;
   /**
    * Called right before each attempt leaves for the provider (after any wait for a rate-limit slot):
@@ -25,6 +30,12 @@ export interface ChatRequest {
    */
   onSend?: () => void;
 }
+
+/** OpenAI's `response_format`, as the spec writes it (and as the OpenAI API takes it). */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; description?: string; schema: Record<string, unknown>; strict?: boolean } };
 
 export interface TokenUsage {
   inputTokens: number;

@@ -20,6 +20,8 @@ interface CaseLine {
   expected?: unknown;
   output: string;
   pass: boolean;
+  score?: number;
+  unchecked?: boolean;
   failures: CaseRecord['failures'];
 }
 
@@ -32,6 +34,8 @@ export function toCaseRecord(result: CaseResult): CaseRecord {
     ...(result.expected === undefined ? {} : { expected: result.expected }),
     output: result.output,
     pass: result.pass,
+    score: result.score,
+    ...(result.unchecked ? { unchecked: true } : {}),
     failures: result.failures.map((f) => ({ type: f.type, category: f.category, reason: f.reason })),
   };
 }
@@ -50,6 +54,8 @@ export async function writeCaseRecords(
     ...(c.expected === undefined ? {} : { expected: c.expected }),
     output: c.output,
     pass: c.pass,
+    ...(c.score === undefined ? {} : { score: c.score }),
+    ...(c.unchecked ? { unchecked: true } : {}),
     failures: c.failures,
   }));
   const doc = redact({ schema_version: CASES_SCHEMA, run_id: input.runId, prompt_version: input.promptVersion, cases: lines }, secrets);
@@ -100,6 +106,8 @@ function fromLine(raw: unknown, where: string): CaseRecord {
     ...(line.expected === undefined ? {} : { expected: line.expected }),
     output: line.output,
     pass: line.pass,
+    ...(typeof line.score === 'number' ? { score: line.score } : {}),
+    ...(line.unchecked === true ? { unchecked: true } : {}),
     failures: line.failures.map((f) => ({ type: String(f.type), category: f.category, reason: String(f.reason) })),
   };
 }

@@ -1,12 +1,18 @@
 /**
  * The generalization gap of a prompt: how far its train score is above its validation score (and
- * the held-out test score, once there is one), in percentage points, with a warning in plain words
- * when train is ahead by more than GAP_WARNING_POINTS. Pure; the live view, the closing summary and
- * the reports all say it the same way.
+ * the held-out test score, once there is one), in percentage points of the objective's figure (the
+ * pass rate or the mean score, said with the gap), with a warning in plain words when train is ahead
+ * by more than GAP_WARNING_POINTS. Pure; the live view, the closing summary and the reports all say
+ * it the same way.
  */
+import { OBJECTIVE_LABELS } from '../runner/objective.js';
+import type { Objective } from '../spec/types.js';
+
 export const GAP_WARNING_POINTS = 15;
 
 export interface GeneralizationGap {
+  /** The figure the scores and points are in. */
+  objective: Objective;
   train: number;
   validation?: number;
   test?: number;
@@ -18,7 +24,7 @@ export interface GeneralizationGap {
   warning?: string;
 }
 
-export function generalizationGap(scores: { train: number; validation?: number; test?: number }): GeneralizationGap {
+export function generalizationGap(scores: { train: number; validation?: number; test?: number }, objective: Objective = 'pass_rate'): GeneralizationGap {
   const points = (other: number | undefined) => (other === undefined ? undefined : round1((scores.train - other) * 100));
   const validationPoints = points(scores.validation);
   const testPoints = points(scores.test);
@@ -27,6 +33,7 @@ export function generalizationGap(scores: { train: number; validation?: number; 
     testPoints !== undefined && testPoints > GAP_WARNING_POINTS ? `${testPoints.toFixed(1)} points above the held-out test` : '',
   ].filter(Boolean);
   return {
+    objective,
     ...scores,
     ...(validationPoints !== undefined ? { validationPoints } : {}),
     ...(testPoints !== undefined ? { testPoints } : {}),
@@ -51,6 +58,11 @@ export function describeGap(gap: GeneralizationGap): string {
     gap.testPoints !== undefined ? `train − test ${formatPoints(gap.testPoints)}` : '',
   ].filter(Boolean);
   return parts.join(', ');
+}
+
+/** What the points are points of: `pass rate points`, `mean score points`. */
+export function gapUnit(gap: Pick<GeneralizationGap, 'objective'>): string {
+  return `${OBJECTIVE_LABELS[gap.objective]} points`;
 }
 
 function round1(n: number): number {

@@ -1,7 +1,10 @@
 /** ReportData -> report.md. Pure. */
 import type { CandidateStatus } from '../optimizer/types.js';
 import { callsWorth, cell, code, deltaPoints, duration, fenced, integer, iterationCount, moneyBreakdown, oneLine, percent, STOP_REASONS, table, usd } from './format.js';
-import { describeGap } from './generalization-gap.js';
+import { describeGap, gapUnit } from './generalization-gap.js';
+import { OBJECTIVE_LABELS } from '../runner/objective.js';
+import { figureHeaders, figureRows, metricCellText } from './scores-rows.js';
+import { selectionRule } from './selection-rule.js';
 import type { ModelRef, ReportData, ScoreCell, TrajectoryRow } from './types.js';
 
 const STATUS_MARKS: Record<CandidateStatus, string> = {
@@ -20,6 +23,7 @@ export function renderMarkdown(data: ReportData): string {
     header(data),
     summary(data),
     selection(data),
+    figures(data),
     trajectory(data),
     candidates(data),
     categories(data),
@@ -63,8 +67,8 @@ function summary(data: ReportData): string {
   ]);
   const stop = data.stopReason ? `${code(data.stopReason)}: ${STOP_REASONS[data.stopReason]}` : 'not stopped (run in progress)';
   const gap = describeGap(data.generalization);
-  const lines = ['## Summary', '', table(['Split', 'Start', 'Final', 'Change'], rows), ''];
-  if (gap) lines.push(`- **Generalization gap** (final version): ${gap}`);
+  const lines = ['## Summary', '', table(['Split', `Start (${OBJECTIVE_LABELS[data.objective]})`, 'Final', 'Change'], rows), ''];
+  if (gap) lines.push(`- **Generalization gap** (final version, ${gapUnit(data.generalization)}): ${gap}`);
   if (data.generalization.warning) lines.push(`- **⚠ Warning:** ${data.generalization.warning}.`);
   lines.push(
     `- **Stop reason:** ${stop}`,
@@ -86,10 +90,20 @@ function selection(data: ReportData): string {
     String(e.promptChars),
   ]);
   const rule =
-    chosen.by === 'validation'
-      ? 'The final version is the best on validation among the versions whose train score is not significantly below the best train score (McNemar\'s exact test on the train cases, α = 0.05); ties go to the higher train score, then the shorter prompt.'
-      : 'Selection used train only: the task has no validation split, so the final version is the best on train (ties: the shorter prompt). Add validation cases to select on data the optimizer did not train on.';
+    selectionRule(chosen) + (chosen.by === 'train' ? ' Add validation cases to select on data the optimizer did not train on.' : '');
   return ['## Final selection', '', rule, '', table(['Version', 'Train', 'Validation', 'Eligible', 'Prompt chars'], rows)].join('\n');
+}
+
+/** Both figures per split (start → final) and the named metrics. */
+function figures(data: ReportData): string {
+  const headers = figureHeaders(data);
+  const rows = figureRows(data).map((r) => [r.split, r.passRate, r.meanScore, r.unchecked]);
+  const lines = ['## Pass rate and mean score', '', table(['Split', headers.passRate, headers.meanScore, 'Unchecked'], rows)];
+  if (data.metrics.length > 0) {
+    const metricRows = data.metrics.map((m) => [code(m.name), m.split === 'test' ? 'test (held out)' : m.split, m.split === 'test' ? '—' : metricCellText(m.start), metricCellText(m.final)]);
+    lines.push('', '### Named metrics', '', table(['Metric', 'Split', 'Start', 'Final'], metricRows));
+  }
+  return lines.join('\n');
 }
 
 function scoreCell(score: ScoreCell | undefined): string {

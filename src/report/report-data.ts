@@ -4,8 +4,9 @@ import { createTwoFilesPatch } from 'diff';
 import type { FailureCategory } from '../assertions/types.js';
 import type { CandidateRecord, IterationRecord, Phase, SplitScore } from '../optimizer/types.js';
 import type { CallRole, SpendLine } from '../runner/spend-ledger.js';
+import type { SplitName } from '../spec/types.js';
 import { generalizationGap } from './generalization-gap.js';
-import type { CandidateRow, CaseRecord, CategoryRow, ReportData, ReportInput, ScoreCell, SummaryRow, TrajectoryRow } from './types.js';
+import type { CandidateRow, CaseRecord, CategoryRow, MetricCell, MetricRow, ReportData, ReportInput, ScoreCell, SummaryRow, TrajectoryRow } from './types.js';
 
 export function buildReportData(input: ReportInput): ReportData {
   const { state } = input;
@@ -21,7 +22,13 @@ export function buildReportData(input: ReportInput): ReportData {
     { split: 'test', final: final.test },
   ];
   const spend = sortSpend(state.spend);
+  const metrics = metricRows([
+    ['train', state.start.train, state.current.train],
+    ['validation', state.start.validation, state.current.validation],
+    ['test', undefined, state.test],
+  ]);
   const total = input.callsMade + input.cacheHits;
+  const objective = state.current.train.objective ?? 'pass_rate';
   const ext = extname(input.finalVersion.file) || '.txt';
   return {
     runId: state.runId,
@@ -39,9 +46,10 @@ export function buildReportData(input: ReportInput): ReportData {
     finalVersion: { ...input.finalVersion },
     versionsDir: input.versionsDir,
     runDir: input.runDir,
+    objective,
     baseline,
     final,
-    generalization: generalizationGap({ train: final.train.score, validation: final.validation?.score, test: final.test?.score }),
+    generalization: generalizationGap({ train: final.train.score, validation: final.validation?.score, test: final.test?.score }, objective),
     ...(state.selection ? { selection: structuredClone(state.selection) } : {}),
     iterations: {
       train: state.iterations.filter((it) => it.phase === 'train').length,
@@ -49,6 +57,7 @@ export function buildReportData(input: ReportInput): ReportData {
       lateral: state.iterations.filter((it) => it.lateralId !== undefined).length,
     },
     summary,
+    metrics,
     trajectory: buildTrajectory(state.iterations, state.start.train.score, state.start.validation?.score),
     categories: compareCategories(state.start.train, state.current.train),
     lessons: [...state.memory.lessons],
@@ -89,7 +98,31 @@ function sortCases(cases: CaseRecord[]): CaseRecord[] {
 }
 
 function cell(score: SplitScore): ScoreCell {
-  return { score: score.score, passed: score.passed, total: score.total };
+  return {
+    score: score.score,
+    passed: score.passed,
+    total: score.total,
+    // Runs from before objectives kept only the pass rate, as `score`.
+    ...(score.passRate !== undefined ? { passRate: score.passRate } : score.objective === undefined ? { passRate: score.score } : {}),
+    ...(score.meanScore !== undefined ? { meanScore: score.meanScore } : {}),
+    ...(score.unchecked !== undefined ? { unchecked: score.unchecked } : {}),
+  };
+}
+
+/** Every named metric of a split, start and final, in the order they first appear. */
+function metricRows(splits: [SplitName, SplitScore | undefined, SplitScore | undefined][]): MetricRow[] {
+  return splits.flatMap(([split, start, final]) => {
+    const names = [...new Set([...(start?.metrics ?? []), ...(final?.metrics ?? [])].map((m) => m.name))];
+    const find = (score: SplitScore | undefined, name: string): MetricCell | undefined => {
+      const m = score?.metrics?.find((x) => x.name === name);
+      return m ? { cases: m.cases, passed: m.passed, score: m.score } : undefined;
+    };
+    return names.map((name) => ({ name, split, ...definedCell('start', find(start, name)), ...definedCell('final', find(final, name)) }));
+  });
+}
+
+function definedCell<K extends 'start' | 'final'>(key: K, value: MetricCell | undefined): Partial<Record<K, MetricCell>> {
+  return value ? ({ [key]: value } as Record<K, MetricCell>) : {};
 }
 
 function optionalCell(score: SplitScore | undefined): ScoreCell | undefined {

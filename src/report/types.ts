@@ -3,7 +3,7 @@ import type { FailureCategory } from '../assertions/types.js';
 import type { Candidate, CandidateStatus, FinalSelection, Phase, RunState, StopReason } from '../optimizer/types.js';
 import type { GeneralizationGap } from './generalization-gap.js';
 import type { SpendLine } from '../runner/spend-ledger.js';
-import type { OptimizerStrategyName, SplitName } from '../spec/types.js';
+import type { Objective, OptimizerStrategyName, SplitName } from '../spec/types.js';
 
 export interface ModelRef {
   provider: string;
@@ -38,14 +38,38 @@ export interface CaseRecord {
   expected?: unknown;
   output: string;
   pass: boolean;
+  /** The case's score (partial credit); absent in files written before it was kept. */
+  score?: number;
+  /** No assertion checked the case: in no figure. */
+  unchecked?: boolean;
   /** One per failed assertion. */
   failures: { type: string; category: FailureCategory; reason: string }[];
 }
 
 export interface ScoreCell {
+  /** The objective's figure (the pass rate or the mean score). */
   score: number;
   passed: number;
+  /** Cases checked. */
   total: number;
+  /** Both figures, and the cases no assertion checked (absent for runs written before they were kept). */
+  passRate?: number;
+  meanScore?: number;
+  unchecked?: number;
+}
+
+/** A named metric (`metric:`) on one split, with the start prompt and with the final prompt. */
+export interface MetricRow {
+  name: string;
+  split: SplitName;
+  start?: MetricCell;
+  final?: MetricCell;
+}
+
+export interface MetricCell {
+  cases: number;
+  passed: number;
+  score: number;
 }
 
 /** One row of the summary table: a split, scored with the start prompt and the final prompt. */
@@ -113,6 +137,8 @@ export interface ReportData {
   finalVersion: { version: number; file: string };
   versionsDir: string;
   runDir: string;
+  /** What `score` is throughout: the spec's objective. */
+  objective: Objective;
   baseline: { train: ScoreCell; validation?: ScoreCell };
   final: { train: ScoreCell; validation?: ScoreCell; test?: ScoreCell };
   /** The final version's train score against its validation and test scores. */
@@ -122,6 +148,8 @@ export interface ReportData {
   /** Iterations per phase, and the lateral moves recorded (not adopted). */
   iterations: { train: number; validation: number; lateral: number };
   summary: SummaryRow[];
+  /** Named metrics per split, start and final; empty when no assertion names one. */
+  metrics: MetricRow[];
   trajectory: TrajectoryRow[];
   categories: CategoryRow[];
   lessons: string[];

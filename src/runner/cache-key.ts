@@ -22,6 +22,8 @@ export function cacheKey(
     messages: request.messages,
     temperature: request.temperature ?? null,
     maxTokens: request.maxTokens,
+    // Only when set, so the keys of requests without one stay what they were.
+    ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
     sample,
     namespace,
   });

@@ -18,15 +18,17 @@ export const OVERHEAD_TOKENS_PER_REQUEST = 32;
 export const OVERHEAD_TOKENS_PER_MESSAGE = 8;
 
 /** An upper bound of the input tokens of `request`. */
-export function maxInputTokens(request: Pick<ChatRequest, 'system' | 'messages'>): number {
+export function maxInputTokens(request: Pick<ChatRequest, 'system' | 'messages' | 'responseFormat'>): number {
   let bytes = request.system ? Buffer.byteLength(request.system, 'utf8') : 0;
+  // A structured-output schema is read by the model too (the provider adds it to the prompt).
+  if (request.responseFormat) bytes += Buffer.byteLength(JSON.stringify(request.responseFormat), 'utf8') + OVERHEAD_TOKENS_PER_REQUEST;
   for (const message of request.messages) bytes += Buffer.byteLength(message.content, 'utf8');
   const messages = request.messages.length + (request.system ? 1 : 0);
   return bytes + OVERHEAD_TOKENS_PER_REQUEST + OVERHEAD_TOKENS_PER_MESSAGE * messages;
 }
 
 /** An upper bound of the USD cost of `request` at `price`; 0 when the price is unknown (nothing to bound). */
-export function maxCallCostUsd(price: ModelPrice | undefined, request: Pick<ChatRequest, 'system' | 'messages' | 'maxTokens'>): number {
+export function maxCallCostUsd(price: ModelPrice | undefined, request: Pick<ChatRequest, 'system' | 'messages' | 'maxTokens' | 'responseFormat'>): number {
   if (!price) return 0;
   return (maxInputTokens(request) * price.inputPerMTok + request.maxTokens * price.outputPerMTok) / 1_000_000;
 }

@@ -7,6 +7,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { InterruptedError, PromptoptError, ProviderError, stopSignalOf } from '../errors.js';
 import { runAssertions } from '../assertions/run-assertions.js';
+import { gradeSample } from '../assertions/summarize.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { ChatModel } from '../providers/types.js';
 import type { SplitCase } from '../spec/types.js';
@@ -21,6 +22,8 @@ export interface RunEvalOptions {
   prompt: string;
   shape: RequestShape;
   defaultAssert: AssertionSpec[];
+  /** `defaults.threshold`: the case threshold of cases that set none (see assertions/summarize.ts). */
+  defaultThreshold?: number;
   /** Folder that `file://` references in assertions resolve against. */
   baseDir: string;
   target: ChatModel;
@@ -78,7 +81,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
     const request = renderRequest(options.shape, options.prompt, testCase.vars);
     const result = await runSample(options, testCase, request, item % repeat, judge);
     progress.done += 1;
-    if (result.pass) progress.passed += 1;
+    if (result.pass && !result.unchecked) progress.passed += 1;
     if (result.cacheHit) progress.cacheHits += 1;
     else progress.costUsd += result.costUsd ?? 0;
     const samples = pending.get(caseIndex) ?? [];
@@ -164,16 +167,20 @@ async function runSample(
     latencyMs: response.latencyMs,
     judge,
     signal: options.signal,
+    ...(options.shape.engine ? { templateEngine: options.shape.engine } : {}),
+    ...(options.shape.transform ? { transform: options.shape.transform } : {}),
   });
   // A judge that failed after retries makes the sample a provider error too: no verdict on the output.
   const judgeFailure = assertions.find((a) => !a.pass && a.category === 'provider_error');
-  const pass = assertions.every((a) => a.pass);
-  const score = assertions.length === 0 ? 1 : assertions.reduce((sum, a) => sum + a.score, 0) / assertions.length;
+  const threshold = testCase.threshold ?? options.defaultThreshold;
+  const grade = gradeSample(assertions, threshold);
   return {
     index: sample,
     output: response.text,
-    pass,
-    score,
+    pass: grade.pass,
+    score: grade.score,
+    ...(grade.unchecked ? { unchecked: true as const } : {}),
+    ...(threshold !== undefined && !grade.unchecked ? { threshold } : {}),
     assertions,
     inputTokens: response.usage.inputTokens,
     outputTokens: response.usage.outputTokens,

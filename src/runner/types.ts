@@ -9,9 +9,14 @@ export interface SampleResult {
   /** 0-based sample index (part of the cache key). */
   index: number;
   output: string;
+  /** Every counted assertion passed, or (with a case threshold) the score reached it. */
   pass: boolean;
-  /** Mean of assertion scores (1 when there are none and the call succeeded). */
+  /** Weighted mean of the counted assertion scores (see assertions/summarize.ts). */
   score: number;
+  /** No assertion counted (none applied, or all had weight 0): nothing was checked. */
+  unchecked?: true;
+  /** The case threshold that decided the verdict, when the case has one. */
+  threshold?: number;
   assertions: AssertionResult[];
   inputTokens: number;
   outputTokens: number;
@@ -36,6 +41,13 @@ export interface CaseFailure {
   details?: AssertionDetails;
 }
 
+/** A named metric (`metric:`) on one case: mean score of its assertions (over samples), all passed. */
+export interface CaseMetric {
+  name: string;
+  score: number;
+  pass: boolean;
+}
+
 export interface CaseResult {
   caseId: string;
   split: SplitName;
@@ -43,10 +55,19 @@ export interface CaseResult {
   expected?: unknown;
   /** Output of the first sample (what reports show). */
   output: string;
-  /** True when every sample passes every assertion... */
+  /** True when every sample passes (see SampleResult.pass). */
   pass: boolean;
-  /** ...and the score is the fraction of samples that passed (1/0 without repeat). */
+  /** The fraction of samples that passed (1 or 0 without repeat). */
+  passRate: number;
+  /** The mean of the samples' scores: each the weighted mean of its assertion scores (partial credit). */
   score: number;
+  /**
+   * No assertion checked this case (an imported case kept unlabelled, a default on `{{expected}}`
+   * left out for a case without one): it is left out of pass rates and scores, and counted apart.
+   */
+  unchecked?: true;
+  /** Named metrics of the case, in the order the assertions name them (absent when none). */
+  metrics?: CaseMetric[];
   samples: SampleResult[];
   /** Failures of the first failing sample, one per failed assertion. */
   failures: CaseFailure[];
@@ -59,12 +80,29 @@ export interface CaseResult {
   providerError?: { code: string; message: string };
 }
 
+/** A named metric over the checked cases of a split that have it. */
+export interface MetricSummary {
+  name: string;
+  cases: number;
+  /** Cases where every assertion of the metric passed. */
+  passed: number;
+  /** Mean of the cases' metric scores, 0..1. */
+  score: number;
+}
+
 export interface SplitSummary {
   split: SplitName | 'all';
+  /** Cases checked (scored); unchecked ones are counted in `unchecked` only. */
   total: number;
   passed: number;
-  /** Mean of case scores, 0..1. */
-  score: number;
+  /** Mean over the checked cases of the fraction of samples that passed (passed / total without repeat), 0..1. */
+  passRate: number;
+  /** Mean of the checked cases' scores (partial credit), 0..1. */
+  meanScore: number;
+  /** Cases no assertion checked: in no pass rate or score. */
+  unchecked: number;
+  /** Named metrics, in the order they first appear. */
+  metrics: MetricSummary[];
   costUsd: number | null;
   /** True when some calls had an unknown price: costUsd is then a lower bound. */
   costIncomplete: boolean;

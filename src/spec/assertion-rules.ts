@@ -8,11 +8,13 @@
  * the checks). Script files are only collected here: loading runs code (see script-rule.ts).
  */
 import { statSync } from 'node:fs';
-import { valueProblem, scriptToLoad, type ValueProblem } from '../assertions/check-value.js';
+import { inlinePythonToCheck, valueProblem, scriptToLoad, type ValueProblem } from '../assertions/check-value.js';
 import { DEFAULT_JS_TIMEOUT_MS } from '../assertions/sandbox/worker-pool.js';
-import type { FunctionReference } from '../assertions/load-function.js';
+import { isPythonReference, type FunctionReference } from '../assertions/load-function.js';
 import { renderAssertion } from '../assertions/run-assertions.js';
-import { caseVariable, templateVars, valueVariables } from '../assertions/render-value.js';
+import { caseVariable, templateVars, valueStrings, valueVariableUses } from '../assertions/render-value.js';
+import type { JsSource } from '../assertions/sandbox/protocol.js';
+import { inlineTransformProblem, transformCode } from '../assertions/transform.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { SpecIssue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
@@ -21,15 +23,24 @@ import { displayPath, type IssueAt } from './issues.js';
 import { assertionSites, siteIssueAt, type AssertionSite, type CaseIssueAt } from './assertion-sites.js';
 import { caseWhere } from './template-vars-rule.js';
 import { assertionFile } from './trust-rules.js';
-import { rootVariable } from './template.js';
+import { rootVariable, templateProblem, TemplateRenderError } from './template.js';
 import type { Spec, TestCase } from './types.js';
+import type { VariableUse } from './template.js';
 import { brokenPath } from './variable-facts.js';
 
 const MAX_NAMES_SHOWN = 10;
 
-/** A script to load before the first call, and where to report it when it cannot be used. */
+/**
+ * Code to load (a script file) or compile (inline python) before the first call, and where to report it
+ * when it cannot be used. `returns: 'data'`: a transform (a .py file's default function is then
+ * `get_transform`).
+ */
 export interface ScriptCheck {
-  ref: FunctionReference;
+  language: 'javascript' | 'python';
+  source: JsSource;
+  /** The file it loads, for messages; undefined for inline code. */
+  file?: string;
+  returns?: 'data';
   timeoutMs: number;
   /** The issue for its first use; `uses` counts them all. */
   at: (message: string, hint?: string) => SpecIssue;
@@ -57,21 +68,49 @@ interface Group {
 export function checkAssertions(spec: Spec, context: AssertionRulesContext): AssertionChecks {
   const issues: SpecIssue[] = [];
   const scripts = new Map<string, ScriptCheck>();
-  const script = (ref: FunctionReference, assertion: AssertionSpec, at: () => IssueAt) => {
-    const found = fileProblem(ref.file, 'javascript file', spec.dir, context.scope);
-    if (found === 'skip') return;
-    if (found) {
-      issues.push(at()(['value'], found.message, found.hint === undefined ? {} : { hint: found.hint }));
-      return;
-    }
-    const key = `${ref.file}\u0000${ref.name ?? ''}`;
+  const addScript = (check: Omit<ScriptCheck, 'uses'>) => {
+    const key = `${check.language}\u0000${check.returns ?? ''}\u0000${check.source.kind === 'file' ? `${check.source.file}\u0000${check.source.name ?? ''}` : check.source.code}`;
     const known = scripts.get(key);
     if (known) known.uses++;
-    else scripts.set(key, { ref, timeoutMs: assertion.timeout_ms ?? DEFAULT_JS_TIMEOUT_MS, at: (message, hint) => at()(['value'], message, hint === undefined ? {} : { hint }), uses: 1 });
+    else scripts.set(key, { ...check, uses: 1 });
   };
+  /** A script file, or inline python, to load before the run; `field` is where to report it. */
+  const queue = (code: { source: JsSource; language: 'javascript' | 'python'; returns?: 'data' }, timeoutMs: number, at: () => IssueAt, field: 'value' | 'transform') => {
+    const file = code.source.kind === 'file' ? code.source.file : undefined;
+    if (file !== undefined) {
+      const found = fileProblem(file, `${code.language} file`, spec.dir, context.scope);
+      if (found === 'skip') return;
+      if (found) {
+        issues.push(at()([field], found.message, found.hint === undefined ? {} : { hint: found.hint }));
+        return;
+      }
+    }
+    addScript({ ...code, ...(file !== undefined ? { file } : {}), timeoutMs, at: (message, hint) => at()([field], message, hint === undefined ? {} : { hint }) });
+  };
+  const script = (ref: FunctionReference, assertion: AssertionSpec, at: () => IssueAt) => {
+    const language = isPythonReference(ref) ? 'python' : 'javascript';
+    queue({ language, source: { kind: 'file', file: ref.file, ...(ref.name !== undefined ? { name: ref.name } : {}) } }, assertion.timeout_ms ?? DEFAULT_JS_TIMEOUT_MS, at, 'value');
+  };
+  const inlinePython = (assertion: AssertionSpec, at: () => IssueAt) => {
+    const code = inlinePythonToCheck(assertion);
+    if (code !== undefined) queue({ language: 'python', source: { kind: 'inline', code } }, assertion.timeout_ms ?? DEFAULT_JS_TIMEOUT_MS, at, 'value');
+  };
+  issues.push(...checkTransform(spec.transform, spec, context, () => context.issueAt, queue));
+  const transformsSeen = new Set<string>();
   for (const site of assertionSites(spec)) {
     const at = () => siteIssueAt(site, context.issueAt, context.caseIssueAt);
-    const names = valueVariables(site.assertion.value);
+    const { transform } = site.assertion;
+    if (transform !== undefined && !transformsSeen.has(transform)) {
+      transformsSeen.add(transform);
+      issues.push(...checkTransform(transform, spec, context, at, queue));
+    }
+    const syntax = valueStrings(site.assertion.value).map((text) => templateProblem(text, spec.templateEngine)).find((p) => p !== undefined);
+    if (syntax) {
+      issues.push(at()(['value'], `not a valid Nunjucks template: ${syntax.message}${syntax.line !== undefined ? ` (template line ${syntax.line}, column ${syntax.column})` : ''}`));
+      continue;
+    }
+    const uses = valueVariableUses(site.assertion.value, spec.templateEngine);
+    const names = uses.map((use) => use.name);
     if (names.length === 0) {
       // A file outside the project is the trust rule's to report; it is not read here.
       const file = assertionFile(site.assertion, spec.dir);
@@ -80,11 +119,36 @@ export function checkAssertions(spec: Spec, context: AssertionRulesContext): Ass
       if (problem) issues.push(problemIssue(at(), problem));
       const ref = problem ? undefined : scriptToLoad(site.assertion, spec.dir);
       if (ref) script(ref, site.assertion, at);
+      else if (!problem) inlinePython(site.assertion, at);
       continue;
     }
-    issues.push(...checkPerCase(site, names, spec, context, script));
+    issues.push(...checkPerCase(site, uses, spec, context, script, inlinePython));
   }
   return { issues, scripts: [...scripts.values()] };
+}
+
+/**
+ * A transform (the spec's, or an assertion's): inline JavaScript that compiles, or a script file inside
+ * the project that loads and has the function (loaded before the run, like assertion scripts).
+ */
+function checkTransform(
+  transform: string | undefined,
+  spec: Spec,
+  context: AssertionRulesContext,
+  at: () => IssueAt,
+  queue: (code: { source: JsSource; language: 'javascript' | 'python'; returns?: 'data' }, timeoutMs: number, at: () => IssueAt, field: 'value' | 'transform') => void,
+): SpecIssue[] {
+  if (transform === undefined) return [];
+  const code = transformCode(transform, spec.dir);
+  if ('problem' in code) return [at()(['transform'], code.problem, { hint: 'inline JavaScript using output and context, or file://transform.js[:fn] / file://transform.py[:fn]' })];
+  if (code.source.kind === 'inline') {
+    const problem = inlineTransformProblem(transform);
+    return problem === undefined ? [] : [at()(['transform'], `transform code does not compile: ${problem}`, { hint: 'an expression using output and context (output.trim()), or a function body with return' })];
+  }
+  const outside = outsideScope(code.source.file, 'transform file', context.scope);
+  if (outside) return [at()(['transform'], outside.message, { hint: outside.hint })];
+  queue({ language: code.language, source: code.source, returns: 'data' }, DEFAULT_JS_TIMEOUT_MS, at, 'transform');
+  return [];
 }
 
 /** valueProblem, naming the file it reads as the user would type it. */
@@ -112,11 +176,14 @@ type Rendered = { ok: true } | { ok: false; problem: ValueProblem; outside: bool
  */
 function checkPerCase(
   site: AssertionSite,
-  names: string[],
+  uses: VariableUse[],
   spec: Spec,
   context: AssertionRulesContext,
   script: (ref: FunctionReference, assertion: AssertionSpec, at: () => IssueAt) => void,
+  inlinePython: (assertion: AssertionSpec, at: () => IssueAt) => void,
 ): SpecIssue[] {
+  const names = uses.map((use) => use.name);
+  const optional = new Set(uses.filter((use) => use.optional).map((use) => use.name));
   const groups = new Map<string, Group>();
   const add = (key: string, testCase: TestCase, issue: Group['issue']) => {
     const group = groups.get(key);
@@ -134,7 +201,9 @@ function checkPerCase(
     let complete = true;
     for (const name of names) {
       const value = caseVariable(testCase.vars, testCase.expected, name);
-      if (value === undefined) {
+      if (value === undefined && optional.has(name)) {
+        key += '\u0002';
+      } else if (value === undefined) {
         complete = false;
         add(`var\u0000${name}`, testCase, (first, count) => missingVariableIssue(site, context, name, first, count));
       } else key += `${typeof value === 'string' ? value : JSON.stringify(value)}\u0000${typeof value}\u0001`;
@@ -142,7 +211,12 @@ function checkPerCase(
     if (!complete) continue;
     let rendered = renderings.get(key);
     if (rendered === undefined) {
-      rendered = checkRendering(renderAssertion(site.assertion, testCase), spec, context, site, testCase, script);
+      try {
+        rendered = checkRendering(renderAssertion(site.assertion, { ...testCase, templateEngine: spec.templateEngine }), spec, context, site, testCase, script, inlinePython);
+      } catch (error) {
+        if (!(error instanceof TemplateRenderError)) throw error;
+        rendered = { ok: false, problem: { message: `the value cannot be rendered: ${error.message}` }, outside: false };
+      }
       renderings.set(key, rendered);
     }
     if (!rendered.ok) {
@@ -161,6 +235,7 @@ function checkRendering(
   site: AssertionSite,
   testCase: TestCase,
   script: (ref: FunctionReference, assertion: AssertionSpec, at: () => IssueAt) => void,
+  inlinePython: (assertion: AssertionSpec, at: () => IssueAt) => void,
 ): Rendered {
   const file = assertionFile(rendered, spec.dir);
   const outside = file === undefined ? undefined : outsideScope(file, 'assertion file', context.scope);
@@ -171,6 +246,8 @@ function checkRendering(
   if (ref) {
     // A script problem is reported for the first case that renders to this file.
     script(ref, rendered, () => (_path, message, options) => renderedIssue(site, context, testCase, 1, { message, ...(options?.hint === undefined ? {} : { hint: options.hint }) }));
+  } else {
+    inlinePython(rendered, () => (_path, message, options) => renderedIssue(site, context, testCase, 1, { message, ...(options?.hint === undefined ? {} : { hint: options.hint }) }));
   }
   return { ok: true };
 }

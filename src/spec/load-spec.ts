@@ -92,7 +92,7 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
       const assertions = checkAssertions(normalized.spec, { issueAt, scope, caseIssueAt });
       // The same mistake in the own assertions of many rows is one issue, with a count.
       issues.push(...checkUncheckedCases(normalized.spec, issueAt, caseIssueAt), ...collapseRepeats(assertions.issues));
-      issues.push(...(await checkScripts(assertions.scripts)));
+      issues.push(...(await checkScripts(assertions.scripts, env)));
     }
   }
   if (issues.length > 0) throw new SpecError(sortIssues(issues));

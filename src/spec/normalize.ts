@@ -10,6 +10,8 @@ import type { IssueAt, Locator } from './issues.js';
 import { definedOnly, normalizeJudge, normalizeOptimizerModel, normalizeTarget } from './model-config.js';
 import type { FileScope } from './file-scope.js';
 import { readTemplate } from './read-template.js';
+import { readPrompt, readResponseFormat } from './read-prompt.js';
+import { TEXT_FORM } from './chat-prompt.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { DEFAULT_REDACT_CONFIG, type RedactConfig } from '../redact/types.js';
 import type { RawNotify, RawOptimizer, RawRedact, RawSpec } from './schema.js';
@@ -39,7 +41,8 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
   const { dir, issueAt } = context;
   const issues: SpecIssue[] = [];
   const { scope } = context;
-  const prompt = await readTemplate(raw.prompt, 'prompt', dir, issueAt, issues, scope);
+  const prompt = await readPrompt(raw.prompt, dir, issueAt, issues, scope);
+  const responseFormat = await readResponseFormat(raw.response_format, dir, issueAt, issues, scope);
   const system = raw.system === undefined ? undefined : await readTemplate(raw.system, 'system', dir, issueAt, issues, scope);
   const user = raw.user === undefined ? undefined : await readTemplate(raw.user, 'user', dir, issueAt, issues, scope);
   const optimizer = normalizeOptimizer(raw.optimizer ?? {}, issueAt, issues);
@@ -53,10 +56,13 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     prompt: {
       text: prompt?.text ?? '',
       ...definedOnly({ file: prompt?.file }),
+      form: prompt?.form ?? TEXT_FORM,
       origin: originOf(context, 'prompt'),
     },
     promptRole: raw.prompt_role ?? 'user',
     ...definedOnly({ system: system?.text, user: user?.text }),
+    templateEngine: raw.template ?? 'simple',
+    ...definedOnly({ responseFormat, transform: raw.transform }),
     target,
     optimizer,
     judge: normalizeJudge(raw.judge, target, issueAt, issues),
@@ -64,8 +70,10 @@ export async function normalizeSpec(raw: RawSpec, context: NormalizeContext): Pr
     ...definedOnly({ casesFile: context.casesFile }),
     casesFiles: context.casesFiles,
     defaultAssert: (raw.defaults?.assert ?? []).map((a) => definedOnly(a) as AssertionSpec),
+    ...(raw.defaults?.threshold !== undefined ? { defaultThreshold: raw.defaults.threshold } : {}),
     splits: normalizeSplits(raw.splits, issueAt, issues),
     threshold: raw.threshold ?? 1,
+    objective: raw.objective ?? 'pass_rate',
     concurrency: raw.concurrency ?? 50,
     cache: normalizeCache(raw.cache, dir),
     ...(raw.budget ? { budget: { maxCostUsd: raw.budget.max_cost_usd } } : {}),

@@ -17,6 +17,7 @@ import type { RawModel, RawSpec } from './schema.js';
 import { checkAssertionFiles, checkHeadersEnv, checkOutputFolders } from './trust-rules.js';
 import { checkFeedbackVars } from './feedback-vars-rule.js';
 import { checkTemplateVariables } from './template-vars-rule.js';
+import { requestTemplates } from './prompt-templates.js';
 import type { CaseIssueAt } from './assertion-sites.js';
 import type { Spec } from './types.js';
 
@@ -33,7 +34,8 @@ export interface RulesContext {
 export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {
   return [
     ...checkPromptRole(spec, context),
-    ...checkTemplateVariables(spec, context.raw, context.issueAt),
+    ...checkTemplateVariables(spec, context.issueAt),
+    ...checkResponseFormat(spec, context),
     ...checkFeedbackVars(spec, context.raw, context.issueAt),
     ...checkBudgetPrices(spec, context),
     ...checkBaseUrls(spec, context),
@@ -46,6 +48,17 @@ export function checkRules(spec: Spec, context: RulesContext): SpecIssue[] {
 }
 
 function checkPromptRole(spec: Spec, { raw, issueAt }: RulesContext): SpecIssue[] {
+  if (spec.prompt.form.kind === 'chat') {
+    // A chat prompt holds its own system and user turns: the text prompt's placement fields do not apply.
+    return (['prompt_role', 'system', 'user'] as const)
+      .filter((field) => raw[field] !== undefined)
+      .map((field) =>
+        issueAt([field], `\`${field}\` does not apply to a chat-format prompt: its messages are the request`, {
+          key: true,
+          hint: field === 'prompt_role' ? 'remove it; mark the messages the optimizer may rewrite with `optimize: true`' : `put the ${field} message in the prompt's list of messages`,
+        }),
+      );
+  }
   if (spec.promptRole === 'user') {
     if (raw.user === undefined) return [];
     return [
@@ -72,6 +85,28 @@ function checkPromptRole(spec: Spec, { raw, issueAt }: RulesContext): SpecIssue[
     issues.push({ ...issue, path: 'user' });
   }
   return issues;
+}
+
+/**
+ * `response_format` is OpenAI's shape; Anthropic's API takes a JSON schema (`output_config.format`) but
+ * has no JSON mode without one, so `json_object` cannot be sent to an anthropic target.
+ */
+function checkResponseFormat(spec: Spec, { issueAt }: RulesContext): SpecIssue[] {
+  if (spec.responseFormat?.type !== 'json_object') return [];
+  if (spec.target.provider === 'anthropic') {
+    return [
+      issueAt(['response_format', 'type'], 'anthropic has no JSON mode without a schema: `json_object` cannot be sent to an anthropic target', {
+        hint: 'use type: json_schema with json_schema: { name, schema } (sent as output_config.format), or check the output with an is-json assertion',
+      }),
+    ];
+  }
+  // OpenAI refuses json_object unless the messages say "json" (every call would fail with a 400).
+  if (spec.target.provider === 'sim' || requestTemplates(spec).some((t) => /json/i.test(t.text))) return [];
+  return [
+    issueAt(['response_format', 'type'], 'with type json_object, the OpenAI API requires the word "json" in the messages, and no template of this prompt has it: every call would be refused', {
+      hint: 'say in the prompt that the answer is JSON (e.g. "Reply with a JSON object with the fields ..."), or use type json_schema',
+    }),
+  ];
 }
 
 /** A budget can only be enforced when every model that may be called has a known price. */

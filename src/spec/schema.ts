@@ -5,12 +5,14 @@
 import { z } from 'zod';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import { allAssertionTypeNames, parseAssertionType } from '../assertions/names.js';
-import { SPLIT_NAMES } from './types.js';
+import { OBJECTIVES, SPLIT_NAMES } from './types.js';
 import { didYouMean, withSuggestion } from './did-you-mean.js';
 import { LITERAL_KEY_HINT, isEnvVarName, looksLikeSecret } from './secrets.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { isHttpUrl, secretInUrl } from '../notify/url.js';
 import { PATTERN_NAME, PLACEHOLDER_STEMS, REDACTION_TYPES } from '../redact/types.js';
+import { CHAT_ROLES } from './chat-prompt.js';
+import { TEMPLATE_ENGINES } from './template.js';
 
 const positiveInt = z.number().int().min(1);
 const ratio = z.number().min(0).max(1);
@@ -29,8 +31,12 @@ export const assertionSchema = z.strictObject({
   value: z.unknown().optional(),
   threshold: z.number().optional(),
   metric: z.string().optional(),
+  /** Weight in the case's score (weighted mean of assertion scores); 0: reported only. */
+  weight: z.number().min(0).optional(),
   provider: z.string().optional(),
   timeout_ms: positiveInt.optional(),
+  /** Applied to the output (after the spec's `transform`) for this assertion only. */
+  transform: z.string().min(1).optional(),
 });
 
 /** One case, inline in the spec or one row of a data file (after extra keys became vars). */
@@ -41,6 +47,8 @@ export const caseSchema = z.strictObject({
   expected: z.unknown().optional(),
   assert: z.array(assertionSchema).optional(),
   split: z.enum(SPLIT_NAMES).optional(),
+  /** The case passes when its score reaches this (instead of when every assertion passes). */
+  threshold: ratio.optional(),
   /** Not a var: provenance and notes (`promptopt import` writes where a case came from here). */
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -201,10 +209,54 @@ const productionFields = {
   retention: z.strictObject({ days: positiveInt }).optional(),
 };
 
+/** One turn of a chat-format prompt (inline, or in a `.yaml`/`.json` prompt file). */
+export const chatMessageSchema = z.strictObject({
+  role: z.enum(CHAT_ROLES),
+  content: z.string(),
+  optimize: z.boolean().optional(),
+});
+export const chatMessagesSchema = z.array(chatMessageSchema).min(1);
+
+const JSON_SCHEMA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** OpenAI's `response_format`: `text`, `json_object`, or `json_schema` with a named schema. */
+export const responseFormatSchema = z
+  .strictObject({
+    type: z.enum(['text', 'json_object', 'json_schema']),
+    json_schema: z
+      .strictObject({
+        name: z.string().regex(JSON_SCHEMA_NAME, 'a name of letters, digits, _ and - (at most 64)'),
+        description: z.string().optional(),
+        schema: z.record(z.string(), z.unknown()),
+        strict: z.boolean().optional(),
+      })
+      .optional(),
+  })
+  .superRefine((format, ctx) => {
+    if (format.type === 'json_schema' && format.json_schema === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['json_schema'], message: 'type json_schema needs a json_schema: { name, schema }', params: { hint: 'e.g. json_schema: { name: answer, schema: { type: object, properties: { ... } }, strict: true }' } });
+    }
+    if (format.type !== 'json_schema' && format.json_schema !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['json_schema'], message: `json_schema only applies with type json_schema (this is type ${format.type})` });
+    }
+  });
+
+const responseFormatFile = z.string().superRefine((value, ctx) => {
+  if (value.startsWith('file://')) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected a mapping such as { type: json_object }, or a file://format.json holding one; got the text "${value.slice(0, 40)}"`,
+    params: { hint: 'type is one of text, json_object, json_schema (with json_schema: { name, schema, strict })' },
+  });
+});
+
 export const specSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1),
-  prompt: z.string().min(1),
+  prompt: z.union([z.string().min(1), chatMessagesSchema]),
+  template: z.enum(TEMPLATE_ENGINES).optional(),
+  response_format: z.union([responseFormatFile, responseFormatSchema]).optional(),
+  transform: z.string().min(1).optional(),
   prompt_role: z.enum(['user', 'system']).optional(),
   system: z.string().min(1).optional(),
   user: z.string().min(1).optional(),
@@ -213,7 +265,7 @@ export const specSchema = z.strictObject({
   judge: modelSchema.optional(),
   cases: z.union([z.string().min(1), z.array(z.unknown())]),
   input_var: z.string().min(1).optional(),
-  defaults: z.strictObject({ assert: z.array(assertionSchema).optional() }).optional(),
+  defaults: z.strictObject({ assert: z.array(assertionSchema).optional(), threshold: ratio.optional() }).optional(),
   splits: z
     .strictObject({
       train: ratio.optional(),
@@ -224,6 +276,7 @@ export const specSchema = z.strictObject({
     })
     .optional(),
   threshold: ratio.optional(),
+  objective: z.enum(OBJECTIVES).optional(),
   concurrency: positiveInt.optional(),
   cache: z.union([z.boolean(), z.strictObject({ enabled: z.boolean().optional(), dir: z.string().min(1).optional() })]).optional(),
   budget: z.strictObject({ max_cost_usd: z.number().positive() }).optional(),

@@ -5,14 +5,35 @@
  * for on every call.
  */
 import { displayPath } from './issues.js';
-import { templateVariables } from './template.js';
+import { requestTemplates, requestVariables } from './prompt-templates.js';
 import type { Spec, TestCase } from './types.js';
 
 /** Characters of variables in one case above which it is called out (~125,000 tokens at ~4 characters a token). */
 export const LARGE_CASE_CHARS = 500_000;
 
 export function specWarnings(spec: Spec): string[] {
-  return [...noVariableWarning(spec), ...largeCaseWarning(spec.cases)];
+  return [...noVariableWarning(spec), ...nunjucksInSimpleWarning(spec), ...largeCaseWarning(spec.cases)];
+}
+
+/** `{{ x | upper }}`, `{{ a.b[0] }}`, `{% if %}`: what only Nunjucks renders. */
+const NUNJUCKS_SYNTAX = /\{\{(?!\s*[A-Za-z_][\w.-]*\s*\}\})[^{}]*\}\}|\{%[\s\S]*?%\}/;
+
+/**
+ * A `{{var}}` spec whose templates hold Nunjucks syntax: it is sent as written (that is what these specs
+ * have always done), which is rarely what the author meant.
+ */
+export function nunjucksInSimpleWarning(spec: Spec): string[] {
+  if (spec.templateEngine !== 'simple') return [];
+  for (const template of requestTemplates(spec)) {
+    const match = NUNJUCKS_SYNTAX.exec(template.text);
+    if (!match) continue;
+    const where = template.field === 'prompt' && spec.prompt.file ? displayPath(spec.prompt.file) : `${displayPath(spec.file)} (${template.field})`;
+    const shown = match[0].length > 60 ? `${match[0].slice(0, 57)}...` : match[0];
+    return [
+      `warning: ${where}: "${shown}" is Nunjucks syntax, but this spec's templates are plain {{var}} substitution, so it is sent as written (add \`template: nunjucks\` to the spec to render it)`,
+    ];
+  }
+  return [];
 }
 
 /**
@@ -20,8 +41,7 @@ export function specWarnings(spec: Spec): string[] {
  * use no `{{variable}}` at all.
  */
 export function noVariableWarning(spec: Spec, prompt: { text: string; file?: string } = spec.prompt): string[] {
-  const templates = [prompt.text, spec.system, spec.user].filter((t): t is string => t !== undefined);
-  if (spec.cases.length < 2 || templates.some((t) => templateVariables(t).length > 0)) return [];
+  if (spec.cases.length < 2 || requestVariables(spec, { text: prompt.text, form: spec.prompt.form }).length > 0) return [];
   const where = prompt.file ? displayPath(prompt.file) : `${displayPath(spec.file)} (prompt)`;
   const names = Object.keys(spec.cases[0]!.vars);
   return [

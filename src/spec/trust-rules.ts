@@ -56,7 +56,8 @@ export function checkAssertionFiles(spec: Spec, { issueAt, scope, caseIssueAt }:
 export function assertionFile(assertion: AssertionSpec, dir: string): string | undefined {
   const value = assertion.value;
   if (typeof value !== 'string' || !value.trim().startsWith(FILE_PREFIX)) return undefined;
-  if (parseAssertionType(assertion.type).base === 'javascript') return parseFunctionReference(value, dir)?.file;
+  const base = parseAssertionType(assertion.type).base;
+  if (base === 'javascript' || base === 'python') return parseFunctionReference(value, dir)?.file;
   return resolve(dir, value.trim().slice(FILE_PREFIX.length));
 }
 

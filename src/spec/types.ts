@@ -2,13 +2,23 @@
  * The normalized task spec: what `loadSpec` returns after read -> schema -> normalize -> rules.
  * Field names are camelCase here; the YAML uses snake_case (see README "Spec reference").
  */
-import type { ModelConfig } from '../providers/types.js';
+import type { ModelConfig, ResponseFormat } from '../providers/types.js';
+import type { PromptForm } from './chat-prompt.js';
+import type { TemplateEngine } from './template.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { NotifyEventType } from '../notify/types.js';
 import type { RedactConfig } from '../redact/types.js';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
+
+/**
+ * What a prompt is judged by (`objective:`): the share of cases that pass, or the mean of the case
+ * scores (each the weighted mean of its assertion scores). Both are always reported; this one gates
+ * `eval`, drives the optimizer and decides `compare`'s verdicts.
+ */
+export const OBJECTIVES = ['pass_rate', 'mean_score'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
 
 /** Where a value came from in a YAML file, for error messages. */
 export interface Origin {
@@ -26,6 +36,8 @@ export interface TestCase {
   assert: AssertionSpec[];
   /** Explicit split from the data; the dataset stage fills in the rest. */
   split?: SplitName;
+  /** The case passes when its score reaches this, whatever its assertions say (`threshold:`; else `defaults.threshold`). */
+  threshold?: number;
   /** Not a var: provenance and notes (`promptopt import` records where the case came from). */
   metadata?: Record<string, unknown>;
   origin: Origin;
@@ -37,8 +49,13 @@ export interface SplitCase extends TestCase {
 }
 
 export interface PromptSource {
-  /** The template text that gets optimized. */
+  /**
+   * The template text that gets optimized. For a chat prompt, the message list in its own syntax: the
+   * file's text, or for an inline list its YAML (see chat-prompt.ts).
+   */
   text: string;
+  /** One text template, or a list of chat messages (and whether written as YAML or JSON). */
+  form: PromptForm;
   /** Absolute path when the spec said `file://...`; undefined for an inline prompt. */
   file?: string;
   /** Where the `prompt` node is in the spec (promote rewrites inline prompts in place). */
@@ -96,6 +113,15 @@ export interface Spec {
   system?: string;
   /** Fixed user template (never optimized). Required with promptRole `system`. */
   user?: string;
+  /** How every template renders (`template:`): `{{var}}` substitution, or Nunjucks. */
+  templateEngine: TemplateEngine;
+  /** Structured output asked of the target with every call (`response_format:`). */
+  responseFormat?: ResponseFormat;
+  /**
+   * Output transform (`transform:`): inline JavaScript, or `file://x.js[:fn]` / `file://x.py[:fn]`, run
+   * on each answer before its assertions (the raw answer stays in reports and traces).
+   */
+  transform?: string;
   target: ModelConfig;
   optimizer: OptimizerConfig;
   /** Judge model for `llm-rubric`; defaults to the optimizer model. */
@@ -109,8 +135,13 @@ export interface Spec {
   /** Every data file the cases came from (absolute paths, in the spec's order; empty for inline cases). */
   casesFiles: string[];
   defaultAssert: AssertionSpec[];
+  /** `defaults.threshold`: the per-case threshold of cases that set none. */
+  defaultThreshold?: number;
   splits: SplitConfig;
+  /** `eval` passes when the objective's value reaches this. */
   threshold: number;
+  /** What `eval`'s gate, the optimizer and `compare` judge by (default pass_rate). */
+  objective: Objective;
   concurrency: number;
   cache: { enabled: boolean; dir: string };
   budget?: { maxCostUsd: number };

@@ -14,9 +14,12 @@ import type { Spec } from './types.js';
 /** The two lines to add for "compare each output with its expected value". */
 export const EQUALS_EXPECTED_FIX = 'defaults:\n  assert: [{ type: equals, value: "{{expected}}" }]';
 
+/** An assertion of weight 0 is reported only: it checks nothing. */
+const counts = (assertion: { weight?: number }) => (assertion.weight ?? 1) > 0;
+
 export function checkUncheckedCases(spec: Spec, issueAt: IssueAt, caseIssueAt?: CaseIssueAt): SpecIssue[] {
-  if (spec.defaultAssert.length > 0 || spec.cases.length === 0) return [];
-  const unchecked = spec.cases.filter((c) => c.assert.length === 0);
+  if (spec.defaultAssert.some(counts) || spec.cases.length === 0) return [];
+  const unchecked = spec.cases.filter((c) => !c.assert.some(counts));
   if (unchecked.length === 0) return [];
   const withExpected = spec.cases.some((c) => c.expected !== undefined);
   if (unchecked.length === spec.cases.length) {
@@ -32,7 +35,7 @@ export function checkUncheckedCases(spec: Spec, issueAt: IssueAt, caseIssueAt?: 
   const others = unchecked.length > 1 ? ` (and ${unchecked.length - 1} other case${unchecked.length > 2 ? 's' : ''})` : '';
   const at = caseIssueAt?.(first) ?? originIssueAt(first);
   return [
-    at([], `case "${first.id}" has no assertion (no \`assert\` of its own, and no defaults.assert): it would pass whatever the model answers${others}`, {
+    at([], `case "${first.id}" ${first.assert.length === 0 && spec.defaultAssert.length === 0 ? 'has no assertion (no `assert` of its own, and no defaults.assert)' : 'has only assertions of weight 0 (reported only, they check nothing)'}: it would pass whatever the model answers${others}`, {
       hint: 'give it an `assert` list, or put the checks every case shares under defaults.assert',
     }),
   ];

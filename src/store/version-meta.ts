@@ -4,6 +4,7 @@
  * The metadata is written last, so a version counts only once its `vN.json` parses.
  */
 import { PromptoptError, EXIT } from '../errors.js';
+import type { Objective } from '../spec/types.js';
 
 export const VERSION_SCHEMA = 1;
 
@@ -27,6 +28,11 @@ export interface VersionMeta {
   /** `provider:model`. */
   targetModel: string;
   scores: VersionScores;
+  /**
+   * The figure `scores` are in (the spec's objective of the run that scored the version); absent
+   * when there are no scores, and in metadata written before objectives, whose scores are pass rates.
+   */
+  objective?: Objective;
   costUsd: number;
   hypothesis: string;
   /** File name of the prompt text, relative to the versions folder (`v3.txt`). */
@@ -47,6 +53,7 @@ export function toMetaJson(meta: VersionMeta): Record<string, unknown> {
     task: meta.task,
     target_model: meta.targetModel,
     scores: meta.scores,
+    ...(meta.objective ? { objective: meta.objective } : {}),
     cost_usd: meta.costUsd,
     hypothesis: meta.hypothesis,
     prompt_file: meta.promptFile,
@@ -56,6 +63,13 @@ export function toMetaJson(meta: VersionMeta): Record<string, unknown> {
 }
 
 const SOURCES: readonly VersionSource[] = ['optimize', 'start', 'manual'];
+const OBJECTIVES: readonly Objective[] = ['pass_rate', 'mean_score'];
+
+/** The figure a version's scores are in: its own `objective`, the pass rate for older metadata with scores, none without scores. */
+export function scoresObjective(meta: Pick<VersionMeta, 'scores' | 'objective'>): Objective | undefined {
+  if (meta.objective) return meta.objective;
+  return Object.keys(meta.scores).length > 0 ? 'pass_rate' : undefined;
+}
 
 /**
  * A parsed `vN.json`, or undefined when it is not valid version metadata for `expectedVersion`.
@@ -77,6 +91,7 @@ export function parseVersionMeta(raw: unknown, expectedVersion: number): Version
     task: typeof raw.task === 'string' ? raw.task : '',
     targetModel: typeof raw.target_model === 'string' ? raw.target_model : '',
     scores: parseScores(raw.scores),
+    ...(OBJECTIVES.includes(raw.objective as Objective) ? { objective: raw.objective as Objective } : {}),
     costUsd: typeof raw.cost_usd === 'number' ? raw.cost_usd : 0,
     hypothesis: typeof raw.hypothesis === 'string' ? raw.hypothesis : '',
     promptFile,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { PromptoptError, EXIT } from '../errors.js';
+import type { Objective } from '../spec/types.js';
 import { sha256 } from '../util/hash.js';
 import { appendHistory } from './history.js';
 import { readdirOrEmpty } from './list-versions.js';
@@ -41,6 +42,8 @@ export interface WriteVersionInput {
   /** `provider:model`. */
   targetModel: string;
   scores: VersionScores;
+  /** The figure `scores` are in (see VersionMeta.objective). */
+  objective?: Objective;
   costUsd: number;
   hypothesis: string;
   /** Extension of the user's prompt file (`.md`); `.txt` for an inline prompt. */
@@ -122,6 +125,7 @@ async function tryCommit(dir: string, n: number, ctx: CommitContext): Promise<Wr
       task: input.task,
       targetModel: input.targetModel,
       scores: definedScores(input.scores),
+      ...(input.objective && Object.keys(definedScores(input.scores)).length > 0 ? { objective: input.objective } : {}),
       costUsd: input.costUsd,
       hypothesis: input.hypothesis,
       promptFile,

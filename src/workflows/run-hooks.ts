@@ -4,7 +4,7 @@
  * duplicate a version), checkpoints after every iteration, and the
  * held-out test score added to the final version's metadata.
  */
-import { extname } from 'node:path';
+import { promptVersionExt } from '../spec/chat-prompt.js';
 import { findOrWriteVersion, updateVersionScores } from '../store/index.js';
 import { writeCheckpoint } from '../report/index.js';
 import type { LoopHooks } from '../optimizer/loop-context.js';
@@ -22,7 +22,7 @@ export function runHooks(input: {
 }): LoopHooks {
   const { spec, runId, runDir, caller, emit } = input;
   const dir = spec.versionsDir;
-  const ext = spec.prompt.file ? extname(spec.prompt.file) || '.txt' : '.txt';
+  const ext = promptVersionExt(spec.prompt);
   let spentAtLastVersion = 0;
   return {
     emit,
@@ -36,6 +36,7 @@ export function runHooks(input: {
         task: spec.name,
         targetModel: input.targetModel,
         scores: { ...(train.total > 0 ? { train: train.score } : {}), ...(validation ? { validation: validation.score } : {}) },
+        objective: spec.objective,
         costUsd: spent - spentAtLastVersion,
         hypothesis,
         ext,
@@ -46,7 +47,7 @@ export function runHooks(input: {
       return written.version;
     },
     async recordTestScore(version, test) {
-      await updateVersionScores(dir, version, { test: test.score });
+      await updateVersionScores(dir, version, { test: test.score }, spec.objective);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runAssertions } from '../../src/assertions/run-assertions.js';
-import { caseFailuresFrom, passOf, scoreOf } from '../../src/assertions/summarize.js';
+import { caseFailuresFrom, gradeSample, sampleMetrics } from '../../src/assertions/summarize.js';
 import type { AssertionResult } from '../../src/assertions/types.js';
 import { check, ctx } from './helpers.js';
 
@@ -142,11 +142,50 @@ describe('summarize', () => {
     ]);
   });
 
-  it('scoreOf is the mean (1 when empty); passOf needs every pass', () => {
-    expect(scoreOf(results)).toBeCloseTo(0.5);
-    expect(scoreOf([])).toBe(1);
-    expect(passOf(results)).toBe(false);
-    expect(passOf([results[0]!])).toBe(true);
-    expect(passOf([])).toBe(true);
+  it('gradeSample: the mean score, a pass only when every assertion passes; nothing counted is unchecked', () => {
+    expect(gradeSample(results)).toEqual({ pass: false, score: 0.5, unchecked: false });
+    expect(gradeSample([results[0]!])).toEqual({ pass: true, score: 1, unchecked: false });
+    expect(gradeSample([])).toEqual({ pass: true, score: 1, unchecked: true });
+  });
+
+  it('gradeSample: weights make a weighted mean; weight 0 is reported only', () => {
+    const weighted: AssertionResult[] = [
+      { ...results[0]!, weight: 3 }, // 1 × 3
+      { ...results[1]!, weight: 1 }, // 0 × 1
+    ];
+    expect(gradeSample(weighted).score).toBeCloseTo(0.75);
+    // A failing weight-0 assertion moves neither the score nor the verdict.
+    const reportedOnly: AssertionResult[] = [results[0]!, { ...results[1]!, weight: 0 }];
+    expect(gradeSample(reportedOnly)).toEqual({ pass: true, score: 1, unchecked: false });
+    // Only weight-0 assertions: nothing was checked.
+    expect(gradeSample([{ ...results[0]!, weight: 0 }]).unchecked).toBe(true);
+    // Its failure is not a case failure either.
+    expect(caseFailuresFrom(reportedOnly)).toEqual([]);
+  });
+
+  it('gradeSample: a case threshold decides instead of the single verdicts (promptfoo semantics)', () => {
+    // Mean 0.5: below 0.6 fails, at 0.5 passes although two assertions failed.
+    expect(gradeSample(results, 0.6).pass).toBe(false);
+    expect(gradeSample(results, 0.5).pass).toBe(true);
+    // Every assertion passed with partial scores, the mean is under the threshold: a failure that says so.
+    const partial: AssertionResult[] = [{ type: 'javascript', pass: true, score: 0.4, reason: 'f1 0.4' }];
+    const grade = { ...gradeSample(partial, 0.8), threshold: 0.8 };
+    expect(grade.pass).toBe(false);
+    expect(caseFailuresFrom(partial, grade)).toEqual([
+      { type: 'threshold', category: 'wrong_answer', reason: 'score 0.4 is below the case threshold 0.8 (the weighted mean of its assertion scores)', score: 0.4 },
+    ]);
+  });
+
+  it('sampleMetrics: the mean score of each named metric, passed when all its assertions passed', () => {
+    const named: AssertionResult[] = [
+      { type: 'javascript', metric: 'f1', pass: true, score: 0.9, reason: '' },
+      { type: 'javascript', metric: 'f1', pass: false, score: 0.5, reason: '' },
+      { type: 'regex', metric: 'format', pass: true, score: 1, reason: '' },
+      { type: 'equals', pass: false, score: 0, reason: '' },
+    ];
+    expect(sampleMetrics(named)).toEqual([
+      { name: 'f1', score: 0.7, pass: false },
+      { name: 'format', score: 1, pass: true },
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import type { CompareSettings, PairRun, PromptVersion, CompareModel } from '../.
 import type { CaseResult } from '../../src/runner/types.js';
 import type { ModelConfig } from '../../src/providers/types.js';
 
-const SETTINGS: CompareSettings = { alpha: 0.05, minCases: 20, resamples: 2000, seed: 0, repeat: 1 };
+const SETTINGS: CompareSettings = { objective: 'pass_rate', alpha: 0.05, minCases: 20, resamples: 2000, seed: 0, repeat: 1 };
 const version = (label: string): PromptVersion => ({ label, kind: 'file', text: label });
 const model = (label: string): CompareModel => ({ label, config: { provider: 'sim', model: label, maxTokens: 10, apiKeyEnv: [], timeoutMs: 1, maxRetries: 0 } });
 
@@ -17,6 +17,7 @@ function run(id: string, scores: number[], errors: number[] = []): PairRun {
     vars: {},
     output: '',
     pass: score === 1,
+    passRate: score,
     score,
     samples: [],
     failures: [],

@@ -43,6 +43,7 @@ function pairRun(plan: ReturnType<typeof planPairs>, id: string, repeat: number,
       expected: 'card_payment_fee_charged',
       output: samples[0]!.output,
       pass: passed === repeat,
+      passRate: passed / repeat,
       score: passed / repeat,
       samples,
       failures: [],
@@ -62,7 +63,7 @@ function pairRun(plan: ReturnType<typeof planPairs>, id: string, repeat: number,
  */
 function comparison(repeat: number): Comparison {
   const plan = planPairs([version('v1'), version('v2')], [model('sim:sim-classifier')]);
-  const settings: CompareSettings = { alpha: 0.05, minCases: 20, resamples: 500, seed: 0, repeat };
+  const settings: CompareSettings = { objective: 'pass_rate', alpha: 0.05, minCases: 20, resamples: 500, seed: 0, repeat };
   const runs = [
     pairRun(plan, 'v1@sim:sim-classifier', repeat, (i) => i < 100),
     pairRun(plan, 'v2@sim:sim-classifier', repeat, (i, s) => (i >= 40 && i < 200) || (s === 2 && i % 3 === 0)),
@@ -165,12 +166,12 @@ describe('compare report: repeat 3 (the paired bootstrap decides)', () => {
     const x = c.comparisons[0]!;
     expect(x.test).toBe('paired_bootstrap');
     expect(x.bootstrap).toBeDefined();
-    expect(page).toContain('<th class="num">Δ score, 95% CI (bootstrap)</th>');
+    expect(page).toContain('<th class="num">Δ pass rate, 95% CI (bootstrap)</th>');
     expect(page).toContain('paired bootstrap p=');
     expect(page).toContain('McNemar on pass/fail p=');
-    expect(page).toContain('a paired bootstrap of the mean score difference (500 resamples, seed 0)');
+    expect(page).toContain('a paired bootstrap of the mean pass-rate difference (500 resamples, seed 0)');
     expect(page).toContain('300 paired cases');
-    expect(text).toMatch(/n 300 paired · Δ score [+-][\d.]+ pts \[[^\]]+\] pts · paired bootstrap p=/);
+    expect(text).toMatch(/n 300 paired · Δ pass rate [+-][\d.]+ pts \[[^\]]+\] pts · paired bootstrap p=/);
     expect(doc.comparisons[0].bootstrap).toMatchObject({ resamples: 500, seed: 0 });
     expect(doc.bootstrap).toEqual({ resamples: 500, seed: 0 });
     // The score difference does not depend on the bootstrap being run.

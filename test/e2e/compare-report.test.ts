@@ -81,8 +81,8 @@ describe('compare report on 300 cases', () => {
     const doc = parseJsonOut(result);
     expect(doc.comparisons[0]).toMatchObject({ n: 300, test: 'paired_bootstrap', bootstrap: { resamples: 400 } });
     const html = await readFile(doc.report_html, 'utf8');
-    expect(html).toContain('Δ score, 95% CI (bootstrap)');
-    expect(html).toContain('paired bootstrap of the mean score difference (400 resamples');
+    expect(html).toContain('Δ pass rate, 95% CI (bootstrap)');
+    expect(html).toContain('paired bootstrap of the mean pass-rate difference (400 resamples');
     expect(html).toContain('(300 paired cases against the baseline)');
   });
 });

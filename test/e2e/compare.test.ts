@@ -177,7 +177,7 @@ describe('promptopt compare', () => {
     const result = await compare(MODELS);
     expect(result.code, result.stderr).toBe(0);
     expect(server.count).toBe(before);
-    expect(result.stdout).toMatch(/pass rate\s+95% CI\s+cost\/case\s+latency\s+tokens in\/out/);
+    expect(result.stdout).toMatch(/pass rate \*\s+95% CI\s+mean score\s+cost\/case\s+latency\s+tokens in\/out/);
     expect(result.stdout).toContain(`${pair('v1', A)} (baseline)`);
     expect(result.stdout).toContain('50.0% (12/24)  [31.4%, 68.6%]');
     expect(result.stdout).toMatch(/v2@openai-compatible:model-a: better \(\+29\.2 pts · fixed 8 · broken 1 · n 24 paired · McNemar exact p=0\.0391\)/);

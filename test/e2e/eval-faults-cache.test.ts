@@ -83,7 +83,7 @@ describe('faults', () => {
     expect(human.code).toBe(0);
     expect(fake.server.count).toBe(1);
     expect(JSON.stringify(fake.server.requests[0]!.body)).toContain(CASES.find((c) => c.id === 'hate')!.input);
-    expect(human.stdout).toContain('PASS: score 75.0%');
+    expect(human.stdout).toContain('PASS: pass rate 75.0%');
   });
 });
 

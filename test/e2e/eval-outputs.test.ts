@@ -70,7 +70,7 @@ describe('report files', () => {
     // $GITHUB_STEP_SUMMARY: appended, not replaced.
     const summary = await readFile(summaryFile, 'utf8');
     expect(summary.startsWith('## an earlier step\n\n### promptopt eval: sentiment')).toBe(true);
-    expect(summary).toContain('| split | passed | score | cost | cache hits |');
+    expect(summary).toContain('| split | passed | pass rate | mean score | unchecked | cost | cache hits |');
     expect(summary).toMatch(/\| all \| 2\/4 \| 50\.0% \|/);
     expect(summary).toMatch(/\| fine \| \w+ \| wrong_answer: expected "neutral", got "positive"/);
     expect(summary).toMatch(/\| hate \| \w+ \| .*malformed response/);

@@ -99,7 +99,7 @@ describe('eval through each provider SDK', () => {
     // The human summary (served from the cache now).
     const human = await runCli(['eval', 'task.yaml'], { cwd: dir, env });
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain('PASS: score 75.0% >= threshold 70.0% · openai:gpt-4o-mini');
+    expect(human.stdout).toContain('PASS: pass rate 75.0% >= threshold 70.0% · openai:gpt-4o-mini');
     expect(human.stdout).toMatch(/✗ fine \[\w+\] equals — wrong_answer/);
   });
 
@@ -123,7 +123,7 @@ describe('eval through each provider SDK', () => {
 
     const human = await runCli(['eval', 'task.yaml', '--threshold', '0.8'], { cwd: dir, env });
     expect(human.code).toBe(1);
-    expect(human.stdout).toContain('FAIL: score 75.0% < threshold 80.0%');
+    expect(human.stdout).toContain('FAIL: pass rate 75.0% < threshold 80.0%');
   });
 
   it('anthropic with temperature: one warning line on stderr, the field is not sent, no 400', async () => {

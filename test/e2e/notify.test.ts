@@ -65,9 +65,9 @@ describe('notify: eval', () => {
       versions: { current: null },
       scores: { all: 0, train: 0, test: 0 },
       report: join(dir, 'results.json'),
-      details: { command: 'eval', split: 'all', threshold: 0.8, passed: 0, total: 6 },
+      details: { command: 'eval', split: 'all', threshold: 0.8, objective: 'pass_rate', passed: 0, total: 6 },
     });
-    expect(hook!.body.summary).toMatch(/^sentiment: the prompt scores 0\.0% on all cases, below its threshold 80\.0%/);
+    expect(hook!.body.summary).toMatch(/^sentiment: the prompt scores 0\.0% \(pass rate\) on all cases, below its threshold 80\.0%/);
     expect(Date.parse(hook!.body.sent_at)).not.toBeNaN();
     expect(await exists(hook!.body.report)).toBe(true);
     expect(result.stderr).not.toMatch(/notify/);

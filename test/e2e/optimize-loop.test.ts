@@ -64,9 +64,9 @@ describe('optimize: the loop', () => {
     expect(summary.stop_reason).toBe('converged');
     // One label fixed per iteration: three iterations from 0/9 to 9/9.
     expect(summary.iterations).toBe(3);
-    expect(summary.scores.start.train).toEqual({ score: 0, passed: 0, total: 9 });
-    expect(summary.scores.final.train).toEqual({ score: 1, passed: 9, total: 9 });
-    expect(summary.scores.final.test).toEqual({ score: 1, passed: 2, total: 2 });
+    expect(summary.scores.start.train).toEqual({ score: 0, passed: 0, total: 9, pass_rate: 0, mean_score: 0, unchecked: 0 });
+    expect(summary.scores.final.train).toEqual({ score: 1, passed: 9, total: 9, pass_rate: 1, mean_score: 1, unchecked: 0 });
+    expect(summary.scores.final.test).toEqual({ score: 1, passed: 2, total: 2, pass_rate: 1, mean_score: 1, unchecked: 0 });
     expect(summary.start_version).toBe(1);
     expect(summary.best_version).toBe(4);
 

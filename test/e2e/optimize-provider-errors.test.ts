@@ -120,7 +120,7 @@ describe('optimize: provider errors are never failures', () => {
     const before = world.targetRequests().length;
     const resumed = await optimize(world, dir, ['--json', '--resume', 'latest']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(parseJsonOut(resumed).scores.final.test).toEqual({ score: 1, passed: 2, total: 2 });
+    expect(parseJsonOut(resumed).scores.final.test).toEqual({ score: 1, passed: 2, total: 2, pass_rate: 1, mean_score: 1, unchecked: 0 });
     expect(world.optimizerRequests().length).toBe(1); // no new iteration
     expect(world.targetRequests().length - before).toBe(1); // only the failed test case was asked again
   });

@@ -214,7 +214,7 @@ describe('optimize: stopping and resuming', () => {
     const summary = parseJsonOut(resumed);
     expect(summary.stop_reason).toBe('converged');
     expect((await readJson(summary.reports.json)).stop_reason).toBe('converged');
-    expect(summary.scores.final.test).toEqual({ score: 1, passed: 1, total: 1 });
+    expect(summary.scores.final.test).toEqual({ score: 1, passed: 1, total: 1, pass_rate: 1, mean_score: 1, unchecked: 0 });
   });
 
   test('--dry-run makes no request', async () => {

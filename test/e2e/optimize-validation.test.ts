@@ -59,8 +59,8 @@ describe('optimize: validation phase', () => {
     const result = await optimize(world, dir, ['--json']);
     expect(result.code, result.stderr).toBe(0);
     const summary = parseJsonOut(result);
-    expect(summary.scores.final.validation).toEqual({ score: 1, passed: 3, total: 3 });
-    expect(summary.scores.final.train).toEqual({ score: 1, passed: 6, total: 6 });
+    expect(summary.scores.final.validation).toEqual({ score: 1, passed: 3, total: 3, pass_rate: 1, mean_score: 1, unchecked: 0 });
+    expect(summary.scores.final.train).toEqual({ score: 1, passed: 6, total: 6, pass_rate: 1, mean_score: 1, unchecked: 0 });
 
     const report = await readJson(summary.reports.json);
     const validationRows = (report.trajectory as Record<string, any>[]).filter((t) => t.phase === 'validation');

@@ -105,7 +105,7 @@ describe('report.html', () => {
     const saved = await readJson(join(runDir, 'cases.json'));
     expect(saved).toMatchObject({ schema_version: 1, run_id: summary.run_id, prompt_version: summary.best_version });
     expect((saved.cases as Record<string, unknown>[]).map((c) => c.case_id).sort()).toEqual(CASES.map((c) => c.id).sort());
-    expect(Object.keys((saved.cases as Record<string, unknown>[])[0]!).sort()).toEqual(['case_id', 'expected', 'failures', 'output', 'pass', 'split', 'vars']);
+    expect(Object.keys((saved.cases as Record<string, unknown>[])[0]!).sort()).toEqual(['case_id', 'expected', 'failures', 'output', 'pass', 'score', 'split', 'vars']);
     const savedText = JSON.stringify(saved);
     expect(savedText).not.toContain('sk-test-SECRET');
     expect(savedText).not.toContain('sk-ant-test-SECRET');

@@ -51,6 +51,7 @@ export function makeCase(spec: CaseSpec): CaseResult {
     ...(spec.expected !== undefined ? { expected: spec.expected } : {}),
     output: spec.output,
     pass,
+    passRate: pass ? 1 : 0,
     score: pass ? 1 : 0,
     samples: [
       {

@@ -191,3 +191,31 @@ describe('candidate directions', () => {
     expect(initialStyles(7)).toHaveLength(7);
   });
 });
+
+describe('buildMetaPrompt: chat prompts', () => {
+  const BASE = '- role: system\n  content: Route tickets.\n- role: user\n  content: "Example: refund"\n- role: assistant\n  content: billing\n- role: user\n  content: "Ticket: {{ticket}}"\n';
+  const CHAT: TaskContext = {
+    ...TASK,
+    variables: [],
+    layout: { form: { kind: 'chat', syntax: 'yaml' }, engine: 'simple', base: BASE },
+  };
+
+  test('the editable message is shown as text (never YAML), the fixed turns as fixed', () => {
+    const text = content(buildMetaPrompt(CHAT, { kind: 'refine', current: BASE, feedback: 'f', memory: emptyMemory(), direction: 'd' }, 12_000, 100));
+    expect(text).toContain('<current_prompt>\nRoute tickets.\n</current_prompt>');
+    expect(text).not.toContain('role: system');
+    expect(text).toContain('The prompt is sent as the system message.');
+    expect(text).toContain('2. user: fixed, not editable: "Example: refund"');
+    expect(text).toContain('4. user: fixed, not editable: "Ticket: {{ticket}}"');
+  });
+
+  test('several editable messages are shown as <message> blocks, with the instruction to return them all; both parents of a crossover too', () => {
+    const two = BASE.replace('content: Route tickets.', 'content: Route tickets.\n  optimize: true').replace('content: "Ticket: {{ticket}}"', 'content: "Ticket: {{ticket}}"\n  optimize: true');
+    const task = { ...CHAT, layout: { ...CHAT.layout!, base: two } };
+    const text = content(buildMetaPrompt(task, { kind: 'crossover', parentA: two, scoreA: '50%', parentB: two, scoreB: '40%', feedback: 'f', direction: 'd' }, 12_000, 100));
+    expect(text).toContain('<parent_a>\n<message index="1" role="system">\nRoute tickets.\n</message>\n\n<message index="4" role="user">\nTicket: {{ticket}}\n</message>\n</parent_a>');
+    expect(text).toContain('<parent_b>\n<message index="1" role="system">');
+    expect(text).toContain('You edit 2 messages');
+    expect(text).not.toContain('The prompt is sent as the system message.');
+  });
+});

@@ -73,3 +73,30 @@ describe('checkCandidateVariables', () => {
     expect(checkCandidateVariables('{{input}} {{lang}}', '{{text}} {{lang}}')).toBe('template variables: drops {{input}}; invents {{text}}');
   });
 });
+
+describe('chat prompts: the optimizer rewrites message text, the structure is kept', () => {
+  const BASE = '# kept\n- role: system\n  content: Be brief.\n- role: user\n  content: "Ticket: {{input}}"\n';
+  const layout = { form: { kind: 'chat' as const, syntax: 'yaml' as const }, engine: 'simple' as const, base: BASE };
+
+  test('one editable message: the reply is its new text, put back into the conversation', () => {
+    const parsed = parseCandidate('<hypothesis>h</hypothesis><prompt>\nBe brief.\nName one team.\n</prompt>', layout);
+    expect(parsed?.prompt).toBe('# kept\n- role: system\n  content: |-\n    Be brief.\n    Name one team.\n- role: user\n  content: "Ticket: {{input}}"\n');
+  });
+
+  test('several editable messages: every one as a <message index> block, else no candidate', () => {
+    const two = { ...layout, base: '- role: system\n  content: s\n  optimize: true\n- role: user\n  content: "{{input}}"\n  optimize: true\n' };
+    const both = '<prompt>\n<message index="1" role="system">\nNew s\n</message>\n<message index="2" role="user">\nQ: {{input}}\n</message>\n</prompt>';
+    expect(parseCandidate(both, two)?.prompt).toBe('- role: system\n  content: New s\n  optimize: true\n- role: user\n  content: "Q: {{input}}"\n  optimize: true\n');
+    expect(parseCandidate('<prompt>\n<message index="1" role="system">\nNew s\n</message>\n</prompt>', two)).toBeUndefined();
+    expect(parseCandidate('<prompt>\njust text\n</prompt>', two)).toBeUndefined();
+  });
+
+  test('variables are checked over every message, and Nunjucks candidates must still parse', () => {
+    const candidate = parseCandidate('<prompt>Be brief about {{input}}</prompt>', layout)!.prompt;
+    expect(checkCandidateVariables(BASE, candidate, layout)).toBeUndefined(); // {{input}} is still used (in the user turn)
+    const nunjucks = { form: { kind: 'text' as const }, engine: 'nunjucks' as const, base: '{{ input | upper }}' };
+    expect(checkCandidateVariables('{{ input | upper }}', '{% if input %}{{ input | shout }}{% endif %}', nunjucks)).toBe('not a valid Nunjucks template: unknown filter "shout"');
+    expect(checkCandidateVariables('{{ input | upper }}', '{% for x in input %}{{ x }}{% endfor %}', nunjucks)).toBeUndefined();
+    expect(checkCandidateVariables('{{ input | upper }}', '{{ item.name }}', nunjucks)).toBe('template variables: drops {{input}}; invents {{item.name}}');
+  });
+});

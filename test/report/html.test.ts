@@ -309,6 +309,7 @@ describe('case records', () => {
       expected: 'positive',
       output: 'nope',
       pass: false,
+      passRate: 0,
       score: 0,
       samples: [],
       failures: [{ type: 'equals', category: 'wrong_answer', reason: 'expected positive', expected: 'positive', actual: 'nope' }],
@@ -325,6 +326,7 @@ describe('case records', () => {
       expected: 'positive',
       output: 'nope',
       pass: false,
+      score: 0,
       failures: [{ type: 'equals', category: 'wrong_answer', reason: 'expected positive' }],
     });
   });

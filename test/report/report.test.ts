@@ -19,7 +19,9 @@ describe('buildReportData', () => {
       ['i2c1', 'rejected', 0.75, 1, 2],
       ['i2c2', 'invalid', undefined, 0, 0],
     ]);
-    expect(data.final.test).toEqual({ score: 0.8, passed: 4, total: 5 });
+    // A run from before objectives: its score was the pass rate, and is reported as one.
+    expect(data.final.test).toEqual({ score: 0.8, passed: 4, total: 5, passRate: 0.8 });
+    expect(data.objective).toBe('pass_rate');
     expect(data.baseline.train.score).toBe(0.5);
     expect(data.categories).toEqual([
       { category: 'format_violation', before: 3, after: 0 },

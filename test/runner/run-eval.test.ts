@@ -90,6 +90,28 @@ describe('runEval', () => {
     expect(result.summaries.at(-1)!.providerErrors).toBe(1);
   });
 
+  it('a case threshold, its own or the default one, decides on the weighted mean score', async () => {
+    // Each output is right (1) and never contains "zzz" (0): weights 3 and 1 give 0.75.
+    const defaultAssert = [
+      { type: 'equals', value: '{{expected}}', weight: 3 },
+      { type: 'contains', value: 'zzz' },
+    ];
+    const withOwn = cases.map((c, i) => (i === 0 ? { ...c, threshold: 0.9 } : c));
+    const result = await runEval(options({ cases: withOwn, defaultAssert, defaultThreshold: 0.7 }));
+    expect(result.cases.map((c) => [c.caseId, c.score, c.pass])).toEqual([
+      ['c0', 0.75, false], // its own threshold, 0.9
+      ['c1', 0.75, true], // the default one, 0.7: passes though `contains` failed
+      ['c2', 0.75, true],
+      ['c3', 0.75, true],
+    ]);
+    expect(result.cases[0]!.failures.map((f) => f.type)).toEqual(['contains']);
+    expect(result.cases[0]!.samples[0]!.threshold).toBe(0.9);
+    // Without a threshold every assertion must pass.
+    const strict = await runEval(options({ defaultAssert }));
+    expect(strict.cases.every((c) => !c.pass && c.score === 0.75)).toBe(true);
+    expect(strict.summaries.at(-1)).toMatchObject({ passRate: 0, meanScore: 0.75, unchecked: 0 });
+  });
+
   it('gives repeat samples distinct cache entries and scores the mean over samples', async () => {
     const cache = new ResponseCache(join(dir, 'cache'));
     let n = 0;
@@ -98,7 +120,8 @@ describe('runEval', () => {
     expect(flaky.requests).toHaveLength(8);
     expect(first.cases[0]!.score).toBe(0.5);
     expect(first.cases[0]!.pass).toBe(false);
-    expect(first.summaries.at(-1)!.score).toBe(0.5);
+    expect(first.summaries.at(-1)!.passRate).toBe(0.5);
+    expect(first.summaries.at(-1)!.meanScore).toBe(0.5);
 
     const again = recordingModel(() => 'should not be called');
     const second = await runEval(options({ target: again, caller: new ModelCaller({ cache }), repeat: 2 }));

@@ -251,6 +251,42 @@ describe('cases that no assertion checks', () => {
     expect(issueAt(error, 'cases[1]')).toMatchObject({ line: 7, message: expect.stringMatching(/^case "b" has no assertion/) });
   });
 
+  it('an assertion of weight 0 is reported only: it checks nothing', async () => {
+    const everywhere = spec([...TWO_CASES, 'defaults: { assert: [{ type: equals, value: "{{expected}}", weight: 0 }] }']);
+    expect(issueAt(await specErrorOf(loadSpec(everywhere)), 'cases').message).toMatch(/^no assertion checks the outputs/);
+    const one = spec([
+      'cases:',
+      '  - { id: a, input: x, assert: [{ type: contains, value: x }] }',
+      '  - { id: b, input: y, assert: [{ type: contains, value: y, weight: 0, metric: tone }] }',
+    ]);
+    expect(issueAt(await specErrorOf(loadSpec(one)), 'cases[1]').message).toMatch(/^case "b" has only assertions of weight 0 \(reported only, they check nothing\)/);
+  });
+
+  it('weights, case thresholds, defaults.threshold and the objective are read; out-of-range values are refused', async () => {
+    const good = spec([
+      'cases:',
+      '  - { id: a, input: x, expected: p, threshold: 0.5, assert: [{ type: contains, value: x, weight: 2.5, metric: m }] }',
+      '  - { id: b, input: y, expected: q }',
+      'defaults: { assert: [{ type: equals, value: "{{expected}}" }], threshold: 0.75 }',
+      'objective: mean_score',
+    ]);
+    const loaded = await loadSpec(good);
+    expect(loaded.objective).toBe('mean_score');
+    expect(loaded.defaultThreshold).toBe(0.75);
+    expect(loaded.cases[0]).toMatchObject({ threshold: 0.5, assert: [{ type: 'contains', value: 'x', weight: 2.5, metric: 'm' }] });
+    expect(loaded.cases[1]!.threshold).toBeUndefined();
+    expect((await loadSpec(spec([...TWO_CASES, 'defaults: { assert: [{ type: equals, value: "{{expected}}" }] }']))).objective).toBe('pass_rate');
+
+    const bad = spec([
+      'cases:',
+      '  - { id: a, input: x, expected: p, threshold: 1.5, assert: [{ type: contains, value: x, weight: -1 }] }',
+      'defaults: { assert: [{ type: equals, value: "{{expected}}" }], threshold: 2 }',
+    ]);
+    const error = await specErrorOf(loadSpec(bad));
+    expect(issueAt(error, 'defaults.threshold').line).toBe(7);
+    expect(error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['cases[0].threshold', 'cases[0].assert[0].weight']));
+  });
+
   it('commands that run no assertion (history, report, cache) load the spec without these checks', async () => {
     const file = spec([...TWO_CASES, 'defaults: { assert: [{ type: regex, value: "((" }] }']);
     await expect(loadSpec(file, { checkAssertions: false })).resolves.toBeDefined();

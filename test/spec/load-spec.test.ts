@@ -26,9 +26,11 @@ describe('loadSpec: a good spec', () => {
       prompt: {
         text: 'Classify the sentiment of this line of poetry as positive, negative, mixed or no_impact.\n\nLine: {{input}}\n',
         file: join(dir, 'prompt.md'),
+        form: { kind: 'text' },
         origin: { file: join(dir, 'task.yaml'), path: 'prompt', line: 3, column: 9 },
       },
       promptRole: 'user',
+      templateEngine: 'simple',
       target: { provider: 'sim', model: 'sim-classifier', maxTokens: 1024, apiKeyEnv: [], timeoutMs: 60_000, maxRetries: 4 },
       optimizer: {
         provider: 'anthropic',
@@ -79,6 +81,7 @@ describe('loadSpec: a good spec', () => {
       defaultAssert: [{ type: 'equals', value: '{{expected}}' }],
       splits: { train: 0.6, validation: 0.2, test: 0.2, seed: 0, stratify: true },
       threshold: 1,
+      objective: 'pass_rate',
       concurrency: 50,
       cache: { enabled: true, dir: join(dir, '.promptopt/cache') },
       repeat: 1,

@@ -38,3 +38,33 @@ describe('inline prompt', () => {
     expect(() => rewriteInlinePrompt('name: x\n', 'a')).toThrow(/no inline `prompt:`/);
   });
 });
+
+describe('inline chat prompt', () => {
+  const CHAT_SPEC = `name: triage # kept
+prompt: # the conversation
+  - role: system
+    content: Be brief.
+  - role: user
+    content: "{{input}}"
+target: { provider: sim, model: sim-classifier }
+`;
+
+  it('reads the list as its YAML text, and writes a version back as a list, everything else kept', () => {
+    const text = readInlinePrompt(CHAT_SPEC);
+    expect(text).toBe('- role: system\n  content: Be brief.\n- role: user\n  content: "{{input}}"\n');
+    const version = '- role: system\n  content: |-\n    Be brief.\n    One word.\n- role: user\n  content: "{{input}}"\n';
+    const out = rewriteInlinePrompt(CHAT_SPEC, version);
+    expect(readInlinePrompt(out)).toBe(version);
+    expect(out).toContain('name: triage # kept');
+    expect(out).toContain('target: { provider: sim, model: sim-classifier }');
+    expect(out).toContain('content: |-\n');
+    expect(parse(out).prompt).toEqual([
+      { role: 'system', content: 'Be brief.\nOne word.' },
+      { role: 'user', content: '{{input}}' },
+    ]);
+  });
+
+  it('refuses to write a text that is not a message list into a chat prompt', () => {
+    expect(() => rewriteInlinePrompt(CHAT_SPEC, 'plain text {{input}}')).toThrow(/not a chat prompt/);
+  });
+});

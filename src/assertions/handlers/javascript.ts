@@ -1,6 +1,7 @@
 /**
- * `javascript`: a user function decides. The value is either inline code run with `output` and
- * `context` ({ vars, expected, caseId }) in scope — an expression, or a body with `return`; `await`
+ * `javascript`: a user function decides. The value is either inline code run with `output` (the
+ * answer, or what a transform made of it: an object stays an object) and `context` ({ vars, expected,
+ * caseId }) in scope — an expression, or a body with `return`; `await`
  * works in both — or `file://path.(js|mjs|cjs|ts)[:fnName]`, called as `fn(output, context)`.
  *
  * The function returns a boolean, a number (pass when >= threshold, default 0.5), or
@@ -12,7 +13,7 @@
  */
 import path from 'node:path';
 import { InterruptedError, stopSignalOf } from '../../errors.js';
-import { parseFunctionReference } from '../load-function.js';
+import { isPythonReference, parseFunctionReference } from '../load-function.js';
 import { assertionError, clampScore, failed, passed } from '../outcome.js';
 import type { JsSource, JsValue } from '../sandbox/protocol.js';
 import { DEFAULT_JS_TIMEOUT_MS, jsWorkerPool } from '../sandbox/worker-pool.js';
@@ -71,7 +72,7 @@ export function interpretResult(result: unknown, threshold: number | undefined, 
   return assertionError(`${what} returned ${got}; return a boolean, a number 0..1, or { pass, score, reason }`);
 }
 
-export const javascript: AssertionHandler = async (assertion, { output, vars, expected, caseId, baseDir, signal }) => {
+export const javascript: AssertionHandler = async (assertion, { output, outputValue, vars, expected, caseId, baseDir, signal }) => {
   const { value, threshold } = assertion;
   if (typeof value !== 'string' || value.trim() === '') {
     return assertionError('javascript needs code or a file:// reference as its value');
@@ -80,7 +81,7 @@ export const javascript: AssertionHandler = async (assertion, { output, vars, ex
   let what: string;
   if (value.trim().startsWith('file://')) {
     const ref = parseFunctionReference(value, baseDir);
-    if (!ref) return assertionError(`javascript: ${quote(value)} does not name a .js, .mjs, .cjs or .ts file`);
+    if (!ref || isPythonReference(ref)) return assertionError(`javascript: ${quote(value)} does not name a .js, .mjs, .cjs or .ts file`);
     source = { kind: 'file', file: ref.file, ...(ref.name !== undefined ? { name: ref.name } : {}) };
     what = `${ref.name ?? 'default export'} in ${path.relative(baseDir, ref.file) || ref.file}`;
   } else {
@@ -88,7 +89,7 @@ export const javascript: AssertionHandler = async (assertion, { output, vars, ex
     what = 'javascript assertion';
   }
   const timeoutMs = assertion.timeout_ms ?? DEFAULT_JS_TIMEOUT_MS;
-  const answer = await jsWorkerPool().run(source, output, { vars, expected, caseId }, timeoutMs, signal);
+  const answer = await jsWorkerPool().run(source, outputValue === undefined ? output : outputValue, { vars, expected, caseId }, timeoutMs, signal);
   if (answer.ok) return interpretResult(decode(answer.value), threshold, output, what);
   if ('threw' in answer) throw new Error(answer.threw); // reported by the registry as "javascript assertion threw: ..."
   if ('compile' in answer) return assertionError(`javascript assertion does not compile: ${answer.compile}; code ${quote(value)}`);
@@ -99,8 +100,8 @@ export const javascript: AssertionHandler = async (assertion, { output, vars, ex
 };
 
 /** A worker's JsValue back into something interpretResult reads the same way as the original. */
-function decode(value: JsValue): unknown {
-  if (value.kind === 'value') return value.value;
+export function decode(value: JsValue): unknown {
+  if (value.kind === 'value' || value.kind === 'data') return value.value;
   if (value.kind === 'typeof') return value.type === 'function' ? () => undefined : Symbol('returned');
   return value.fields;
 }

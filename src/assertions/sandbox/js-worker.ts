@@ -91,6 +91,13 @@ function encode(result: unknown): JsValue {
   return { kind: 'object', fields };
 }
 
+/** A transform's result as JSON data (what crosses threads and what assertions read); undefined stays undefined. */
+function asData(result: unknown): JsValue {
+  if (result === undefined || typeof result === 'function' || typeof result === 'symbol') return { kind: 'value', value: undefined };
+  if (typeof result === 'bigint') return { kind: 'data', value: result.toString() };
+  return { kind: 'data', value: JSON.parse(JSON.stringify(result)) as unknown };
+}
+
 async function run(source: JsSource, task: JsTask): Promise<JsReply> {
   const { id } = task;
   let fn: UserFunction | { error: string };
@@ -104,7 +111,9 @@ async function run(source: JsSource, task: JsTask): Promise<JsReply> {
   // A load check (before any call): the code compiles or the file loads and has the function.
   if (task.loadOnly) return { id, ok: true, value: { kind: 'value', value: true } };
   try {
-    return { id, ok: true, value: encode(await fn(task.output, task.context)) };
+    const result = await fn(task.output, task.context);
+    if (task.returns === 'data') return { id, ok: true, value: asData(result) };
+    return { id, ok: true, value: encode(result) };
   } catch (error) {
     return { id, ok: false, threw: describeThrown(error) };
   }

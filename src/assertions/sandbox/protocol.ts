@@ -9,10 +9,13 @@ export type JsSource = { kind: 'inline'; code: string } | { kind: 'file'; file: 
 export interface JsTask {
   id: number;
   source: JsSource;
-  output: string;
+  /** The model's answer (a string), or what a transform made of it (any JSON value). */
+  output: unknown;
   context: { vars: Record<string, unknown>; expected?: unknown; caseId: string };
   /** Only compile the code, or load the file and find the function (its top-level code runs); never call it. */
   loadOnly?: boolean;
+  /** `data`: the function is a transform, its whole return value comes back (as JSON data). Default: a verdict. */
+  returns?: 'verdict' | 'data';
 }
 
 /**
@@ -22,6 +25,8 @@ export interface JsTask {
  */
 export type JsValue =
   | { kind: 'value'; value: boolean | number | string | bigint | null | undefined }
+  /** A transform's return value, as JSON data. */
+  | { kind: 'data'; value: unknown }
   | { kind: 'typeof'; type: 'function' | 'symbol' }
   | { kind: 'object'; fields: Record<string, boolean | number | string | null | undefined> };
 

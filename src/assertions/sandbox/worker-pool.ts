@@ -57,10 +57,10 @@ export class JsWorkerPool {
   }
 
   /** Runs `source` on (output, context) in a worker, within `timeoutMs`; never rejects. */
-  run(source: JsSource, output: string, context: JsTask['context'], timeoutMs: number, signal?: AbortSignal): Promise<PoolAnswer> {
+  run(source: JsSource, output: unknown, context: JsTask['context'], timeoutMs: number, signal?: AbortSignal, returns?: JsTask['returns']): Promise<PoolAnswer> {
     if (signal?.aborted) return Promise.resolve({ ok: false, aborted: true });
     return new Promise((resolve) => {
-      this.#queue.push({ task: { source, output, context }, timeoutMs, signal, resolve });
+      this.#queue.push({ task: { source, output, context, ...(returns ? { returns } : {}) }, timeoutMs, signal, resolve });
       this.#dispatch();
     });
   }
@@ -70,9 +70,9 @@ export class JsWorkerPool {
    * calling it, within `timeoutMs`: `ok` when it could run. A file loaded here stays loaded in its
    * worker for the run.
    */
-  check(source: JsSource, timeoutMs: number): Promise<PoolAnswer> {
+  check(source: JsSource, timeoutMs: number, returns?: JsTask['returns']): Promise<PoolAnswer> {
     return new Promise((resolve) => {
-      this.#queue.push({ task: { source, output: '', context: { vars: {}, caseId: '' }, loadOnly: true }, timeoutMs, resolve });
+      this.#queue.push({ task: { source, output: '', context: { vars: {}, caseId: '' }, loadOnly: true, ...(returns ? { returns } : {}) }, timeoutMs, resolve });
       this.#dispatch();
     });
   }

@@ -80,7 +80,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
   const models = resolveModels(options.models, spec.target);
   const plan = planPairs(versions, models, options.baseline);
   checkBudgetPrices(spec, models);
-  const settings: CompareSettings = { alpha, minCases, resamples, seed, repeat: repeatFlag ?? spec.repeat };
+  const settings: CompareSettings = { objective: spec.objective, alpha, minCases, resamples, seed, repeat: repeatFlag ?? spec.repeat };
 
   // Models and judge: built before the first call (a missing key is exit 2 here).
   const workers = session.workers;
@@ -108,6 +108,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
       caller,
       shape: requestShape(spec),
       defaultAssert: spec.defaultAssert,
+      defaultThreshold: spec.defaultThreshold,
       baseDir: spec.dir,
       concurrency: workers,
       repeat: settings.repeat,

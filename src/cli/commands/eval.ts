@@ -1,5 +1,6 @@
 /**
- * `promptopt eval <task.yaml>`: score a prompt on a split and exit 0 (score >= threshold), 1 (below),
+ * `promptopt eval <task.yaml>`: score a prompt on a split and exit 0 (the objective, pass rate or
+ * mean score, >= threshold), 1 (below),
  * 2 (bad input or usage) or 3 (a provider failure or an incomplete run), so CI can gate on it.
  */
 import { appendFile, readFile } from 'node:fs/promises';
@@ -20,7 +21,8 @@ import type { CommandEnv } from '../program/command-env.js';
 import { caseJson, evalJsonHead, type CaseJson } from '../output/eval-json.js';
 import { writeJunit } from '../output/junit.js';
 import { STEP_SUMMARY_FAILING, stepSummaryMarkdown } from '../output/step-summary.js';
-import { evalTable, failingCasesText, spendLine, TABLE_FAILING } from '../output/eval-table.js';
+import { evalTable, failingCasesText, spendLine, TABLE_FAILING, uncheckedNote } from '../output/eval-table.js';
+import { OBJECTIVE_LABELS, objectiveValue } from '../../runner/objective.js';
 import { CaseSpool } from '../output/case-spool.js';
 import { writeJsonDocument } from '../output/stream-json.js';
 import { writeFileStreamed, writeToStdout } from '../output/text-sink.js';
@@ -122,6 +124,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
         prompt,
         shape,
         defaultAssert: spec.defaultAssert,
+        defaultThreshold: spec.defaultThreshold,
         baseDir: spec.dir,
         target: session.target,
         judge: session.judge,
@@ -139,7 +142,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
         },
       });
     } catch (error) {
-      const scored = error instanceof IncompleteEvalError ? error.partial.summaries.find((s) => s.split === 'all')?.total ?? 0 : 0;
+      const partial = error instanceof IncompleteEvalError ? error.partial.summaries.find((s) => s.split === 'all') : undefined;
+      const scored = partial ? partial.total + partial.unchecked : 0;
       throw deadline.explain(error, `${scored} of ${cases.length} case(s) scored`, 'give the run more time, or run again: completed calls are served from the cache');
     } finally {
       progress.stop();
@@ -148,9 +152,12 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     const overall = summaryFor(result.summaries, split)!;
     const all = summaryFor(result.summaries, 'all')!;
     const effectiveThreshold = threshold ?? spec.threshold;
-    const passed = overall.score >= effectiveThreshold;
+    const score = objectiveValue(overall, spec.objective);
+    const passed = score >= effectiveThreshold;
     const providerErrors = overall.providerErrors;
-    const exitCode = providerErrors > 0 ? EXIT.providerFailure : passed ? EXIT.ok : EXIT.belowThreshold;
+    // Every case unchecked (no assertion applies to any): no verdict on the prompt, a spec to fix.
+    const nothingChecked = overall.total === 0 && overall.unchecked > 0;
+    const exitCode = providerErrors > 0 ? EXIT.providerFailure : nothingChecked ? EXIT.badInput : passed ? EXIT.ok : EXIT.belowThreshold;
     const target = { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated };
     const head = redactWith(evalJsonHead(
       {
@@ -160,7 +167,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
         target,
         split,
         threshold: effectiveThreshold,
-        score: overall.score,
+        objective: spec.objective,
+        score,
         passed,
         exitCode,
         keys: session.keyLedger.snapshot(),
@@ -192,13 +200,13 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     if (stepSummary) {
       await appendFile(
         stepSummary,
-        stepSummaryMarkdown({ task: spec.name, model: targetLabel, simulated: target.simulated, threshold: effectiveThreshold, score: overall.score, passed, providerErrors }, result.summaries, failing),
+        stepSummaryMarkdown({ task: spec.name, model: targetLabel, simulated: target.simulated, threshold: effectiveThreshold, score, objective: spec.objective, passed, providerErrors }, result.summaries, failing),
       );
     }
 
     // Below the threshold is news for the team (sent in the background); provider errors are no verdict on the prompt.
     const notifier = commandNotifier(spec, notifyUrls, { warn, signal, env: ctx.env, scrub: session.scrub });
-    if (providerErrors === 0 && !passed) {
+    if (providerErrors === 0 && !passed && !nothingChecked) {
       const report = options.output ? resolve(options.output) : options.junit ? resolve(options.junit) : undefined;
       void notifier.send(await degradationEvent({ spec, prompt, promptFile, split, threshold: effectiveThreshold, summaries: result.summaries, target: `${target.provider}:${target.model}`, report }));
     }
@@ -209,17 +217,21 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
         await sink.write('\n');
       });
     } else {
-      io.out(evalTable(result.summaries));
+      io.out(evalTable(result.summaries, spec.objective));
       io.out(spendLine(caller.ledger.snapshot()));
+      const unchecked = uncheckedNote(all.unchecked);
+      if (unchecked) io.out(chalk.yellow(unchecked));
       const failingText = failingCasesText(failing, all.total - all.passed);
       if (failingText) io.out(`\n${failingText}`);
       io.out('');
       if (providerErrors > 0) {
         io.out(chalk.red(`ERROR: ${providerErrors} case(s) failed with provider errors after retries; the score is not a verdict on the prompt (exit 3).`));
+      } else if (nothingChecked) {
+        io.out(chalk.red(`ERROR: no case ${split === 'all' ? '' : `of the ${split} split `}was checked (${overall.unchecked} unchecked): there is nothing to gate on (exit 2).`));
       } else {
         const verdict = passed ? chalk.green('PASS') : chalk.red('FAIL');
         const cmp = passed ? '>=' : '<';
-        io.out(`${verdict}: score ${formatPercent(overall.score)} ${cmp} threshold ${formatPercent(effectiveThreshold)} · ${targetLabel}`);
+        io.out(`${verdict}: ${OBJECTIVE_LABELS[spec.objective]} ${formatPercent(score)} ${cmp} threshold ${formatPercent(effectiveThreshold)} · ${targetLabel}`);
       }
     }
     await notifier.flush();

@@ -5,6 +5,7 @@
  * higher validation score). Sends are in the background; `flush` waits for them.
  */
 import type { Notifier, NotifyEvent } from '../../notify/types.js';
+import { OBJECTIVE_LABELS } from '../../runner/objective.js';
 import type { CurrentPrompt, OptimizerEvent, RunState } from '../../optimizer/types.js';
 import type { Spec } from '../../spec/types.js';
 import { formatPercent, formatUsd } from '../terminal.js';
@@ -57,7 +58,7 @@ export function optimizeNotifications(input: OptimizeNotifyInput): OptimizeNotif
           summary: `${spec.name}: optimize run ${runId} has spent ${formatUsd(event.spentUsd)} of its ${formatUsd(event.maxUsd)} budget (${Math.round(share * 100)}%)`,
           versions: { start: start?.version ?? null, current: current?.version ?? null },
           scores: { train: current?.train ?? null, validation: current?.validation ?? null },
-          details: { command: 'optimize', run_id: runId, spent_usd: event.spentUsd, max_usd: event.maxUsd, spent_fraction: share },
+          details: { command: 'optimize', run_id: runId, objective: spec.objective, spent_usd: event.spentUsd, max_usd: event.maxUsd, spent_fraction: share },
         });
       }
     },
@@ -76,7 +77,7 @@ export function optimizeNotifications(input: OptimizeNotifyInput): OptimizeNotif
           summary: `${spec.name}: optimize run ${runId} stopped: its ${formatUsd(input.maxCostUsd ?? null)} budget is spent (${formatUsd(run.spentUsd)}); best prompt so far v${state.current.version}`,
           versions,
           scores,
-          details: { command: 'optimize', run_id: runId, spent_usd: run.spentUsd, max_usd: input.maxCostUsd ?? null, stop_reason: state.stopReason },
+          details: { command: 'optimize', run_id: runId, objective: spec.objective, spent_usd: run.spentUsd, max_usd: input.maxCostUsd ?? null, stop_reason: state.stopReason },
         });
       }
       if (beatsStart(state)) {
@@ -87,12 +88,13 @@ export function optimizeNotifications(input: OptimizeNotifyInput): OptimizeNotif
         send({
           type: 'new_version',
           ...base,
-          summary: `${spec.name}: new prompt version v${state.current.version} (from v${state.start.version}): ${parts.join(', ')}`,
+          summary: `${spec.name}: new prompt version v${state.current.version} (from v${state.start.version}): ${parts.join(', ')} (${OBJECTIVE_LABELS[spec.objective]})`,
           versions: { from: state.start.version, to: state.current.version },
           scores: { ...scores, start_train: state.start.train.score, start_validation: state.start.validation?.score ?? null },
           details: {
             command: 'optimize',
             run_id: runId,
+            objective: spec.objective,
             version_file: run.versionFile,
             stop_reason: state.stopReason ?? null,
             iterations: state.iterations.length,

@@ -8,9 +8,11 @@
  */
 import chalk from 'chalk';
 import { startSpinner, type Spinner } from '../spinner.js';
-import type { CurrentPrompt, OptimizerEvent } from '../../optimizer/types.js';
+import type { CurrentPrompt, OptimizerEvent, SplitScore } from '../../optimizer/types.js';
 import { describeGap, generalizationGap } from '../../report/generalization-gap.js';
 import type { ModelCaller } from '../../runner/model-caller.js';
+import { OBJECTIVE_LABELS } from '../../runner/objective.js';
+import type { Objective } from '../../spec/types.js';
 import { formatPercent, formatUsd } from '../terminal.js';
 
 export interface LiveView {
@@ -45,18 +47,30 @@ export function createLiveView(options: {
   const limit = () => (phase === 'train' ? `/${options.maxIterations}` : phase === 'validation' ? `/${options.validationIterations}` : '');
   const status = () =>
     `${simulatedTag}${phase}${iteration ? ` · iteration ${iteration}${limit()}` : ''}${scoring ? ` · scoring ${scoring} candidate(s)` : ''}${scores()} · ${cost()}`;
-  /** " · best train 60.0% · validation 38.3% · gap train − validation +21.7 pts" (in the validation phase, validation first). */
+  /**
+   * " · pass rate (objective): best train 60.0% · validation 38.3% · gap train − validation +21.7 pts ·
+   * mean score: train 72.3% · validation 40.1%" (in the validation phase, validation first).
+   */
   const scores = () => {
     if (!current) return '';
+    const objective = objectiveOf(current.train);
     const train = formatPercent(current.train.score);
     const validation = current.validation ? formatPercent(current.validation.score) : undefined;
-    const gap = describeGap(generalizationGap({ train: current.train.score, validation: current.validation?.score }));
-    const parts =
-      phase === 'validation' && validation ? [`best validation ${validation}`, `train ${train}`] : [`best train ${train}`, ...(validation ? [`validation ${validation}`] : [])];
-    return ` · ${parts.join(' · ')}${gap ? ` · gap ${gap}` : ''}`;
+    const gap = describeGap(generalizationGap({ train: current.train.score, validation: current.validation?.score }, objective));
+    const validationFirst = phase === 'validation' && validation !== undefined;
+    const parts = validationFirst ? [`best validation ${validation}`, `train ${train}`] : [`best train ${train}`, ...(validation ? [`validation ${validation}`] : [])];
+    // The other figure, when the scores carry it (checkpoints from before objectives do not).
+    const other = otherFigure(objective);
+    const [otherTrain, otherValidation] = [current.train[other.key], current.validation?.[other.key]];
+    const others = [
+      ...(otherTrain !== undefined ? [`train ${formatPercent(otherTrain)}`] : []),
+      ...(otherValidation !== undefined ? [`validation ${formatPercent(otherValidation)}`] : []),
+    ];
+    const shown = others.length ? ` · ${other.label}: ${(validationFirst ? others.reverse() : others).join(' · ')}` : '';
+    return ` · ${OBJECTIVE_LABELS[objective]} (objective): ${parts.join(' · ')}${gap ? ` · gap ${gap}` : ''}${shown}`;
   };
   const gapWarning = (prompt: Pick<CurrentPrompt, 'train' | 'validation'>, test?: number) => {
-    const gap = generalizationGap({ train: prompt.train.score, validation: prompt.validation?.score, test });
+    const gap = generalizationGap({ train: prompt.train.score, validation: prompt.validation?.score, test }, objectiveOf(prompt.train));
     return gap.warning ? chalk.yellow(`  ⚠ ${gap.warning}`) : undefined;
   };
   const log = (line: string) => {
@@ -84,10 +98,7 @@ export function createLiveView(options: {
           break;
         case 'baseline_scored':
           current = { train: event.train, validation: event.validation };
-          log(
-            `baseline v${event.version}: train ${event.train.passed}/${event.train.total} (${formatPercent(event.train.score)})` +
-              (event.validation ? ` · validation ${event.validation.passed}/${event.validation.total} (${formatPercent(event.validation.score)})` : ''),
-          );
+          log(`baseline v${event.version}: train ${figures(event.train)}` + (event.validation ? ` · validation ${figures(event.validation)}` : ''));
           break;
         case 'iteration_started':
           iteration = event.iteration;
@@ -127,8 +138,8 @@ export function createLiveView(options: {
           log(chalk.yellow(`warning: 80% of the budget spent (${formatUsd(event.spentUsd)} of ${formatUsd(event.maxUsd)})`));
           break;
         case 'test_scored': {
-          const gap = current ? describeGap(generalizationGap({ train: current.train.score, test: event.score.score })) : '';
-          log(`  held-out test: ${event.score.passed}/${event.score.total} (${formatPercent(event.score.score)})${gap ? ` · gap ${gap}` : ''}`);
+          const gap = current ? describeGap(generalizationGap({ train: current.train.score, test: event.score.score }, objectiveOf(event.score))) : '';
+          log(`  held-out test: ${figures(event.score)}${gap ? ` · gap ${gap}` : ''}`);
           const warning = current && gapWarning({ train: current.train }, event.score.score);
           if (warning) log(warning);
           break;
@@ -145,4 +156,21 @@ export function createLiveView(options: {
       spinner?.stop();
     },
   };
+}
+
+/** Which figure a score is in (scores from before objectives were pass rates). */
+function objectiveOf(score: Pick<SplitScore, 'objective'>): Objective {
+  return score.objective ?? 'pass_rate';
+}
+
+function otherFigure(objective: Objective): { key: 'passRate' | 'meanScore'; label: string } {
+  return objective === 'mean_score' ? { key: 'passRate', label: 'pass rate' } : { key: 'meanScore', label: 'mean score' };
+}
+
+/** "6/10 passed, pass rate 60.0% (objective), mean score 72.3%": the objective's figure first. */
+function figures(score: SplitScore): string {
+  const objective = objectiveOf(score);
+  const other = otherFigure(objective);
+  const value = score[other.key];
+  return `${score.passed}/${score.total} passed, ${OBJECTIVE_LABELS[objective]} ${formatPercent(score.score)} (objective)${value === undefined ? '' : `, ${other.label} ${formatPercent(value)}`}`;
 }

@@ -62,8 +62,16 @@ export async function writeJunit(sink: TextSink, input: JunitInput): Promise<voi
   };
   const counts = (split: SplitName | 'all') => {
     const s = summaries.find((summary) => summary.split === split);
-    // A case with a provider error never passes: failures are the other failing cases.
-    return { tests: s?.total ?? 0, failures: (s?.total ?? 0) - (s?.passed ?? 0) - (s?.providerErrors ?? 0), errors: s?.providerErrors ?? 0 };
+    // A case with a provider error never passes: failures are the other failing cases. A case no
+    // assertion checked is a skipped test.
+    const total = s?.total ?? 0;
+    const skipped = s?.unchecked ?? 0;
+    return {
+      tests: total + skipped,
+      failures: total - (s?.passed ?? 0) - (s?.providerErrors ?? 0),
+      errors: s?.providerErrors ?? 0,
+      ...(skipped > 0 ? { skipped } : {}),
+    };
   };
 
   xml.dec({ version: '1.0', encoding: 'UTF-8' });
@@ -75,6 +83,8 @@ export async function writeJunit(sink: TextSink, input: JunitInput): Promise<voi
       if (c.provider_error) {
         const message = text(c.provider_error.message);
         xml.ele('error', { message, type: c.provider_error.code }).txt(message).up();
+      } else if (c.unchecked) {
+        xml.ele('skipped', { message: 'unchecked: no assertion applies to this case' }).up();
       } else if (!c.pass) {
         const message = c.failures.map((f) => `${f.category}: ${f.reason}`).join('; ');
         xml.ele('failure', { message: text(message), type: c.failures[0]?.category ?? 'failure' }).txt(text(`${message}\n\noutput:\n${c.output}`)).up();

@@ -1,7 +1,8 @@
 /** What `promptopt history` prints: the versions newest first (the current one marked), then promotions. */
 import chalk from 'chalk';
 import type { PointerEvent } from '../../store/current-version.js';
-import type { VersionMeta } from '../../store/version-meta.js';
+import { scoresObjective, type VersionMeta } from '../../store/version-meta.js';
+import { OBJECTIVE_LABELS } from '../../runner/objective.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import { formatPercent, formatUsd } from '../terminal.js';
 
@@ -20,7 +21,7 @@ export interface HistoryView {
 
 export function historyTable(view: HistoryView): string {
   if (view.versions.length === 0) return `no versions yet in ${view.versionsDir}`;
-  const header = ['', 'version', 'parent', 'branch', 'created', 'run', 'target model', 'train', 'validation', 'test', 'cost'];
+  const header = ['', 'version', 'parent', 'branch', 'created', 'run', 'target model', 'train', 'validation', 'test', 'scores are', 'cost'];
   const score = (value: number | undefined) => (value === undefined ? '-' : formatPercent(value));
   const rows = [...view.versions].reverse().map((m) => [
     m.version === view.current ? '*' : '',
@@ -33,6 +34,7 @@ export function historyTable(view: HistoryView): string {
     score(m.scores.train),
     score(m.scores.validation),
     score(m.scores.test),
+    objectiveLabel(m),
     formatUsd(m.costUsd),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -67,12 +69,19 @@ export function historyJson(view: HistoryView): unknown {
       source: m.source,
       target_model: m.targetModel,
       scores: { train: m.scores.train ?? null, validation: m.scores.validation ?? null, test: m.scores.test ?? null },
+      objective: scoresObjective(m) ?? null,
       cost_usd: m.costUsd,
       hypothesis: m.hypothesis,
       prompt_file: m.promptFile,
     })),
     events: [...view.events].reverse().map((e) => ({ at: e.at, event: e.event, from: e.from, to: e.to })),
   };
+}
+
+/** Which figure the version's scores are (`pass rate`, `mean score`); `-` without scores. */
+function objectiveLabel(meta: VersionMeta): string {
+  const objective = scoresObjective(meta);
+  return objective ? OBJECTIVE_LABELS[objective] : '-';
 }
 
 /** `2025-01-02T03:04:05.678Z` -> `2025-01-02 03:04` (UTC). */

@@ -1,5 +1,5 @@
 /** What the version commands need from a task spec: its versions folder and where its prompt lives. */
-import { extname } from 'node:path';
+import { promptVersionExt } from '../../spec/chat-prompt.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { Spec } from '../../spec/types.js';
 import type { PromptLocation } from '../../store/promote.js';
@@ -9,7 +9,7 @@ export interface TaskVersions {
   spec: Spec;
   dir: string;
   location: PromptLocation;
-  /** Extension for new versions: the prompt file's, `.txt` for an inline prompt (as optimize does). */
+  /** Extension for new versions: the prompt file's, `.txt` for an inline prompt, `.yaml` for an inline chat prompt (as optimize does). */
   ext: string;
   /** `provider:model` of the spec's target. */
   targetModel: string;
@@ -22,7 +22,7 @@ export async function openTaskVersions(file: string, ctx: Pick<CommandEnv, 'env'
     spec,
     dir: spec.versionsDir,
     location: promptFile ? { file: promptFile, inline: false } : { file: spec.file, inline: true },
-    ext: promptFile ? extname(promptFile) || '.txt' : '.txt',
+    ext: promptVersionExt(spec.prompt),
     targetModel: `${spec.target.provider}:${spec.target.model}`,
   };
 }

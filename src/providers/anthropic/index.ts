@@ -6,7 +6,8 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { malformedResponse, mapProviderError, unparseableResponse } from '../map-provider-error.js';
-import type { ChatModel, ChatRequest, ChatResponse, ModelConfig } from '../types.js';
+import { PromptoptError, EXIT } from '../../errors.js';
+import type { ChatModel, ChatRequest, ChatResponse, ModelConfig, ResponseFormat } from '../types.js';
 
 export const ANTHROPIC_API_VERSION = '2026-10-21';
 
@@ -40,6 +41,7 @@ export function createAnthropicModel(config: ModelConfig, options: AnthropicAdap
     modelId: config.model,
     simulated: false,
     async complete(request: ChatRequest): Promise<ChatResponse> {
+      const output = outputConfig(request.responseFormat);
       const started = performance.now();
       let message: unknown;
       try {
@@ -49,6 +51,7 @@ export function createAnthropicModel(config: ModelConfig, options: AnthropicAdap
             max_tokens: request.maxTokens,
             messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
             ...(request.system ? { system: request.system } : {}),
+            ...output,
           },
           { signal: request.signal },
         );
@@ -59,6 +62,22 @@ export function createAnthropicModel(config: ModelConfig, options: AnthropicAdap
       return { ...readMessage(message, config.model), latencyMs: Math.round(performance.now() - started) };
     },
   };
+}
+
+/**
+ * OpenAI's `response_format` in the Messages API's terms: a JSON schema becomes `output_config.format`
+ * (structured outputs); `text` asks for nothing. `json_object` has no counterpart (the API has no JSON
+ * mode without a schema): the spec rules refuse it for an anthropic target, and a compare run with an
+ * anthropic model stops here, before the request.
+ */
+export function outputConfig(format: ResponseFormat | undefined): { output_config?: Anthropic.OutputConfig } {
+  if (!format || format.type === 'text') return {};
+  if (format.type === 'json_schema') return { output_config: { format: { type: 'json_schema', schema: format.json_schema.schema } } };
+  throw new PromptoptError('RESPONSE_FORMAT_UNSUPPORTED', 'response_format type json_object cannot be sent to anthropic: its API takes a JSON schema (output_config.format), and has no JSON mode without one', {
+    exitCode: EXIT.badInput,
+    location: { path: 'response_format' },
+    hint: 'use type: json_schema with json_schema: { name, schema }',
+  });
 }
 
 /** A Messages API body → text and usage, or malformed_response (unparseable_response for a body that is not JSON). */

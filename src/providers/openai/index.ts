@@ -70,6 +70,7 @@ export function createOpenAIModel(config: ModelConfig, options: OpenAIAdapterOpt
             messages,
             [tokenField]: request.maxTokens,
             ...(temperature !== undefined && acceptsTemperature ? { temperature } : {}),
+            ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
           },
           { signal: request.signal },
         );

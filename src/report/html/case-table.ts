@@ -18,11 +18,18 @@ export const RUN_CASE_FILTERS: FilterGroups = [
   {
     name: 'result',
     title: 'result',
-    values: (['pass', 'fail'] as const).map((r) => ({ value: r, text: r, rowClass: r })),
+    values: (['pass', 'fail', 'unchecked'] as const).map((r) => ({ value: r, text: r, rowClass: r })),
   },
 ];
 
 export const RUN_CASE_FILTER_STYLES = filterStyles(RUN_CASE_FILTERS);
+
+/** The filters a table shows: `unchecked` only when some case is (the stylesheet covers both). */
+function filtersFor(cases: CaseRecord[]): FilterGroups {
+  if (cases.some((c) => c.unchecked)) return RUN_CASE_FILTERS;
+  const [split, result] = RUN_CASE_FILTERS;
+  return [split!, { ...result!, values: result!.values.filter((v) => v.value !== 'unchecked') }];
+}
 
 export function caseTable(cases: CaseRecord[]): SafeHtml {
   const table = html`<table class="cases">
@@ -32,19 +39,24 @@ export function caseTable(cases: CaseRecord[]): SafeHtml {
 ${cases.map(caseRow)}
 </tbody>
 </table>`;
-  return filteredTable(RUN_CASE_FILTERS, cases.map(tagsOf), table);
+  return filteredTable(filtersFor(cases), cases.map(tagsOf), table);
+}
+
+function resultOf(c: CaseRecord): 'pass' | 'fail' | 'unchecked' {
+  return c.unchecked ? 'unchecked' : c.pass ? 'pass' : 'fail';
 }
 
 function tagsOf(c: CaseRecord): RowTags {
-  return [[c.split], [c.pass ? 'pass' : 'fail']];
+  return [[c.split], [resultOf(c)]];
 }
 
 function caseRow(c: CaseRecord): SafeHtml {
-  const result = c.pass ? 'pass' : 'fail';
+  const result = resultOf(c);
+  const partial = !c.unchecked && c.score !== undefined && c.score > 0 && c.score < 1 ? html`<br><span class="muted nowrap">score ${(c.score * 100).toFixed(1)}%</span>` : '';
   return html`<tr class="${filterRowClass(RUN_CASE_FILTERS, tagsOf(c))}" data-case="${c.caseId}">
 <td class="mono">${breakable(c.caseId)}</td>
 <td><span class="badge split">${c.split}</span></td>
-<td><span class="badge ${result}">${result}</span></td>
+<td><span class="badge ${result}"${result === 'unchecked' ? ' title="no assertion applies to this case: in no pass rate or score"' : ''}>${result}</span>${partial}</td>
 <td>${vars(c.vars)}</td>
 <td>${c.expected === undefined ? html`<span class="empty">—</span>` : html`<pre>${breakable(valueText(c.expected))}</pre>`}</td>
 <td>${c.output === '' ? html`<span class="empty">(empty)</span>` : html`<pre>${breakable(c.output)}</pre>`}</td>

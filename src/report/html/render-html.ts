@@ -7,6 +7,7 @@ import type { ModelRef, ReportData } from '../types.js';
 import { RUN_CASE_FILTER_STYLES } from './case-table.js';
 import { html, type SafeHtml } from './html.js';
 import { htmlPage, simulatedBanner } from './page.js';
+import { scoresSection } from './scores-section.js';
 import { casesSection, categoriesSection, lessonsSection, promptSection, selectionSection, spendSection, summarySection, trajectorySection } from './sections.js';
 
 export function renderHtml(data: ReportData): string {
@@ -16,6 +17,7 @@ export function renderHtml(data: ReportData): string {
     body: html`${header(data)}
 ${summarySection(data)}
 ${selectionSection(data)}
+${scoresSection(data)}
 ${trajectorySection(data)}
 ${categoriesSection(data)}
 ${lessonsSection(data)}

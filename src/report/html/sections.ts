@@ -1,6 +1,8 @@
 /** The body sections of the HTML report, each a pure ReportData -> markup function. */
 import { callsWorth, deltaPoints, duration, integer, moneyBreakdown, percent, STOP_REASONS, usd } from '../format.js';
-import { describeGap } from '../generalization-gap.js';
+import { describeGap, gapUnit } from '../generalization-gap.js';
+import { selectionRule } from '../selection-rule.js';
+import { OBJECTIVE_LABELS } from '../../runner/objective.js';
 import type { ReportData, ScoreCell, TrajectoryRow } from '../types.js';
 import { caseTable } from './case-table.js';
 import { breakable } from './breakable.js';
@@ -13,6 +15,7 @@ export function summarySection(data: ReportData): SafeHtml {
   const stop = data.stopReason ? STOP_REASONS[data.stopReason] : 'not stopped (run in progress)';
   return html`<section id="summary">
 <h2>Summary</h2>
+<p class="meta">Scores are the ${OBJECTIVE_LABELS[data.objective]}, the spec's objective (both figures per split: <a href="#scores">below</a>).</p>
 <div class="cards">
 ${data.summary.map((row) => scoreCard(row.split === 'test' ? 'test (held out)' : row.split, row.start, row.final, row.split === 'test' ? heldOutNote(data) : undefined))}
 <div class="card"><div class="label">cost</div><div class="value">${totalCost(data)}</div><div class="sub">${integer(data.calls.made)} calls made · ${integer(data.calls.cacheHits)} from cache (${percent(data.calls.hitRate)})</div></div>
@@ -29,18 +32,15 @@ function generalizationGap(data: ReportData): SafeHtml {
   const text = describeGap(gap);
   if (!text) return html``;
   return gap.warning
-    ? html`<p class="gap warning"><strong>⚠ Generalization gap: ${text}.</strong> ${gap.warning.charAt(0).toUpperCase()}${gap.warning.slice(1)}.</p>`
-    : html`<p class="gap meta">Generalization gap of the final version: ${text}.</p>`;
+    ? html`<p class="gap warning"><strong>⚠ Generalization gap (${gapUnit(gap)}): ${text}.</strong> ${gap.warning.charAt(0).toUpperCase()}${gap.warning.slice(1)}.</p>`
+    : html`<p class="gap meta">Generalization gap of the final version (${gapUnit(gap)}): ${text}.</p>`;
 }
 
 /** How the final version was chosen among the run's versions. */
 export function selectionSection(data: ReportData): SafeHtml {
   const chosen = data.selection;
   if (!chosen) return html``;
-  const rule =
-    chosen.by === 'validation'
-      ? 'The final version is the best on validation among the versions whose train score is not significantly below the best train score (McNemar\'s exact test on the train cases, α = 0.05); ties go to the higher train score, then the shorter prompt.'
-      : 'Selection used train only: the task has no validation split, so the final version is the best on train (ties: the shorter prompt).';
+  const rule = selectionRule(chosen);
   return html`<section id="selection">
 <h2>Final selection</h2>
 <p>${rule}</p>
@@ -83,7 +83,7 @@ export function trajectorySection(data: ReportData): SafeHtml {
   const iterationCost = data.trajectory.reduce((sum, r) => sum + r.costUsd, 0);
   const other = Math.max(0, data.totals.costUsd - iterationCost);
   return html`<section id="trajectory">
-<h2>Score trajectory</h2>
+<h2>Score trajectory (${OBJECTIVE_LABELS[data.objective]})</h2>
 <div class="charts">
 <figure style="margin:0">
 ${scoreChart(data)}

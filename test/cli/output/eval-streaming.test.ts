@@ -57,6 +57,7 @@ const info: EvalReportInfo = {
   target: { provider: 'sim', model: 'sim-classifier', simulated: true },
   split: 'all',
   threshold: 0.8,
+  objective: 'pass_rate',
   score: 0.5,
   passed: false,
   exitCode: 1,
@@ -150,7 +151,7 @@ describe('streamed eval outputs', () => {
       expect(table).toContain(`${failingResults.length - 10} more`);
       expect(table).toContain(failingResults[9]!.caseId);
       expect(table).not.toContain(`${failingResults[10]!.caseId} [`);
-      const markdown = stepSummaryMarkdown({ task: 't', model: 'm', simulated: true, threshold: 1, score: 0.5, passed: false }, result.summaries, failing);
+      const markdown = stepSummaryMarkdown({ task: 't', model: 'm', simulated: true, threshold: 1, score: 0.5, objective: 'pass_rate', passed: false }, result.summaries, failing);
       expect(markdown.match(/^\| case-\d+ \|/gm)).toHaveLength(20);
     } finally {
       spool.close();

@@ -61,6 +61,7 @@ export function validateOpenAI(body: Record<string, unknown>, index: number): Fa
   if (REASONING_MODEL.test(model) && body.max_tokens !== undefined) {
     throw invalid("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter');
   }
+  if (body.response_format !== undefined) validateResponseFormat(body.response_format, all);
   const system = all.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content);
   return {
     api: 'openai',
@@ -90,6 +91,7 @@ export function validateAnthropic(body: Record<string, unknown>, version: string
   if (!Array.isArray(body.messages)) throw invalid(body.messages === undefined ? 'messages: Field required' : 'messages: Input should be a valid list');
   if (body.messages.length === 0) throw invalid('messages: at least one message is required');
   const messages = body.messages.map((m, i) => readMessage(m, `messages.${i}`, new Set(['user', 'assistant']), 'anthropic'));
+  if (body.output_config !== undefined) validateOutputConfig(body.output_config);
   if (body.stream) throw invalid('stream: the fake server does not stream');
   let system: string | undefined;
   if (body.system !== undefined) {
@@ -98,6 +100,46 @@ export function validateAnthropic(body: Record<string, unknown>, version: string
     else throw invalid('system: Input should be a valid string or a list of text blocks');
   }
   return { api: 'anthropic', model: body.model, system, messages, body, index };
+}
+
+const SCHEMA_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** OpenAI's `response_format`, checked as the API does (json_object also needs the word "json" in the messages). */
+function validateResponseFormat(format: unknown, messages: FakeChatMessage[]): void {
+  if (!isObject(format)) throw invalid("Invalid type for 'response_format': expected an object.", 'response_format');
+  const { type } = format;
+  if (type !== 'text' && type !== 'json_object' && type !== 'json_schema') {
+    throw invalid(`Invalid value: '${String(type)}'. Supported values are: 'json_object', 'json_schema', and 'text'.`, 'response_format.type', 'invalid_value');
+  }
+  if (type === 'json_object' && !messages.some((m) => /json/i.test(m.content))) {
+    throw invalid("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages');
+  }
+  if (type !== 'json_schema') return;
+  const schema = format.json_schema;
+  if (!isObject(schema)) throw invalid("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema', 'missing_required_parameter');
+  if (typeof schema.name !== 'string' || !SCHEMA_NAME.test(schema.name)) {
+    throw invalid("Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", 'response_format.json_schema.name', 'invalid_value');
+  }
+  if (schema.schema !== undefined && !isObject(schema.schema)) throw invalid("Invalid type for 'response_format.json_schema.schema': expected an object.", 'response_format.json_schema.schema');
+  if (schema.strict !== undefined && schema.strict !== null && typeof schema.strict !== 'boolean') {
+    throw invalid("Invalid type for 'response_format.json_schema.strict': expected a boolean.", 'response_format.json_schema.strict');
+  }
+}
+
+/** Anthropic's `output_config`: `effort` and `format` (a JSON schema) only. */
+function validateOutputConfig(config: unknown): void {
+  if (!isObject(config)) throw invalid('output_config: Input should be a valid dictionary');
+  for (const key of Object.keys(config)) if (key !== 'effort' && key !== 'format') throw invalid(`output_config.${key}: Extra inputs are not permitted`);
+  const format = config.format;
+  if (format === undefined || format === null) return;
+  if (!isObject(format)) throw invalid('output_config.format: Input should be a valid dictionary');
+  for (const key of Object.keys(format)) if (key !== 'type' && key !== 'schema') throw invalid(`output_config.format.${key}: Extra inputs are not permitted`);
+  if (format.type !== 'json_schema') throw invalid(`output_config.format.type: Input should be 'json_schema'`);
+  if (!isObject(format.schema)) throw invalid('output_config.format.schema: Field required');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function readMessage(raw: unknown, where: string, roles: Set<string>, api: FakeApi): FakeChatMessage {
