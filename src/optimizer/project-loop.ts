@@ -45,10 +45,10 @@ export interface LoopRun {
   testEvaluations: number;
 }
 
-type Settings = Pick<LoopSettings, 'candidates' | 'maxIterations' | 'validationIterations' | 'patience'>;
+type Settings = Pick<LoopSettings, 'candidates' | 'maxIterations' | 'validationIterations' | 'patience' | 'minibatch'>;
 
 export function projectLoop(strategy: OptimizerStrategyName, settings: Settings, sizes: SplitSizes): Record<ScenarioName, LoopRun> {
-  const perIteration = ITERATION_CALLS[strategy](settings.candidates);
+  const perIteration = ITERATION_CALLS[strategy](settings.candidates, settings);
   const n = settings.candidates;
   const hasValidation = sizes.validation > 0;
   const validationPhase = hasValidation ? settings.validationIterations : 0;

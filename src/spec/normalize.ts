@@ -104,6 +104,8 @@ function normalizeOptimizer(raw: RawOptimizer, issueAt: IssueAt, issues: SpecIss
     showValidationCases: raw.show_validation_cases ?? false,
     metaPromptTokens: raw.meta_prompt_tokens ?? 12_000,
     seed: raw.seed ?? 0,
+    minibatch: raw.minibatch ?? 3,
+    merge: raw.merge ?? true,
     showVars: [...new Set(raw.show_vars ?? [])],
     hideVars: [...new Set(raw.hide_vars ?? [])],
   };

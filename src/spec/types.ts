@@ -71,7 +71,7 @@ export interface SplitConfig {
   stratify: boolean;
 }
 
-export type OptimizerStrategyName = 'iterative' | 'evolutionary' | 'hybrid';
+export type OptimizerStrategyName = 'iterative' | 'evolutionary' | 'hybrid' | 'pareto' | 'opro';
 
 export interface OptimizerConfig extends ModelConfig {
   strategy: OptimizerStrategyName;
@@ -88,6 +88,10 @@ export interface OptimizerConfig extends ModelConfig {
   /** Token budget for one meta-prompt. */
   metaPromptTokens: number;
   seed: number;
+  /** `pareto`: train cases a child is screened on (against its parent) before the full split. */
+  minibatch: number;
+  /** `pareto`: also propose merges of two front members that win different train cases. */
+  merge: boolean;
   /**
    * Case variables optimizer requests show besides those the templates use (`show_vars`), and used
    * ones they never show (`hide_vars`, e.g. a gold rationale). The expected value is always shown.

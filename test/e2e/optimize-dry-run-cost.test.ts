@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { makeTempDir, parseJsonOut, removeDir } from './helpers/cli.js';
 import {
   fixOneShown,
+  fixOneShownVariant,
   fixShownVariant,
   group,
   optimize,
@@ -75,6 +76,26 @@ const TASKS: Task[] = [
       target,
       optimizer: { ...optimizerPrice, strategy: 'evolutionary', candidates: 3, max_iterations: 5, patience: 2, validation_iterations: 2 },
       extra: { repeat: 2 },
+    }),
+  },
+  {
+    // Reflections on a parent's minibatch, children screened there first.
+    name: 'pareto, 2 candidates',
+    cases: cases(3, 1, 1),
+    optimizer: fixOneShownVariant,
+    spec: optimizeSpec(cases(3, 1, 1), {
+      target,
+      optimizer: { ...optimizerPrice, strategy: 'pareto', candidates: 2, max_iterations: 4, patience: 2, validation_iterations: 1 },
+    }),
+  },
+  {
+    // One meta-prompt sampled three times.
+    name: 'opro, 3 samples',
+    cases: cases(3, 1, 1),
+    optimizer: fixOneShownVariant,
+    spec: optimizeSpec(cases(3, 1, 1), {
+      target,
+      optimizer: { ...optimizerPrice, strategy: 'opro', candidates: 3, max_iterations: 4, patience: 2, validation_iterations: 1 },
     }),
   },
 ];

@@ -104,6 +104,7 @@ ${legendLine(COLORS.cost, 'accumulated over the iterations')}<span><svg width="1
   : html`<p class="empty">No cost recorded for the iterations (${totalCost(data)} in all): simulated or unpriced models, or every call served from the cache.</p>`}
 </figure>
 </div>
+${data.screening ? html`<p class="muted">Minibatch screening: ${data.screening.screened} candidate(s) were tried on a minibatch of train cases first; ${data.screening.screenedOut} did no better than their parent there and were not scored on the full split (${data.screening.savedCalls} target calls saved).</p>` : ''}
 ${candidatesTable(data.trajectory)}
 </section>`;
 }
@@ -129,8 +130,8 @@ ${rows.flatMap((row) =>
   row.candidates.map(
     (c) => html`<tr>
 <td class="num">${row.iteration}</td><td>${row.phase}</td><td class="mono">${c.id}</td>
-<td><span class="badge ${c.status}">${c.status.replace('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}${c.status === 'lateral' ? html` <span class="muted">(recorded, not adopted)</span>` : ''}</td>
-<td class="num">${percent(c.train)}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
+<td><span class="badge ${c.status}">${c.status.replaceAll('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}${c.status === 'lateral' ? html` <span class="muted">(recorded, not adopted)</span>` : ''}</td>
+<td class="num">${percent(c.train)}${c.minibatch ? html`<br><span class="muted">minibatch ${percent(c.minibatch.score)} vs ${percent(c.minibatch.bar)}</span>` : ''}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
 <td>${c.hypothesis ? breakable(c.hypothesis) : html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${breakable(c.reason)}</span>` : ''}</td>
 </tr>`,
   ),
