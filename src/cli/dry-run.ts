@@ -2,14 +2,14 @@
  * `--dry-run` for eval: the target and judge calls that would be made after the cache, and what they
  * would cost, counted as `optimize --dry-run` counts them (workflows/case-calls.ts): one judge call
  * per llm-rubric assertion and sample, a judge call of a cached answer looked up in the cache. The
- * cost is a range: outputs as long as the expected answers (the estimate), up to every output at its
- * max_tokens. Makes no call.
+ * cost is a range: from outputs as long as the expected answers with identical judge requests sent
+ * once, up to every output at its max_tokens and every judge call made. Makes no call.
  */
 import { PRICES_AS_OF, costOf } from '../providers/prices.js';
 import type { RequestShape } from '../runner/render-request.js';
 import type { SplitCase } from '../spec/types.js';
 import type { TaskSession } from '../session/task-session.js';
-import { caseCalls, sumCalls } from '../workflows/case-calls.js';
+import { caseCalls, fewestJudgeCalls, sumCalls } from '../workflows/case-calls.js';
 import { formatUsd } from './terminal.js';
 import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
 
@@ -22,6 +22,8 @@ export interface DryRunEstimate {
   judgeCalls: number;
   judgeCachedCalls: number;
   judgeCallsToMake: number;
+  /** The fewest judge calls to make: identical requests (same rubric and answer) are sent once. */
+  judgeCallsToMakeMin: number;
   /** Over the roles with a known price; null when none has one. */
   costLowUsd: number | null;
   costHighUsd: number | null;
@@ -44,12 +46,14 @@ export async function dryRunEstimate(input: { session: TaskSession; cases: Split
   });
   const sum = (outputs: 'expected' | 'cap', uncachedOnly: boolean) => sumCalls(calls, { repeat: spec.repeat, outputs, targetMaxTokens: shape.maxTokens, uncachedOnly });
   const all = sum('expected', false);
-  const low = sum('expected', true);
+  const upper = sum('expected', true);
+  // The low end: identical judge requests sent once (answers alike across samples and shared labels).
+  const low = { target: upper.target, judge: fewestJudgeCalls(calls, spec.repeat) };
   const high = sum('cap', true);
   const prices = { target: session.target.price, judge: session.judge?.price };
-  const unknownPrices = (['target', 'judge'] as const).filter((role) => low[role].calls > 0 && !prices[role]);
+  const unknownPrices = (['target', 'judge'] as const).filter((role) => upper[role].calls > 0 && !prices[role]);
   const cost = (x: typeof low) => (['target', 'judge'] as const).reduce((n, role) => n + (costOf(prices[role], x[role].input, x[role].output) ?? 0), 0);
-  const anyPriced = (['target', 'judge'] as const).some((role) => low[role].calls > 0 && prices[role]) || low.target.calls + low.judge.calls === 0;
+  const anyPriced = (['target', 'judge'] as const).some((role) => upper[role].calls > 0 && prices[role]) || upper.target.calls + upper.judge.calls === 0;
   return {
     cases: cases.length,
     samples: spec.repeat,
@@ -57,8 +61,9 @@ export async function dryRunEstimate(input: { session: TaskSession; cases: Split
     cachedCalls: all.target.calls - low.target.calls,
     callsToMake: low.target.calls,
     judgeCalls: all.judge.calls,
-    judgeCachedCalls: all.judge.calls - low.judge.calls,
-    judgeCallsToMake: low.judge.calls,
+    judgeCachedCalls: all.judge.calls - upper.judge.calls,
+    judgeCallsToMake: upper.judge.calls,
+    judgeCallsToMakeMin: Math.min(low.judge.calls, upper.judge.calls),
     costLowUsd: anyPriced ? cost(low) : null,
     costHighUsd: anyPriced ? cost(high) : null,
     unknownPrices,
@@ -73,7 +78,14 @@ export function formatDryRun(e: DryRunEstimate, targetLabel: string): string {
   return [
     `dry run: no calls made · target ${targetLabel}${e.judgeModel ? ` · judge ${e.judgeModel}` : ''}`,
     `  ${e.cases} cases × ${e.samples} sample(s) = ${e.totalCalls} target calls; ${e.cachedCalls} cached, ${e.callsToMake} to make`,
-    ...(e.judgeCalls > 0 ? [`  ${e.judgeCalls} judge calls (one per llm-rubric assertion and sample); ${e.judgeCachedCalls} cached, ${e.judgeCallsToMake} to make`] : []),
+    ...(e.judgeCalls > 0
+      ? [
+          `  ${e.judgeCalls} judge calls (one per llm-rubric assertion and sample); ${e.judgeCachedCalls} cached, ` +
+            (e.judgeCallsToMakeMin < e.judgeCallsToMake
+              ? `${e.judgeCallsToMakeMin}–${e.judgeCallsToMake} to make (the same rubric and answer are judged once)`
+              : `${e.judgeCallsToMake} to make`),
+        ]
+      : []),
     `  estimated cost: ${cost} (outputs as long as the expected answers – every output at its max_tokens; table prices as of ${PRICES_AS_OF})`,
     ...e.unknownPrices.map((role) => `  ${role}: no known price, so its calls are not in the cost (set ${role}.price: { input_per_mtok, output_per_mtok })`),
   ].join('\n');
@@ -92,6 +104,7 @@ export function dryRunJson(task: string, e: DryRunEstimate): Record<string, unkn
     judge_calls: e.judgeCalls,
     judge_cached_calls: e.judgeCachedCalls,
     judge_calls_to_make: e.judgeCallsToMake,
+    judge_calls_to_make_min: e.judgeCallsToMakeMin,
     cost_low_usd: e.costLowUsd,
     cost_high_usd: e.costHighUsd,
     cost_complete: e.unknownPrices.length === 0,

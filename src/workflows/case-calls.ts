@@ -6,7 +6,7 @@
  * Tokens are estimated at 4 characters a token (estimateTokens). Outputs: `max_tokens` is a cap,
  * not an estimate, so an answer is expected to be as long as the case's expected answer (at least
  * MIN_ANSWER_TOKENS), or OPEN_ANSWER_TOKENS when the case has none (graded by a rubric or checks);
- * a judge's verdict is VERDICT_TOKENS. The caps are the other end of every range.
+ * a judge's verdict is VERDICT_TOKENS (MIN_VERDICT_TOKENS at the low ends). The caps are the other end of every range.
  *
  * A judge request is the rubric and the output only, so the cache serves a (rubric, output) pair
  * judged before: when several cases share an expected answer (labels), their right answers are
@@ -26,6 +26,8 @@ import type { SplitCase, SplitName } from '../spec/types.js';
 export const MIN_ANSWER_TOKENS = 4;
 export const OPEN_ANSWER_TOKENS = 150;
 export const VERDICT_TOKENS = 40;
+/** The shortest verdict: `{"pass": true, "score": 1, "reason": "..."}` with a few words of reason. */
+export const MIN_VERDICT_TOKENS = 12;
 /** What a judge request is sent with (llm-rubric's own cap; `judge.max_tokens` does not reach it). */
 export const JUDGE_MAX_TOKENS = DEFAULT_JUDGE_MAX_TOKENS;
 
@@ -133,6 +135,8 @@ export interface SumOptions {
   repeat: number;
   /** `expected`: answers and verdicts as long as expected; `double`: answers twice that; `cap`: every output at its max_tokens. */
   outputs: 'expected' | 'double' | 'cap';
+  /** A judge verdict's tokens when outputs are not at their caps (default VERDICT_TOKENS). */
+  verdictTokens?: number;
   /** Leave out the judge calls of cases with a shared answer (counted once a run: sharedJudgeCalls). */
   perRunSharedJudge?: boolean;
   targetMaxTokens: number;
@@ -160,7 +164,7 @@ export function sumCalls(calls: readonly CaseCalls[], options: SumOptions): { ta
     const perJudge = c.judgeInputs.length ? c.judgeInputs.reduce((a, b) => a + b, 0) / c.judgeInputs.length : 0;
     judge.calls += judged;
     judge.input += judged * (perJudge + answer);
-    judge.output += judged * (cap ? JUDGE_MAX_TOKENS : VERDICT_TOKENS);
+    judge.output += judged * (cap ? JUDGE_MAX_TOKENS : options.verdictTokens ?? VERDICT_TOKENS);
   }
   return { target, judge };
 }
@@ -176,7 +180,7 @@ function answerTokens(c: CaseCalls, options: Pick<SumOptions, 'outputs' | 'targe
  * answer per case and rubric, judged once (a wrong answer to a label task is mostly another label
  * or the same wrong text again).
  */
-export function sharedJudgeCalls(calls: readonly CaseCalls[], wrong: boolean): CallTokens {
+export function sharedJudgeCalls(calls: readonly CaseCalls[], wrong: boolean, verdictTokens = VERDICT_TOKENS): CallTokens {
   const pairs = new Map<string, number>();
   let input = 0;
   let count = 0;
@@ -188,5 +192,20 @@ export function sharedJudgeCalls(calls: readonly CaseCalls[], wrong: boolean): C
     });
   }
   for (const tokens of pairs.values()) [count, input] = [count + 1, input + tokens];
-  return { calls: count, input, output: count * VERDICT_TOKENS };
+  return { calls: count, input, output: count * verdictTokens };
+}
+
+/**
+ * The fewest judge calls one evaluation of `calls` can make: identical judge requests (the same rubric
+ * and output) are sent once, in flight or from the cache, so a case's samples that answer alike are
+ * judged once, and right answers shared by several cases once for all of them. Cases whose every
+ * sample is cached are left out.
+ */
+export function fewestJudgeCalls(calls: readonly CaseCalls[], repeat: number, verdictTokens = MIN_VERDICT_TOKENS): CallTokens {
+  const open = calls.filter((c) => c.cachedSamples < repeat);
+  const own = open.filter((c) => c.sharedAnswer === undefined);
+  const judged = own.reduce((n, c) => n + c.judgeInputs.length, 0);
+  const input = own.reduce((n, c) => n + c.judgeInputs.reduce((a, b) => a + b + c.answer, 0), 0);
+  const shared = sharedJudgeCalls(open, false, verdictTokens);
+  return { calls: judged + shared.calls, input: input + shared.input, output: judged * verdictTokens + shared.output };
 }

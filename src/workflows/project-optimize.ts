@@ -27,12 +27,13 @@ import { projectLoop, SCENARIOS, type LoopRun, type ScenarioName, type SplitSize
 import type { ModelCaller } from '../runner/model-caller.js';
 import { requestShape } from '../runner/render-request.js';
 import type { OptimizerStrategyName, Spec, SplitCase, SplitName } from '../spec/types.js';
-import { caseCalls, sharedAnswers, sharedJudgeCalls, sumCalls, JUDGE_MAX_TOKENS, VERDICT_TOKENS, type CallTokens, type CaseCalls } from './case-calls.js';
+import { caseCalls, sharedAnswers, sharedJudgeCalls, sumCalls, JUDGE_MAX_TOKENS, MIN_VERDICT_TOKENS, VERDICT_TOKENS, type CallTokens, type CaseCalls } from './case-calls.js';
 
 export const REPLY_OVERHEAD = 50;
 export const MEMORY_TOKENS = 300;
 const GROWTH: Record<ScenarioName, number> = { low: 1, expected: 1.5, high: 2, worst: 2 };
 const OUTPUTS = { low: 'expected', expected: 'expected', high: 'double', worst: 'cap' } as const;
+const VERDICT: Record<ScenarioName, number> = { low: MIN_VERDICT_TOKENS, expected: VERDICT_TOKENS, high: VERDICT_TOKENS, worst: JUDGE_MAX_TOKENS };
 const MEMORY: Record<ScenarioName, number> = { low: 0, expected: MEMORY_TOKENS, high: 2 * MEMORY_TOKENS, worst: 0 };
 
 export type ProjectedRole = 'optimizer' | 'target' | 'judge';
@@ -118,7 +119,7 @@ export async function projectOptimize(input: ProjectInput): Promise<OptimizeProj
     const extraInput = Math.round(promptTokens * (GROWTH[name] - 1));
     const perRunSharedJudge = name === 'low' || name === 'expected';
     const sum = (of: CaseCalls[], extra: number, uncachedOnly = false) =>
-      sumCalls(of, { repeat, outputs, targetMaxTokens: spec.target.maxTokens, extraInput: extra, uncachedOnly, perRunSharedJudge });
+      sumCalls(of, { repeat, outputs, targetMaxTokens: spec.target.maxTokens, extraInput: extra, uncachedOnly, perRunSharedJudge, verdictTokens: VERDICT[name] });
     const parts = [
       times(sum(calls.train, 0, true), run.baselineEvaluations.train),
       times(sum(calls.validation, 0, true), run.baselineEvaluations.validation),
@@ -128,7 +129,7 @@ export async function projectOptimize(input: ProjectInput): Promise<OptimizeProj
       times(sum(calls.test, extraInput), run.testEvaluations),
     ];
     const target = add(parts.map((p) => p.target));
-    const judge = add([...parts.map((p) => p.judge), ...(perRunSharedJudge ? [sharedJudgeCalls(all, name === 'expected')] : [])]);
+    const judge = add([...parts.map((p) => p.judge), ...(perRunSharedJudge ? [sharedJudgeCalls(all, name === 'expected', VERDICT[name])] : [])]);
     const metaInput = name === 'worst' ? metaPrompt.worst : Math.min(metaPrompt.worst, metaPrompt[name] + extraInput + MEMORY[name]);
     const optimizer: CallTokens = { calls: run.optimizerCalls, input: run.optimizerCalls * metaInput, output: run.optimizerCalls * reply[name] };
     const roles = { optimizer: priced(optimizer, prices.optimizer), target: priced(target, prices.target), judge: priced(judge, prices.judge) };
