@@ -71,7 +71,7 @@ export interface OptimizeProjection {
     verdict: number;
     judgeMaxTokens: number;
   };
-  models: { role: ProjectedRole; model: string; price?: ModelPrice }[];
+  models: { role: ProjectedRole; model: string; price?: ModelPrice; simulated?: true }[];
   /** Roles whose calls are projected but have no price: their cost is left out. */
   unknownPrices: ProjectedRole[];
 }
@@ -144,9 +144,11 @@ export async function projectOptimize(input: ProjectInput): Promise<OptimizeProj
   const scenarios = Object.fromEntries(SCENARIOS.map((name) => [name, scenario(name)])) as Record<ScenarioName, ScenarioProjection>;
   const judged = all.flatMap((c) => c.judgeInputs);
   const models: OptimizeProjection['models'] = [
-    { role: 'target', model: `${input.target.provider}:${input.target.modelId}`, ...(prices.target ? { price: prices.target } : {}) },
-    { role: 'optimizer', model: `${input.optimizer.provider}:${input.optimizer.modelId}`, ...(prices.optimizer ? { price: prices.optimizer } : {}) },
-    ...(input.judge ? [{ role: 'judge' as const, model: `${input.judge.provider}:${input.judge.modelId}`, ...(prices.judge ? { price: prices.judge } : {}) }] : []),
+    { role: 'target', model: `${input.target.provider}:${input.target.modelId}`, ...(prices.target ? { price: prices.target } : {}), ...(input.target.simulated ? { simulated: true as const } : {}) },
+    { role: 'optimizer', model: `${input.optimizer.provider}:${input.optimizer.modelId}`, ...(prices.optimizer ? { price: prices.optimizer } : {}), ...(input.optimizer.simulated ? { simulated: true as const } : {}) },
+    ...(input.judge
+      ? [{ role: 'judge' as const, model: `${input.judge.provider}:${input.judge.modelId}`, ...(prices.judge ? { price: prices.judge } : {}), ...(input.judge.simulated ? { simulated: true as const } : {}) }]
+      : []),
   ];
   return {
     strategy: settings.strategy,
@@ -190,20 +192,20 @@ export interface CostRange {
   expected: number;
   max: number;
   worst: number;
-  /** True when the budget may stop a run early, so `min` is the baseline's cost. */
+  /** True when the gate may stop a run before the low run's end, so `min` is the baseline's cost. */
   budgetMayStop: boolean;
 }
 
 /**
  * The cost range a run can land in, with a budget: no figure above it (the budget gate refuses any
- * call that could take spend past it), and, when the worst case is over it, the low end is the
- * baseline's cost (the gate reserves every call at its max_tokens, so it may stop a run at its first
- * optimizer call).
+ * call that could take spend past it). The gate reserves every call at its caps (max_tokens), so when
+ * the low run, its calls priced at their caps, does not fit in the budget, the gate may stop a run
+ * before that run's end: the low end is then the baseline's cost (a stop at the first optimizer call).
  */
 export function costRange(p: OptimizeProjection, budget?: number): CostRange {
   const { low, expected, high, worst } = p.scenarios;
   const cap = (usd: number) => (budget !== undefined ? Math.min(usd, budget) : usd);
-  const budgetMayStop = budget !== undefined && worst.costUsd > budget;
+  const budgetMayStop = budget !== undefined && budget < reservedFor(low, worst);
   return {
     min: cap(budgetMayStop ? Math.min(low.costUsd, low.baselineUsd) : low.costUsd),
     expected: cap(expected.costUsd),
@@ -211,6 +213,15 @@ export function costRange(p: OptimizeProjection, budget?: number): CostRange {
     worst: cap(worst.costUsd),
     budgetMayStop,
   };
+}
+
+/** What the calls of `run` cost at the per-call cost of `caps` (each role's calls at their max_tokens). */
+function reservedFor(run: ScenarioProjection, caps: ScenarioProjection): number {
+  const roles: ProjectedRole[] = ['optimizer', 'target', 'judge'];
+  return roles.reduce((n, role) => {
+    const per = caps.roles[role].calls > 0 ? (caps.roles[role].costUsd ?? 0) / caps.roles[role].calls : 0;
+    return n + run.roles[role].calls * per;
+  }, 0);
 }
 
 function times(calls: Calls, k: number): Calls {

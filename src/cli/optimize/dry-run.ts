@@ -70,6 +70,9 @@ export function formatProjection(p: OptimizeProjection, options: { budget?: numb
       ? [`  cache: ${count(p.cached.target)} target and ${count(p.cached.judge)} judge call(s) of the starting prompt are cached (not counted)`]
       : []),
     `  prices (USD per million tokens in/out; table as of ${PRICES_AS_OF}): ${p.models.map((m) => `${m.role} ${m.model} ${m.price ? `${m.price.inputPerMTok}/${m.price.outputPerMTok}` : 'unknown'}`).join(' · ')}`,
+    ...(p.models.some((m) => m.simulated)
+      ? [`  ${p.models.filter((m) => m.simulated).map((m) => m.role).join(' and ')}: the built-in simulator, free: its figures say nothing about what a real model would cost`]
+      : []),
     ...p.unknownPrices.map((role) => `  ${role}: no known price, so its calls are not in the cost (set ${role}.price: { input_per_mtok, output_per_mtok })`),
     ...(budget !== undefined ? [`  budget ${formatUsd(budget)}: no call is made that could take spend past it; a run stopped there keeps its best version`] : []),
     ...(options.missingKeys ?? []).map((error) => `  note: no key needed for a dry run, but the run will need one: ${error.message}`),
@@ -114,7 +117,7 @@ export function projectionJson(task: string, p: OptimizeProjection, options: { b
       judge_output_tokens: p.sizes.verdict,
       judge_max_tokens: p.sizes.judgeMaxTokens,
     },
-    models: p.models.map((m) => ({ role: m.role, model: m.model, price: m.price ? { input_per_mtok: m.price.inputPerMTok, output_per_mtok: m.price.outputPerMTok } : null })),
+    models: p.models.map((m) => ({ role: m.role, model: m.model, price: m.price ? { input_per_mtok: m.price.inputPerMTok, output_per_mtok: m.price.outputPerMTok } : null, simulated: m.simulated ?? false })),
     budget_usd: options.budget ?? null,
     missing_keys: (options.missingKeys ?? []).map((error) => ({ role: 'optimizer', env: error.envVars, message: error.message })),
   };
