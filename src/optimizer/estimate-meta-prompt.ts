@@ -11,7 +11,7 @@ import { estimateTokens } from '../feedback/case-text.js';
 import { formatTrainFeedback } from '../feedback/format-feedback.js';
 import { withVarsOnly } from '../feedback/visible-vars.js';
 import type { CaseResult } from '../runner/types.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import type { Spec, SplitCase } from '../spec/types.js';
 import type { LoopSettings } from './loop-context.js';
 import { emptyMemory } from './memory.js';

@@ -20,7 +20,7 @@ import { estimateTokens } from '../feedback/case-text.js';
 import type { ChatModel, ChatRequest } from '../providers/types.js';
 import type { ModelCaller } from '../runner/model-caller.js';
 import { renderRequest, type RequestShape } from '../runner/render-request.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import type { SplitCase, SplitName } from '../spec/types.js';
 
 export const MIN_ANSWER_TOKENS = 4;
