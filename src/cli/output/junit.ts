@@ -45,8 +45,8 @@ export interface JunitInput {
   splits: SplitName[];
   /** The case records of one split, in the cases' order. */
   cases: (split: SplitName) => Iterable<CaseJson>;
-  /** A case's variables by id (for the testcase name). */
-  varsOf?: (caseId: string) => Record<string, unknown> | undefined;
+  /** A testcase's name by case id (default: the id); see testcaseName. */
+  nameOf?: (caseId: string) => string;
 }
 
 export async function writeJunit(sink: TextSink, input: JunitInput): Promise<void> {
@@ -79,7 +79,7 @@ export async function writeJunit(sink: TextSink, input: JunitInput): Promise<voi
   for (const split of input.splits) {
     xml.ele('testsuite', { name: text(`${task}.${split}`), ...counts(split) });
     for (const c of input.cases(split)) {
-      xml.ele('testcase', { classname: text(`${task}.${split}`), name: text(testcaseName(c.id, input.varsOf?.(c.id))), time: (c.latency_ms / 1000).toFixed(3) });
+      xml.ele('testcase', { classname: text(`${task}.${split}`), name: text(input.nameOf?.(c.id) ?? c.id), time: (c.latency_ms / 1000).toFixed(3) });
       if (c.provider_error) {
         const message = text(c.provider_error.message);
         xml.ele('error', { message, type: c.provider_error.code }).txt(message).up();
