@@ -231,6 +231,13 @@ export class ModelCaller {
     };
   }
 
+  /** The cached answer to this exact call, if any (for --dry-run: a cached target answer decides its judge's request). */
+  async cachedResponse(model: ChatModel, request: ChatRequest, role: CallRole, sample = 0): Promise<ChatResponse | undefined> {
+    const cache = this.options.cache;
+    if (!cache) return undefined;
+    return cache.get(cacheKey(model, request, sample, this.options.namespaces?.[role] ?? ''));
+  }
+
   /** True when this exact call would be served from the cache (for --dry-run). */
   async isCached(model: ChatModel, request: ChatRequest, role: CallRole, sample = 0): Promise<boolean> {
     const cache = this.options.cache;
