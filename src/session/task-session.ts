@@ -19,6 +19,8 @@ import type { ChatModel, ModelConfig } from '../providers/types.js';
 import type { Spec, SplitCase } from '../spec/types.js';
 import { createRedactor, type Redactor } from '../report/redact.js';
 import { commandSecrets } from './command-secrets.js';
+import { MissingApiKeyError } from '../errors.js';
+import { lookupPrice } from '../providers/prices.js';
 
 export interface SpecSession {
   spec: Spec;
@@ -58,6 +60,11 @@ export interface OpenSessionOptions {
   concurrency?: number;
   /** A cache opened by the caller, used instead of the spec's (a bench shares one among its runs); ignored with noCache. */
   cache?: ResponseCache;
+  /**
+   * For a projection that makes no call (--dry-run): a model whose API key is missing is told here and
+   * stands in as a model that refuses every call, instead of the error being thrown.
+   */
+  deferMissingKey?: (error: MissingApiKeyError) => void;
 }
 
 /** The spec, its cases, the cache and the caller; no model is built yet. */
@@ -79,8 +86,9 @@ export async function openSpecSession(file: string, options: OpenSessionOptions)
   const scrub = createRedactor(secrets);
   const cache = options.noCache ? undefined : options.cache ?? (spec.cache.enabled ? new ResponseCache(spec.cache.dir, { scrub, warn: options.warn }) : undefined);
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
-  const model = (config: ModelConfig, role: ModelRole) =>
+  const build = (config: ModelConfig, role: ModelRole) =>
     createModel(withWorkerCap(config, workers), { role, env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters });
+  const model = options.deferMissingKey ? keyless(build, options.deferMissingKey) : build;
   return { spec, cases, recordSplits, cache, caller, keyLedger, rateLimiters, secrets, scrub, workers, model };
 }
 
@@ -91,6 +99,20 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
   const target = session.model(spec.target, 'target');
   const judge = usesJudge(spec) ? session.model(spec.judge, 'judge') : undefined;
   return { ...session, target, ...(judge ? { judge } : {}) };
+}
+
+/** `build`, except that a missing API key is told to `defer` and the model refuses every call with it. */
+function keyless(build: (config: ModelConfig, role: ModelRole) => ChatModel, defer: (error: MissingApiKeyError) => void) {
+  return (config: ModelConfig, role: ModelRole): ChatModel => {
+    try {
+      return build(config, role);
+    } catch (error) {
+      if (!(error instanceof MissingApiKeyError)) throw error;
+      defer(error);
+      const price = config.price ?? lookupPrice(config.provider, config.model);
+      return { provider: config.provider, modelId: config.model, simulated: false, ...(price ? { price } : {}), complete: () => Promise.reject(error) };
+    }
+  };
 }
 
 /**

@@ -10,7 +10,7 @@
  *   outcome.state.current.version, outcome.results.test?.cases, outcome.reportPaths.html
  *
  * Opening makes no call and writes nothing (so `--dry-run` is `task.projection()`); `run` records the
- * splits file, then everything else. Opened with `dryRun`, a missing optimizer key is named in
+ * splits file, then everything else. Opened with `dryRun`, a missing key (target, judge or optimizer) is named in
  * `missingKeys` instead of refused (a dry run makes no call); `run` then refuses it.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,6 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertSplitsNonEmpty } from '../dataset/select-split.js';
 import { MissingApiKeyError } from '../errors.js';
-import { lookupPrice } from '../providers/prices.js';
 import { initialState, runOptimization, specFingerprint, type FinalResults } from '../optimizer/engine.js';
 import { createLoopContext, type LoopSettings } from '../optimizer/loop-context.js';
 import { taskContext } from '../optimizer/meta-prompt.js';
@@ -61,7 +60,7 @@ export interface OptimizeTaskOptions extends LoopOverrides {
    * replays the proposals it was given.
    */
   optimizerNamespace?: string;
-  /** Open for a projection only: a missing optimizer API key goes to `missingKeys`, not thrown. */
+  /** Open for a projection only: a missing API key (any role) goes to `missingKeys`, not thrown. */
   dryRun?: boolean;
 }
 
@@ -118,7 +117,9 @@ export interface OptimizeTask {
 export async function openOptimizeTask(specFile: string, options: OptimizeTaskOptions = {}, hooks: OptimizeTaskHooks = {}): Promise<OptimizeTask> {
   const warn = hooks.warn ?? (() => undefined);
   let trace: TraceWriter | undefined;
+  const missingKeys: MissingApiKeyError[] = [];
   const opened = await openTaskSession(specFile, {
+    ...(options.dryRun ? { deferMissingKey: (error: MissingApiKeyError) => missingKeys.push(error) } : {}),
     noCache: options.noCache,
     ...(options.cache ? { cache: options.cache } : {}),
     warn,
@@ -135,8 +136,7 @@ export async function openOptimizeTask(specFile: string, options: OptimizeTaskOp
   if (settings.validationIterations > 0 && session.cases.some((c) => c.split === 'validation')) required.push('validation');
   assertSplitsNonEmpty(spec, session.cases, required, 'optimize');
   await listVersions(spec.versionsDir); // a damaged vN.json is named now, before the first call
-  const missingKeys: MissingApiKeyError[] = [];
-  const optimizer = openOptimizer(session, options.dryRun ? (error) => missingKeys.push(error) : undefined);
+  const optimizer = session.model(spec.optimizer, 'optimizer');
   const maxCostUsd = options.maxCostUsd ?? spec.budget?.maxCostUsd;
   return {
     spec,
@@ -161,17 +161,6 @@ export async function openOptimizeTask(specFile: string, options: OptimizeTaskOp
  * The optimizer model; with `deferMissingKey`, a missing API key is handed to it and the model stands
  * in for the projection (its name and price), refusing any call.
  */
-function openOptimizer(session: TaskSession, deferMissingKey?: (error: MissingApiKeyError) => void): ChatModel {
-  const config = session.spec.optimizer;
-  try {
-    return session.model(config, 'optimizer');
-  } catch (error) {
-    if (!deferMissingKey || !(error instanceof MissingApiKeyError)) throw error;
-    deferMissingKey(error);
-    const price = config.price ?? lookupPrice(config.provider, config.model);
-    return { provider: config.provider, modelId: config.model, simulated: false, ...(price ? { price } : {}), complete: () => Promise.reject(error) };
-  }
-}
 
 /** Opens the task and runs it. */
 export async function optimizeTask(

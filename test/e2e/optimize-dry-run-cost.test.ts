@@ -180,7 +180,7 @@ describe('optimize --dry-run: budget and keys', () => {
     expect(summary.cost_usd).toBeLessThanOrEqual(projection.cost_usd.max);
   });
 
-  test("needs no optimizer key: a missing one is a note, and the run itself still refuses it", async () => {
+  test("needs no key: a missing optimizer (or target) key is a note, and the run itself still refuses it", async () => {
     const task = TASKS[0]!;
     world = await startWorld({ cases: task.cases, optimizer: task.optimizer });
     await writeTask(dir, task.spec);
@@ -195,6 +195,11 @@ describe('optimize --dry-run: budget and keys', () => {
     const run = await optimize(world, dir, [], { env: noKey });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('ANTHROPIC_API_KEY');
+    expect(world.server.count).toBe(0);
+    // No key at all: the target's missing key is a note too (a dry run makes no call of any role).
+    const none = parseJsonOut(await optimize(world, dir, ['--dry-run', '--json'], { env: { ...noKey, OPENAI_API_KEY: '' } }));
+    expect(none.missing_keys.map((k: { role: string }) => k.role).sort()).toEqual(['optimizer', 'target']);
+    expect(none.cost_usd.expected).toBeGreaterThan(0);
     expect(world.server.count).toBe(0);
   });
 });

@@ -119,6 +119,6 @@ export function projectionJson(task: string, p: OptimizeProjection, options: { b
     },
     models: p.models.map((m) => ({ role: m.role, model: m.model, price: m.price ? { input_per_mtok: m.price.inputPerMTok, output_per_mtok: m.price.outputPerMTok } : null, simulated: m.simulated ?? false })),
     budget_usd: options.budget ?? null,
-    missing_keys: (options.missingKeys ?? []).map((error) => ({ role: 'optimizer', env: error.envVars, message: error.message })),
+    missing_keys: (options.missingKeys ?? []).map((error) => ({ role: error.role ?? 'optimizer', env: error.envVars, message: error.message })),
   };
 }
