@@ -38,7 +38,7 @@ export function buildSpec(config: MappedConfig, prompt: MappedPrompt, provider: 
 
 /** The document as YAML text (long texts as literal blocks). */
 export function specYaml(spec: Record<string, unknown>, header?: string): string {
-  const body = stringify(spec, { lineWidth: 0, blockQuote: 'literal' });
+  const body = stringify(spec, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });
   return header ? `${header.replace(/^/gm, '# ')}\n${body}` : body;
 }
 

@@ -5,7 +5,7 @@
  * `response_format`, `temperature`, `max_tokens` carried over), or a map `{ file://x.txt: label }`.
  * Prompt functions (.js/.py) and globs cannot be mapped: errors.
  */
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CHAT_ROLES, type ChatPromptMessage, type ChatRole } from '../spec/chat-prompt.js';
 import type { FileScope } from '../spec/file-scope.js';
@@ -23,7 +23,8 @@ interface PromptItem {
   path: PathSegment[];
 }
 
-type PromptBody = Pick<MappedPrompt, 'text' | 'messages'> & { label: string; where: Where };
+/** `name`: what the slug (file name) is made of: the label, the file's base name, or `prompt-N`. */
+type PromptBody = Pick<MappedPrompt, 'text' | 'messages'> & { label: string; name: string; where: Where };
 
 const FUNCTION_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.py'];
 const CHAT_EXTENSIONS = ['.json', '.yaml', '.yml'];
@@ -39,13 +40,11 @@ export async function mapPrompts(source: YamlSource, dir: string, scope: FileSco
   const items = promptItems(raw, source, notes);
   const taken = new Set<string>();
   const prompts: MappedPrompt[] = [];
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     const where = source.at(item.path);
-    const bodies = await promptBodies(item, where, dir, scope, notes);
-    for (const body of bodies) {
-      const config = promptConfig(item, where, notes);
-      prompts.push({ ...body, slug: uniqueSlug(body.label, taken), ...config });
-    }
+    const bodies = await promptBodies(item, index, where, dir, scope, notes);
+    const config = promptConfig(item, where, notes);
+    for (const { name, ...body } of bodies) prompts.push({ ...body, slug: uniqueSlug(name, taken), ...config });
   }
   return prompts;
 }
@@ -89,11 +88,12 @@ function promptConfig(item: PromptItem, where: Where, notes: MappingNotes): Pick
   return { modelConfig, ...(responseFormat ? { responseFormat } : {}) };
 }
 
-async function promptBodies(item: PromptItem, where: Where, dir: string, scope: FileScope, notes: MappingNotes): Promise<PromptBody[]> {
+async function promptBodies(item: PromptItem, position: number, where: Where, dir: string, scope: FileScope, notes: MappingNotes): Promise<PromptBody[]> {
   if (!item.value.startsWith(FILE_PREFIX)) {
     const messages = inlineChat(item.value);
     const label = item.label ?? shortLabel(item.value);
-    return [messages ? { label, messages, where } : { label, text: item.value, where }];
+    const name = item.label ?? `prompt-${position + 1}`;
+    return [messages ? { label, name, messages, where } : { label, name, text: item.value, where }];
   }
   const ref = item.value.slice(FILE_PREFIX.length);
   if (/[*?{[]/.test(ref)) {
@@ -109,18 +109,20 @@ async function promptBodies(item: PromptItem, where: Where, dir: string, scope: 
   const text = await readConfigFile(file, 'prompt file', where, scope, notes);
   if (text === undefined) return [];
   const baseLabel = item.label ?? displayPath(file);
+  const baseName = item.label ?? basename(file, ext);
+  const numbered = (count: number, index: number) => ({ label: count > 1 ? `${baseLabel}#${index + 1}` : baseLabel, name: count > 1 ? `${baseName}-${index + 1}` : baseName });
   if (CHAT_EXTENSIONS.includes(ext) || ext === '.jsonl') {
     const lists = ext === '.jsonl' ? jsonLines(text) : [{ text, line: 1 }];
     const bodies: PromptBody[] = [];
     for (const [index, list] of lists.entries()) {
       const at = { file, line: list.line };
       const messages = chatMessages(parseData(list.text, at, notes), at, notes);
-      if (messages) bodies.push({ label: lists.length > 1 ? `${baseLabel}#${index + 1}` : baseLabel, messages, where: at });
+      if (messages) bodies.push({ ...numbered(lists.length, index), messages, where: at });
     }
     return bodies;
   }
   const parts = splitPrompts(text);
-  return parts.map((part, index) => ({ label: parts.length > 1 ? `${baseLabel}#${index + 1}` : baseLabel, text: part.text, where: { file, line: part.line } }));
+  return parts.map((part, index) => ({ ...numbered(parts.length, index), text: part.text, where: { file, line: part.line } }));
 }
 
 /** The prompts of a text file, split at lines `---`, each trimmed, with the line it starts on. */

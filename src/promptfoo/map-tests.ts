@@ -102,14 +102,17 @@ async function mapTest(test: RawTest, defaultVars: Record<string, unknown>, dir:
   const vars = { ...defaultVars, ...(await mapVars(value.vars, (p) => test.at(['vars', ...p]), dir, scope, notes)) };
   if ('_conversation' in vars) notes.skip(test.at(['vars']), '`_conversation` (multi-turn history is not kept between cases)');
   const assert = mapAssertions(value.assert, test.at, notes, 'assert');
-  const metadata: Record<string, unknown> = { ...((value.metadata ?? {}) as Record<string, unknown>), promptfoo: formatWhere(where) };
+  const metadata: Record<string, unknown> = { ...((value.metadata ?? {}) as Record<string, unknown>) };
   if (typeof value.description === 'string') metadata.description = value.description;
-  const base: Omit<MappedCase, 'vars'> = {
+  const base: Omit<MappedCase, 'vars' | 'id'> = {
     ...(assert.length > 0 ? { assert } : {}),
     ...(typeof value.threshold === 'number' ? { threshold: value.threshold } : {}),
-    metadata,
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };
-  return (test.expandLists ? expandLists(vars) : [vars]).map((v) => ({ ...base, vars: v }));
+  // The id says where the test is (`reviews.csv:4`; `#2` for the second value of a list var).
+  const id = formatWhere(where);
+  const all = test.expandLists ? expandLists(vars) : [vars];
+  return all.map((v, index) => ({ id: all.length > 1 ? `${id}#${index + 1}` : id, vars: v, ...base }));
 }
 
 function mapAssertions(raw: unknown, at: (p: readonly PathSegment[]) => Where, notes: MappingNotes, name: string): Record<string, unknown>[] {

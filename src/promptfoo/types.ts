@@ -41,10 +41,13 @@ export interface MappedProvider {
 
 /** A native raw case (as a spec's `cases:` item holds it). */
 export interface MappedCase {
+  /** Where the test is: `promptfooconfig.yaml:12`, `tests.csv:4` (`#2`: the second value of a list var). */
+  id: string;
   vars: Record<string, unknown>;
   assert?: Record<string, unknown>[];
   threshold?: number;
-  metadata: Record<string, unknown>;
+  /** The test's `metadata` and `description`. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface MappedConfig {

@@ -1,6 +1,6 @@
 /**
  * `promptopt import promptfoo`: a mapped config written as files the user owns: the spec (first
- * prompt, first provider), one prompt file per prompt (`prompts/<name>.txt`, or `.yaml` for a chat
+ * prompt, first provider), one prompt file per prompt (`<spec>-prompts/<name>.txt`, or `.yaml` for a chat
  * prompt: versions need a file to write), and the cases (`<spec>.cases.yaml`). `file://` references
  * of assertions and transforms are rewritten relative to the spec's folder. An existing file is
  * never overwritten without `force`; nothing is written when something is refused.
@@ -36,7 +36,8 @@ export async function writeImport(config: MappedConfig, plan: ImportPlan): Promi
   const specFile = resolve(plan.specFile);
   const dir = dirname(specFile);
   const stem = basename(specFile, extname(specFile));
-  const promptFiles = config.prompts.map((prompt) => join(dir, 'prompts', `${prompt.slug}${prompt.messages ? '.yaml' : '.txt'}`));
+  // A folder of their own: the config's prompt files (often prompts/) stay as they are.
+  const promptFiles = config.prompts.map((prompt) => join(dir, `${stem}-prompts`, `${prompt.slug}${prompt.messages ? '.yaml' : '.txt'}`));
   const casesFile = join(dir, `${stem}.cases.yaml`);
   const files = [specFile, casesFile, ...promptFiles];
   const existing = files.filter((file) => existsSync(file));
@@ -58,7 +59,7 @@ export async function writeImport(config: MappedConfig, plan: ImportPlan): Promi
   const header = importHeader(config, promptFiles.slice(1).map((f) => relative(dir, f)), config.providers.slice(1).map(targetName));
 
   for (const [index, prompt] of config.prompts.entries()) await writeFileAtomic(promptFiles[index]!, promptText(prompt));
-  await writeFileAtomic(casesFile, stringify(cases, { lineWidth: 0, blockQuote: 'literal' }));
+  await writeFileAtomic(casesFile, stringify(cases, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false }));
   await writeFileAtomic(specFile, specYaml(spec, header));
   return { specFile, casesFile, promptFiles, targets: config.providers.map(targetName), cases: cases.length };
 }

@@ -56,7 +56,12 @@ export async function loadSpec(file: string, options: LoadSpecOptions = {}): Pro
     // Lines of the mapped text mean nothing to the user: name the origin and the field path.
     const shown = displayPath(resolve(file));
     const origin = options.source.origin;
-    throw new SpecError(error.issues.map(({ line: _line, column: _column, ...issue }) => (issue.file === shown ? { ...issue, file: origin } : { ...issue, ...(_line !== undefined ? { line: _line, column: _column } : {}) })));
+    const mentions = new RegExp(`,? ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`, 'g');
+    throw new SpecError(
+      error.issues.map(({ line, column, ...issue }) =>
+        issue.file === shown ? { ...issue, file: origin, message: issue.message.replace(mentions, '') } : { ...issue, ...(line !== undefined ? { line, column } : {}) },
+      ),
+    );
   }
 }
 

@@ -246,7 +246,7 @@ describe('import promptfoo', () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('eval task.yaml');
     expect(await readFile(join(dir, 'task.yaml'), 'utf8')).toContain('template: nunjucks');
-    expect(await exists(join(dir, 'prompts', 'prompts-route-yaml.yaml'))).toBe(true);
+    expect(await readFile(join(dir, 'task-prompts', 'route.yaml'), 'utf8')).toContain('{{ customer.company | upper }}');
     const before = server.requests.length;
     const fromSpec = await runCli(['eval', 'task.yaml', '--json', '--no-cache'], { cwd: dir, env: env() });
     expect(fromSpec.code, fromSpec.stderr).toBe(0);
@@ -266,9 +266,9 @@ describe('import promptfoo', () => {
     });
     const first = await runCli(['import', 'promptfoo', 'promptfooconfig.yaml'], { cwd: dir, env: env() });
     expect(first.code, first.stderr).toBe(0);
-    expect(await readFile(join(dir, 'prompts', 'prompts-txt-1.txt'), 'utf8')).toBe('One line about {{ topic }}.\n');
-    expect(await readFile(join(dir, 'prompts', 'prompts-txt-2.txt'), 'utf8')).toBe('A haiku about {{ topic }}.\n');
-    expect(first.stdout).toContain('compare task.yaml --versions current,prompts/prompts-txt-2.txt --models openai:gpt-4o-mini,anthropic:claude-haiku-4-5');
+    expect(await readFile(join(dir, 'task-prompts', 'prompts-1.txt'), 'utf8')).toBe('One line about {{ topic }}.\n');
+    expect(await readFile(join(dir, 'task-prompts', 'prompts-2.txt'), 'utf8')).toBe('A haiku about {{ topic }}.\n');
+    expect(first.stdout).toContain('compare task.yaml --versions current,task-prompts/prompts-2.txt --models openai:gpt-4o-mini,anthropic:claude-haiku-4-5');
     const again = await runCli(['import', 'promptfoo', 'promptfooconfig.yaml'], { cwd: dir, env: env() });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('would overwrite');
