@@ -47,12 +47,13 @@ export async function mapPromptfooConfig(file: string, options: MapOptions = {})
     else notes.fail(source.at(['threshold']), 'threshold must be a number from 0 to 1');
   }
   notes.throwIfFailed();
-  const description = typeof config.description === 'string' && config.description.trim() !== '' ? config.description.trim() : `promptfoo config ${basename(path)}`;
+  const described = typeof config.description === 'string' && config.description.trim() !== '' ? config.description.trim() : undefined;
+  const description = described ?? `promptfoo config ${basename(path)}`;
   const warning = notes.warning();
   return {
     file: path,
     dir,
-    name: nameOf(description, dir),
+    name: nameOf(described ?? basename(dir)),
     description,
     prompts,
     providers,
@@ -74,7 +75,7 @@ function mapEvaluateOptions(raw: unknown, source: YamlSource, notes: MappingNote
   return out;
 }
 
-function nameOf(description: string, dir: string): string {
-  const slug = description.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48).replace(/-+$/, '');
-  return slug || basename(dir) || 'promptfoo';
+/** The config's description (else its folder's name) as a task name. */
+function nameOf(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48).replace(/-+$/, '') || 'promptfoo';
 }

@@ -128,12 +128,18 @@ async function promptBodies(item: PromptItem, position: number, where: Where, di
 /** The prompts of a text file, split at lines `---`, each trimmed, with the line it starts on. */
 export function splitPrompts(text: string): { text: string; line: number }[] {
   const parts: { text: string; line: number }[] = [];
-  let offset = 0;
-  for (const chunk of text.split(SEPARATOR)) {
+  const separators = new RegExp(SEPARATOR.source, 'gm');
+  let start = 0;
+  const take = (end: number) => {
+    const chunk = text.slice(start, end);
     const lead = chunk.length - chunk.trimStart().length;
-    if (chunk.trim() !== '') parts.push({ text: chunk.trim(), line: positionOfOffset(text, offset + lead).line });
-    offset += chunk.length + 3;
+    if (chunk.trim() !== '') parts.push({ text: chunk.trim(), line: positionOfOffset(text, start + lead).line });
+  };
+  for (let match = separators.exec(text); match; match = separators.exec(text)) {
+    take(match.index);
+    start = match.index + match[0].length;
   }
+  take(text.length);
   return parts;
 }
 

@@ -4,7 +4,7 @@
  * (exit 2 before any call), since running without it would pass cases unchecked.
  */
 import { SpecError, type SpecIssue } from '../errors.js';
-import { displayPath } from '../spec/issues.js';
+import { displayPath, sortIssues } from '../spec/issues.js';
 import type { Where } from './types.js';
 
 export class MappingNotes {
@@ -22,7 +22,7 @@ export class MappingNotes {
   }
 
   throwIfFailed(): void {
-    if (this.errors.length > 0) throw new SpecError(this.errors);
+    if (this.errors.length > 0) throw new SpecError(sortIssues(this.errors));
   }
 
   /** In reading order: files as first named, then by line. */

@@ -158,6 +158,55 @@ describe('eval promptfooconfig.yaml', () => {
     expect(result.stdout).toMatch(/as-json\s+haiku \(anthropic:claude-haiku-4-5\)/);
   });
 
+  it('maps weights, per-test thresholds (and __threshold), defaultTest vars and the top-level threshold as the gate', async () => {
+    await write({
+      'promptfooconfig.yaml': [
+        'prompts: ["{{ greeting }}, {{ question }}"]',
+        'providers: [openai:gpt-4o-mini]',
+        'defaultTest:',
+        '  vars: { greeting: Hello }',
+        'threshold: 0.6',
+        'tests:',
+        '  - vars: { question: where is my refund }', // "billing": contains passes (weight 3), starts-with fails
+        '    threshold: 0.7',
+        '    assert:',
+        '      - { type: contains, value: bill, weight: 3 }',
+        '      - { type: starts-with, value: Dear }',
+        '  - vars: { question: app crashes }', // same checks, no threshold: fails
+        '    assert:',
+        '      - { type: contains, value: tech, weight: 3 }',
+        '      - { type: starts-with, value: Dear }',
+        '  - file://more.csv',
+        '',
+      ].join('\n'),
+      'more.csv': 'question,__expected1,__expected2,__threshold\nlogin broken,contains: tech,starts-with: Dear,0.5\n',
+    });
+    const result = await runCli(['eval', 'promptfooconfig.yaml', '--json'], { cwd: dir, env: env() });
+    const out = parseJsonOut(result);
+    const byId = Object.fromEntries(out.cases.map((c: any) => [c.id, c]));
+    expect(byId['promptfooconfig.yaml:7']).toMatchObject({ pass: true, score: 0.75 });
+    expect(byId['promptfooconfig.yaml:12']).toMatchObject({ pass: false, score: 0.75 });
+    expect(byId['more.csv:2']).toMatchObject({ pass: true, score: 0.5 });
+    expect(requestWith('where is my refund').body.messages.at(-1).content).toBe('Hello, where is my refund');
+    // 2 of 3 pass: 66.7% >= the config's threshold 0.6.
+    expect(out.threshold).toBe(0.6);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('--json prints one document per prompt × provider, each naming its prompt and provider', async () => {
+    await write({
+      'promptfooconfig.yaml': 'prompts: ["One: {{ q }}", "Two: {{ q }}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { q: refund }\n    assert: [{ type: equals, value: billing }]\n',
+    });
+    const result = await runCli(['eval', 'promptfooconfig.yaml', '--json'], { cwd: dir, env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    const docs = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(docs.map((d) => d.promptfoo.prompt)).toEqual(['One: {{ q }}', 'Two: {{ q }}']);
+    expect(docs.every((d) => d.score === 1)).toBe(true);
+    const refused = await runCli(['eval', 'promptfooconfig.yaml', '--output', 'r.json'], { cwd: dir, env: env() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--output and --junit hold one eval');
+  });
+
   it('names every unmapped feature in one warning, with its file and line', async () => {
     await write({
       'promptfooconfig.yaml': [
