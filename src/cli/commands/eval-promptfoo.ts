@@ -47,12 +47,14 @@ export async function evalPromptfooConfig(
   }
   const rows: { run: MappedRun; verdict?: MappedVerdict; code: number }[] = [];
   for (const run of runs) {
+    // A dry run's estimate names only the target: say which prompt it is for.
+    if (several && options.dryRun && !options.json) io.out(`prompt "${run.prompt}" · provider ${run.provider}`);
     let verdict: MappedVerdict | undefined;
     const code = await evalRun(run, (v) => (verdict = v));
     rows.push({ run, code, ...(verdict ? { verdict } : {}) });
     if (several && !options.json) io.out('');
   }
-  if (several && !options.json) io.out(comparisonTable(rows));
+  if (several && !options.json && !options.dryRun) io.out(comparisonTable(rows));
   return WORST_FIRST.find((code) => rows.some((row) => row.code === code)) ?? rows[0]!.code;
 }
 
