@@ -5,7 +5,7 @@
 import { estimateTokens } from '../feedback/case-text.js';
 import { lookupPrice, costOf, PRICES_AS_OF } from '../providers/prices.js';
 import { renderRequest, type RequestShape } from '../runner/render-request.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import type { SplitCase } from '../spec/types.js';
 import type { TaskSession } from '../session/task-session.js';
 import { formatUsd } from './terminal.js';

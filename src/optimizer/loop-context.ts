@@ -12,6 +12,7 @@ import { WITHHELD_NOTE } from '../feedback/vocabulary/markers.js';
 import type { ChatModel } from '../providers/types.js';
 import type { CallMeta, ModelCaller } from '../runner/model-caller.js';
 import { runEval } from '../runner/run-eval.js';
+import { caseTally, summarizeResults } from '../runner/summarize.js';
 import { requestShape } from '../runner/render-request.js';
 import type { CaseResult, EvalResult } from '../runner/types.js';
 import type { OptimizerConfig, Spec, SplitCase, SplitName } from '../spec/types.js';
@@ -26,7 +27,17 @@ import type { OptimizerEvent, Phase, RunState, SplitScore } from './types.js';
 export interface LoopSettings
   extends Pick<
     OptimizerConfig,
-    'maxIterations' | 'candidates' | 'patience' | 'validationIterations' | 'strictBelow' | 'accept' | 'seed' | 'metaPromptTokens' | 'showValidationCases'
+    | 'maxIterations'
+    | 'candidates'
+    | 'patience'
+    | 'validationIterations'
+    | 'strictBelow'
+    | 'accept'
+    | 'seed'
+    | 'metaPromptTokens'
+    | 'showValidationCases'
+    | 'minibatch'
+    | 'merge'
   > {
   /** Significance level for `accept: significant`. */
   alpha: number;
@@ -35,6 +46,8 @@ export interface LoopSettings
   optimizerMaxTokens: number;
   /** Ablation: false hides failure details from the optimizer (it sees only pass counts). */
   feedback: boolean;
+  /** The spec's `optimizer.temperature`, for requests that sample at a temperature of their own (opro). */
+  optimizerTemperature?: number;
 }
 
 export interface LoopHooks {
@@ -59,6 +72,12 @@ export interface LoopContext {
   signal?: AbortSignal;
   state: RunState;
   evaluate(prompt: string, split: SplitName, meta?: CallMeta): Promise<EvalResult>;
+  /**
+   * A prompt's results on some cases of a split (a pareto minibatch): cut from its whole-split results
+   * when they are at hand, else evaluated, and kept, so that a later evaluation of the whole split by
+   * the same prompt calls the model only for the other cases.
+   */
+  evaluateCases(prompt: string, split: SplitName, caseIds: readonly string[], meta?: CallMeta): Promise<EvalResult>;
   /** The results the engine holds on to (the current prompt's, the provisional final version's). */
   held: HeldResults;
   /** A prompt's results on a split: held ones first, else evaluated (and held when that prompt is). */
@@ -92,9 +111,18 @@ export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
  */
 const MAX_REMEMBERED_EVALUATIONS = 32;
 const MAX_REMEMBERED_CASES = 20_000;
+/** Prompts whose minibatch results are kept for their whole-split evaluation (a few per iteration). */
+const MAX_PARTIAL_PROMPTS = 64;
+
+/** The results of `cases` (those among `results`), in the order of `cases`, with their summaries. */
+function inSplitOrder(cases: readonly SplitCase[], results: readonly CaseResult[], wallTimeMs: number): EvalResult {
+  const byId = new Map(results.map((r) => [r.caseId, r]));
+  const ordered = cases.map((c) => byId.get(c.id)).filter((r): r is CaseResult => r !== undefined);
+  return { cases: ordered, summaries: summarizeResults(ordered.map(caseTally)), wallTimeMs };
+}
 
 export function createLoopContext(
-  input: Omit<LoopContext, 'evaluate' | 'feedbackById' | 'trainFeedback' | 'forOptimizer' | 'held' | 'resultsOf' | 'hasSplit'>,
+  input: Omit<LoopContext, 'evaluate' | 'evaluateCases' | 'feedbackById' | 'trainFeedback' | 'forOptimizer' | 'held' | 'resultsOf' | 'hasSplit'>,
 ): LoopContext {
   const limit = pLimit(Math.max(1, input.settings.concurrency));
   const { spec, settings } = input;
@@ -111,6 +139,25 @@ export function createLoopContext(
       rememberedCases -= old.result.cases.length;
     }
   };
+  // Results of prompts on some cases only (minibatches), by split and prompt; the oldest go first.
+  const partials = new Map<string, Map<string, CaseResult>>();
+  const runCases = (cases: SplitCase[], prompt: string, meta: CallMeta | undefined, split: SplitName) =>
+    runEval({
+      cases,
+      prompt,
+      shape,
+      defaultAssert: spec.defaultAssert,
+      defaultThreshold: spec.defaultThreshold,
+      baseDir: spec.dir,
+      target: input.target,
+      judge: input.judge,
+      caller: input.caller,
+      concurrency: settings.concurrency,
+      limit,
+      repeat: settings.repeat,
+      signal: input.signal,
+      meta: { ...meta, phase: meta?.phase ?? split },
+    });
   const shownVars = shownVarNames(spec);
   const splits = new Set(input.cases.map((c) => c.split));
   const context: LoopContext = {
@@ -137,26 +184,30 @@ export function createLoopContext(
         scored.set(key, known);
         return known.result;
       }
-      const result = await runEval({
-        cases: selectSplit(input.cases, split),
-        prompt,
-        shape,
-        defaultAssert: spec.defaultAssert,
-        defaultThreshold: spec.defaultThreshold,
-        baseDir: spec.dir,
-        target: input.target,
-        judge: input.judge,
-        caller: input.caller,
-        concurrency: settings.concurrency,
-        limit,
-        repeat: settings.repeat,
-        signal: input.signal,
-        meta: { ...meta, phase: meta?.phase ?? split },
-      });
+      // Cases a minibatch already scored are not asked again.
+      const partial = partials.get(key);
+      const all = selectSplit(input.cases, split);
+      const fresh = await runCases(partial ? all.filter((c) => !partial.has(c.id)) : all, prompt, meta, split);
+      const result = partial ? inSplitOrder(all, [...partial.values(), ...fresh.cases], fresh.wallTimeMs) : fresh;
+      partials.delete(key);
       // A result with provider errors is no score: the next look at this prompt asks again.
       if (result.cases.some((c) => c.providerError)) return result;
       remember(key, prompt, result);
       return result;
+    },
+    async evaluateCases(prompt, split, caseIds, meta) {
+      const wanted = new Set(caseIds);
+      const cases = selectSplit(input.cases, split).filter((c) => wanted.has(c.id));
+      const key = `${split}\u0000${prompt}`;
+      const whole = context.held.get(prompt, split) ?? scored.get(key)?.result;
+      if (whole) return inSplitOrder(cases, whole.cases, 0);
+      const known = partials.get(key) ?? new Map<string, CaseResult>();
+      const fresh = await runCases(cases.filter((c) => !known.has(c.id)), prompt, meta, split);
+      for (const c of fresh.cases) if (!c.providerError) known.set(c.caseId, c);
+      partials.delete(key);
+      partials.set(key, known);
+      if (partials.size > MAX_PARTIAL_PROMPTS) partials.delete(partials.keys().next().value!);
+      return inSplitOrder(cases, [...known.values(), ...fresh.cases.filter((c) => c.providerError)], fresh.wallTimeMs);
     },
     trainFeedback(result) {
       const cases = context.forOptimizer(result.cases);

@@ -50,6 +50,8 @@ function lessonFrom(c: CandidateRecord, record: IterationRecord): string | undef
       return `✗ ${c.reason}`;
     case 'unscored':
       return undefined; // the provider failed, not the idea: nothing learned
+    case 'screened_out':
+      return `✗ ${idea} → no gain over its parent on a minibatch (${pct(c.minibatch?.score)} vs ${pct(c.minibatch?.bar)})`;
   }
 }
 

@@ -6,11 +6,12 @@
  */
 import { PROMPT_TAGS, SECTIONS, SENT_AS_SYSTEM, VARIABLES_LINE } from '../feedback/vocabulary/markers.js';
 import type { ChatRequest } from '../providers/types.js';
-import { editableContents, parseChatPrompt, type PromptForm } from '../spec/chat-prompt.js';
+import { editableContents, parseChatPrompt, type PromptForm } from '../template/chat-prompt.js';
 import { promptTemplates, variablesOf } from '../spec/prompt-templates.js';
-import type { TemplateEngine } from '../spec/template.js';
+import type { TemplateEngine } from '../template/template.js';
 import type { Spec } from '../spec/types.js';
 import { formatMemory } from './memory.js';
+import { isStrategyRequest, strategySections, type StrategyRequest } from './strategy-requests.js';
 import type { OptimizationMemory } from './types.js';
 
 export const OPTIMIZER_MARKER = '[promptopt:optimizer]';
@@ -75,17 +76,25 @@ export function editableView(layout: PromptLayout | undefined, prompt: string): 
   return editable.map((m) => `<${MESSAGE_TAG} index="${m.index + 1}" role="${m.role}">\n${m.content}\n</${MESSAGE_TAG}>`).join('\n\n');
 }
 
-export type MetaPromptRequest =
+/** The kinds laid out here; pareto's and opro's (`reflect`, `merge`, `opro`) are in strategy-requests.ts. */
+type CoreRequest =
   | { kind: 'refine'; current: string; feedback: string; memory: OptimizationMemory; direction: string; constraints?: string }
   | { kind: 'initial'; start: string; feedback: string; direction: string }
   | { kind: 'mutation'; parent: string; parentScore: string; feedback: string; memory: OptimizationMemory; direction: string }
   | { kind: 'crossover'; parentA: string; scoreA: string; parentB: string; scoreB: string; feedback: string; direction: string };
 
+export type MetaPromptRequest = CoreRequest | StrategyRequest;
+
 /** Renders a meta-prompt request, keeping it within `budgetTokens` (≈ 4 characters a token). */
 export function buildMetaPrompt(task: TaskContext, request: MetaPromptRequest, budgetTokens: number, maxTokens: number): ChatRequest {
-  const sections = [taskSection(task), ...bodySections(viewed(task.layout, request))];
-  const content = fitToBudget(sections, budgetTokens * 4 - SYSTEM.length);
-  return { system: SYSTEM, messages: [{ role: 'user', content }], maxTokens };
+  const shown = viewed(task.layout, request);
+  const budgetChars = budgetTokens * 4 - SYSTEM.length;
+  const head = taskSection(task);
+  const body = isStrategyRequest(shown) ? strategySections(shown, budgetChars - head.length - 2) : bodySections(shown);
+  const content = fitToBudget([head, ...body], budgetChars);
+  // opro samples one meta-prompt several times: at a temperature, where the model takes one.
+  const temperature = shown.kind === 'opro' ? shown.temperature : undefined;
+  return { system: SYSTEM, messages: [{ role: 'user', content }], maxTokens, ...(temperature !== undefined ? { temperature } : {}) };
 }
 
 /** The request with each prompt in it replaced by what the optimizer is shown of it. */
@@ -100,7 +109,12 @@ function viewed(layout: PromptLayout | undefined, request: MetaPromptRequest): M
     case 'mutation':
       return { ...request, parent: view(request.parent) };
     case 'crossover':
+    case 'merge':
       return { ...request, parentA: view(request.parentA), parentB: view(request.parentB) };
+    case 'reflect':
+      return { ...request, parent: view(request.parent) };
+    case 'opro':
+      return { ...request, history: request.history.map((h) => ({ ...h, prompt: view(h.prompt) })) };
   }
 }
 
@@ -132,7 +146,7 @@ function tagged(tag: string, body: string): string {
   return `<${tag}>\n${body}\n</${tag}>`;
 }
 
-function bodySections(request: MetaPromptRequest): string[] {
+function bodySections(request: CoreRequest): string[] {
   switch (request.kind) {
     case 'refine':
       return [

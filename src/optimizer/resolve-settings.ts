@@ -45,5 +45,8 @@ export function resolveLoopSettings(spec: Spec, overrides: LoopOverrides = {}): 
     optimizerMaxTokens: o.maxTokens,
     showValidationCases: o.showValidationCases,
     feedback: overrides.feedback ?? true,
+    minibatch: o.minibatch,
+    merge: o.merge,
+    ...(o.temperature !== undefined ? { optimizerTemperature: o.temperature } : {}),
   };
 }

@@ -21,11 +21,17 @@ import { decideAdoption } from './rules/adoption.js';
 import { firstStop, type StopRule } from './rules/stop-rules.js';
 import { fixedAndBroken } from './score-split.js';
 import { selectFinal } from './select-final.js';
-import type { Proposal } from './strategies/types.js';
+import { screenOnMinibatch } from './screen-stage.js';
+import type { MinibatchGate, Proposal } from './strategies/types.js';
 import type { Candidate, CandidateRecord, CurrentPrompt, IterationRecord, StopReason } from './types.js';
 
-/** One scoring step: the split, and the rules a candidate must pass on it to go on. */
-export interface Stage {
+/**
+ * One scoring step: the split, and the rules a candidate must pass on it to go on; or the minibatch
+ * screen (screen-stage.ts), which scores a candidate whose proposal carries a gate on its minibatch.
+ */
+export type Stage = SplitStage | { screen: 'minibatch' };
+
+export interface SplitStage {
   split: SplitName;
   rules: AcceptanceRule[];
 }
@@ -38,6 +44,8 @@ export interface ScoredCandidate {
   evidence: Partial<Record<SplitName, SplitEvidence>>;
   /** 1-based position among the iteration's proposals (for call records). */
   position: number;
+  /** Its proposal's minibatch gate, if any. */
+  gate?: MinibatchGate;
 }
 
 export interface PhasePlan {
@@ -47,7 +55,7 @@ export interface PhasePlan {
   stages: Stage[];
   stops: StopRule[];
   /** The optimizer requests of one iteration, from the current prompt's results on the lead split. */
-  propose(context: LoopContext, input: { iteration: number; current: CurrentPrompt; results: EvalResult }): Proposal[];
+  propose(context: LoopContext, input: { iteration: number; current: CurrentPrompt; results: EvalResult }): Proposal[] | Promise<Proposal[]>;
   /** After a stage scored its candidates (before its rules). */
   scored?(context: LoopContext, split: SplitName, candidates: readonly ScoredCandidate[]): void;
   /** A rule rejected this candidate. */
@@ -76,7 +84,7 @@ export async function runIteration(context: LoopContext, plan: PhasePlan, iterat
   const leadResult = await context.resultsOf(current.prompt, plan.lead, { iteration, phase });
   requireScored(leadResult, plan.lead, describeCurrent);
 
-  const proposals = plan.propose(context, { iteration, current, results: leadResult });
+  const proposals = await plan.propose(context, { iteration, current, results: leadResult });
   const generated = await generateCandidates({
     proposals,
     task: context.task,
@@ -94,11 +102,16 @@ export async function runIteration(context: LoopContext, plan: PhasePlan, iterat
   }
   hooks.emit(proposedEvent(iteration, generated));
 
-  const all = generated.candidates.map((candidate) => scoredCandidate(candidate));
+  const all = generated.candidates.map((candidate) => scoredCandidate(candidate, proposals));
   const currentEvidence: Partial<Record<SplitName, SplitEvidence>> = {};
   let alive = all;
   for (const stage of plan.stages) {
-    if (alive.length === 0 || !context.hasSplit(stage.split)) continue;
+    if (alive.length === 0) continue;
+    if ('screen' in stage) {
+      alive = await screenOnMinibatch(context, alive, iteration);
+      continue;
+    }
+    if (!context.hasSplit(stage.split)) continue;
     const currentResult = await context.resultsOf(current.prompt, stage.split, { iteration, phase });
     requireScored(currentResult, stage.split, describeCurrent);
     const before = evidenceOf(stage.split, currentResult, context.spec.objective);
@@ -170,7 +183,7 @@ async function scoreStage(
   context: LoopContext,
   plan: PhasePlan,
   candidates: ScoredCandidate[],
-  stage: Stage,
+  stage: SplitStage,
   current: SplitEvidence,
   iteration: number,
 ): Promise<ScoredCandidate[]> {
@@ -206,9 +219,10 @@ async function scoreStage(
   });
 }
 
-function scoredCandidate(candidate: Candidate): ScoredCandidate {
+function scoredCandidate(candidate: Candidate, proposals: readonly Proposal[]): ScoredCandidate {
   const position = Number(/c(\d+)$/.exec(candidate.id)?.[1] ?? 0);
-  return { record: { candidate, status: 'rejected', reason: '', fixed: [], broken: [] }, results: {}, evidence: {}, position };
+  const gate = proposals[position - 1]?.gate;
+  return { record: { candidate, status: 'rejected', reason: '', fixed: [], broken: [] }, results: {}, evidence: {}, position, ...(gate ? { gate } : {}) };
 }
 
 function scoreOn(prompt: CurrentPrompt, split: 'train' | 'validation'): number {

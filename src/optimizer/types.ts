@@ -18,8 +18,11 @@ export interface Candidate {
   prompt: string;
   /** The optimizer's stated hypothesis: what it changed and why. */
   hypothesis: string;
-  /** How it was made. */
-  origin: 'start' | 'refine' | 'initial' | 'mutation' | 'crossover';
+  /**
+   * How it was made: `reflection` (pareto: a parent reflected on the failures of a minibatch), `merge`
+   * (pareto: two front members combined), `sample` (opro: one sample of the scored-history meta-prompt).
+   */
+  origin: 'start' | 'refine' | 'initial' | 'mutation' | 'crossover' | 'reflection' | 'merge' | 'sample';
   /** The direction it was asked to take (a failure group to attack first, a rewriting style...). */
   direction?: string;
   /** Candidate ids of its parents (two for a crossover). */
@@ -58,7 +61,8 @@ export type CandidateStatus =
   | 'hurts_validation' // training phase: lowered validation by more than noise
   | 'not_significant' // --accept significant: no paired-test evidence
   | 'lateral' // the same score on every split: recorded, not adopted (no version)
-  | 'unscored'; // provider errors after retries on some of its cases: no score, never accepted
+  | 'unscored' // provider errors after retries on some of its cases: no score, never accepted
+  | 'screened_out'; // pareto: no gain over its parent on its minibatch, so never scored on the full split
 
 export interface CandidateRecord {
   candidate: Candidate;
@@ -71,6 +75,21 @@ export interface CandidateRecord {
   broken: string[];
   /** The prompt version it became (adopted candidates only). */
   version?: number;
+  /** Its screening on a minibatch of train cases before the full split (pareto). */
+  minibatch?: MinibatchScreen;
+}
+
+/** A candidate's score on its minibatch against what it had to beat there (its parent's, or the better merge parent's). */
+export interface MinibatchScreen {
+  caseIds: string[];
+  /** Mean case score of the candidate, and of the bar, on those cases. */
+  score: number;
+  bar: number;
+  /** `better`: strictly above the bar (a reflection); `at_least`: at or above it (a merge). */
+  rule: 'better' | 'at_least';
+  passed: boolean;
+  /** Target calls a screened-out candidate did not make: the rest of the train split (times repeat). */
+  savedCalls: number;
 }
 
 export interface IterationRecord {

@@ -7,7 +7,7 @@
  */
 import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { CHAT_ROLES, type ChatPromptMessage, type ChatRole } from '../spec/chat-prompt.js';
+import { CHAT_ROLES, type ChatPromptMessage, type ChatRole } from '../template/chat-prompt.js';
 import type { FileScope } from '../spec/file-scope.js';
 import { displayPath, type PathSegment } from '../spec/issues.js';
 import { positionOfOffset } from '../spec/issues.js';

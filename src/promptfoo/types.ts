@@ -2,7 +2,7 @@
  * A promptfoo config as promptopt understands it: what `mapPromptfooConfig` returns, before it
  * becomes native specs (one per prompt × provider, see build-spec.ts).
  */
-import type { ChatPromptMessage } from '../spec/chat-prompt.js';
+import type { ChatPromptMessage } from '../template/chat-prompt.js';
 
 /** Where something is: a file and, when known, its line (1-based). */
 export interface Where {

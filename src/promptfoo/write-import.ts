@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
-import { formatChatPrompt } from '../spec/chat-prompt.js';
+import { formatChatPrompt } from '../template/chat-prompt.js';
 import { displayPath } from '../spec/issues.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { buildSpec, specYaml, targetName } from './build-spec.js';

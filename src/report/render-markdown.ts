@@ -16,6 +16,7 @@ const STATUS_MARKS: Record<CandidateStatus, string> = {
   not_significant: '~',
   lateral: '=',
   unscored: '?',
+  screened_out: '⊘',
 };
 
 export function renderMarkdown(data: ReportData): string {
@@ -122,6 +123,13 @@ function trajectory(data: ReportData): string {
     usd(row.costUsd),
   ]);
   const lines = ['## Trajectory', '', table(['Iteration', 'Phase', 'Train', 'Validation', 'Adopted', 'Lateral', 'Cost'], rows)];
+  if (data.screening) {
+    const { screened, screenedOut, savedCalls } = data.screening;
+    lines.push(
+      '',
+      `Minibatch screening: ${screened} candidate(s) were tried on a minibatch of train cases first; ${screenedOut} did no better than their parent there and were not scored on the full split (${integer(savedCalls)} target calls saved).`,
+    );
+  }
   if (data.trajectory.some((row) => row.lateralId)) {
     lines.push('', 'Lateral: the iteration\'s best candidate scored the same as the current prompt on every split; it is recorded here, not adopted (the current prompt stays, no version is written).');
   }
@@ -137,6 +145,7 @@ function candidates(data: ReportData): string {
 
 function candidateLine(row: TrajectoryRow, c: TrajectoryRow['candidates'][number]): string {
   const parts = [`${STATUS_MARKS[c.status]} ${code(c.id)} **${c.status}**`, percent(c.score)];
+  if (c.minibatch) parts.push(`minibatch ${percent(c.minibatch.score)} vs ${percent(c.minibatch.bar)} on ${c.minibatch.cases} case(s)`);
   if (c.fixed > 0 || c.broken > 0) parts.push(`fixed ${c.fixed}, broke ${c.broken}`);
   parts.push(oneLine(c.hypothesis || '(no hypothesis)', 200));
   const reason = c.status !== 'accepted' && c.reason.trim() !== '' ? ` — ${oneLine(c.reason, 160)}` : '';

@@ -56,6 +56,7 @@ export function buildReportData(input: ReportInput): ReportData {
       validation: state.iterations.filter((it) => it.phase === 'validation').length,
       lateral: state.iterations.filter((it) => it.lateralId !== undefined).length,
     },
+    ...screeningOf(state.iterations),
     summary,
     metrics,
     trajectory: buildTrajectory(state.iterations, state.start.train.score, state.start.validation?.score),
@@ -174,7 +175,26 @@ function candidateRow(record: CandidateRecord, phase: Phase): CandidateRow {
     hypothesis: record.candidate.hypothesis,
     fixed: record.fixed.length,
     broken: record.broken.length,
+    ...(record.minibatch
+      ? {
+          minibatch: {
+            cases: record.minibatch.caseIds.length,
+            score: record.minibatch.score,
+            bar: record.minibatch.bar,
+            passed: record.minibatch.passed,
+            savedCalls: record.minibatch.savedCalls,
+          },
+        }
+      : {}),
   };
+}
+
+/** The run's minibatch screening in numbers (pareto); nothing when no candidate was screened. */
+function screeningOf(iterations: IterationRecord[]): Pick<ReportData, 'screening'> {
+  const screened = iterations.flatMap((it) => it.candidates).filter((c) => c.minibatch);
+  if (screened.length === 0) return {};
+  const out = screened.filter((c) => c.status === 'screened_out');
+  return { screening: { screened: screened.length, screenedOut: out.length, savedCalls: sum(out, (c) => c.minibatch!.savedCalls) } };
 }
 
 /** Every category failing at the start or the end, most failures at the start first. */

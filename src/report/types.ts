@@ -92,6 +92,8 @@ export interface CandidateRow {
   /** Train cases fixed / broken relative to the prompt current at the time. */
   fixed: number;
   broken: number;
+  /** Its minibatch screen (pareto): mean case scores of the candidate and of the bar it had to pass. */
+  minibatch?: { cases: number; score: number; bar: number; passed: boolean; savedCalls: number };
 }
 
 export interface TrajectoryRow {
@@ -147,6 +149,8 @@ export interface ReportData {
   selection?: FinalSelection;
   /** Iterations per phase, and the lateral moves recorded (not adopted). */
   iterations: { train: number; validation: number; lateral: number };
+  /** Minibatch screening (pareto): candidates screened, screened out, and the target calls that saved; absent when none was screened. */
+  screening?: { screened: number; screenedOut: number; savedCalls: number };
   summary: SummaryRow[];
   /** Named metrics per split, start and final; empty when no assertion names one. */
   metrics: MetricRow[];

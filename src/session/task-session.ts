@@ -6,10 +6,10 @@
  * judge built at once); `compare`, which runs other models than the spec's, opens a spec session and
  * builds its models through it.
  */
-import { loadSpec, type LoadSpecOptions } from '../spec/load-spec.js';
+import { loadSpec, type LoadSpecOptions } from './load-spec.js';
 import { resolveSplits } from '../dataset/resolve-splits.js';
 import { displayPath } from '../spec/issues.js';
-import { createModel, type ModelRole } from '../providers/create-model.js';
+import { createModel, type ModelRole } from './create-model.js';
 import { KeyLedger } from '../providers/middleware/with-key-rotation.js';
 import { RateLimiterRegistry } from '../providers/middleware/with-rate-limit.js';
 import { parseAssertionType } from '../assertions/names.js';

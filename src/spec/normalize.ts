@@ -11,7 +11,7 @@ import { definedOnly, normalizeJudge, normalizeOptimizerModel, normalizeTarget }
 import type { FileScope } from './file-scope.js';
 import { readTemplate } from './read-template.js';
 import { readPrompt, readResponseFormat } from './read-prompt.js';
-import { TEXT_FORM } from './chat-prompt.js';
+import { TEXT_FORM } from '../template/chat-prompt.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { DEFAULT_REDACT_CONFIG, type RedactConfig } from '../redact/types.js';
 import type { RawNotify, RawOptimizer, RawRedact, RawSpec } from './schema.js';
@@ -104,6 +104,8 @@ function normalizeOptimizer(raw: RawOptimizer, issueAt: IssueAt, issues: SpecIss
     showValidationCases: raw.show_validation_cases ?? false,
     metaPromptTokens: raw.meta_prompt_tokens ?? 12_000,
     seed: raw.seed ?? 0,
+    minibatch: raw.minibatch ?? 3,
+    merge: raw.merge ?? true,
     showVars: [...new Set(raw.show_vars ?? [])],
     hideVars: [...new Set(raw.hide_vars ?? [])],
   };

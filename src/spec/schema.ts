@@ -11,8 +11,8 @@ import { LITERAL_KEY_HINT, isEnvVarName, looksLikeSecret } from './secrets.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { isHttpUrl, secretInUrl } from '../notify/url.js';
 import { PATTERN_NAME, PLACEHOLDER_STEMS, REDACTION_TYPES } from '../redact/types.js';
-import { CHAT_ROLES } from './chat-prompt.js';
-import { TEMPLATE_ENGINES } from './template.js';
+import { CHAT_ROLES } from '../template/chat-prompt.js';
+import { TEMPLATE_ENGINES } from '../template/template.js';
 
 const positiveInt = z.number().int().min(1);
 const ratio = z.number().min(0).max(1);
@@ -100,7 +100,7 @@ const targetSchema = z.strictObject({
 
 const optimizerSchema = z.strictObject({
   ...modelFields,
-  strategy: z.enum(['iterative', 'evolutionary', 'hybrid']).optional(),
+  strategy: z.enum(['iterative', 'evolutionary', 'hybrid', 'pareto', 'opro']).optional(),
   max_iterations: positiveInt.optional(),
   candidates: z.number().int().min(1).max(10).optional(),
   patience: positiveInt.optional(),
@@ -110,6 +110,8 @@ const optimizerSchema = z.strictObject({
   show_validation_cases: z.boolean().optional(),
   meta_prompt_tokens: positiveInt.optional(),
   seed: z.number().int().optional(),
+  minibatch: z.number().int().min(1).max(50).optional(),
+  merge: z.boolean().optional(),
   show_vars: z.array(z.string().min(1)).optional(),
   hide_vars: z.array(z.string().min(1)).optional(),
 });

@@ -3,8 +3,8 @@
  * Field names are camelCase here; the YAML uses snake_case (see README "Spec reference").
  */
 import type { ModelConfig, ResponseFormat } from '../providers/types.js';
-import type { PromptForm } from './chat-prompt.js';
-import type { TemplateEngine } from './template.js';
+import type { PromptForm } from '../template/chat-prompt.js';
+import type { TemplateEngine } from '../template/template.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { NotifyEventType } from '../notify/types.js';
 import type { RedactConfig } from '../redact/types.js';
@@ -71,7 +71,7 @@ export interface SplitConfig {
   stratify: boolean;
 }
 
-export type OptimizerStrategyName = 'iterative' | 'evolutionary' | 'hybrid';
+export type OptimizerStrategyName = 'iterative' | 'evolutionary' | 'hybrid' | 'pareto' | 'opro';
 
 export interface OptimizerConfig extends ModelConfig {
   strategy: OptimizerStrategyName;
@@ -88,6 +88,10 @@ export interface OptimizerConfig extends ModelConfig {
   /** Token budget for one meta-prompt. */
   metaPromptTokens: number;
   seed: number;
+  /** `pareto`: train cases a child is screened on (against its parent) before the full split. */
+  minibatch: number;
+  /** `pareto`: also propose merges of two front members that win different train cases. */
+  merge: boolean;
   /**
    * Case variables optimizer requests show besides those the templates use (`show_vars`), and used
    * ones they never show (`hide_vars`, e.g. a gold rationale). The expected value is always shown.

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readHistory, type HistoryEvent } from './history.js';
+import { parse } from 'yaml';
 import { isNotFound, listVersions } from './list-versions.js';
 
 export const PROMOTE_EVENT = 'promote';
@@ -75,11 +76,26 @@ export async function versionOnDisk(dir: string, text: string, prefer?: number):
       if (isNotFound(error)) return undefined;
       throw error;
     });
-    if (versionText === text) return meta.version;
+    if (versionText !== undefined && sameVersionText(versionText, text, meta.promptFile)) return meta.version;
   }
   return null;
 }
 
 function versionNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * Whether a version file holds `text`: the same characters, or for a chat prompt's version (`.yaml`,
+ * `.json`) the same messages, since an inline chat prompt reads back laid out as the spec writes it.
+ */
+function sameVersionText(versionText: string, text: string, promptFile: string): boolean {
+  if (versionText === text) return true;
+  if (!/\.(ya?ml|json)$/.test(promptFile)) return false;
+  try {
+    const a: unknown = parse(versionText);
+    return Array.isArray(a) && JSON.stringify(a) === JSON.stringify(parse(text));
+  } catch {
+    return false;
+  }
 }

@@ -7,7 +7,7 @@
  */
 import { isScalar, isSeq, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { PromptoptError, EXIT } from '../errors.js';
-import { ChatPromptError, formatChatPrompt, parseChatPrompt, setMessageContents, type ChatPromptMessage } from '../spec/chat-prompt.js';
+import { ChatPromptError, formatChatPrompt, parseChatPrompt, setMessageContents, type ChatPromptMessage } from '../template/chat-prompt.js';
 
 const KEY = 'prompt';
 
@@ -22,14 +22,16 @@ export function readInlinePrompt(yamlText: string): string {
 export function rewriteInlinePrompt(yamlText: string, text: string): string {
   const doc = parse(yamlText);
   const node = promptNode(doc);
+  let messages: ChatPromptMessage[] | undefined;
   if (isSeq(node)) {
-    const messages = chatMessages(text);
+    const turns = chatMessages(text);
+    messages = turns;
     const before = node.toJSON() as ChatPromptMessage[];
     // The same turns with new contents (what optimize makes): edited in place, comments kept.
-    if (before.length === messages.length && before.every((m, i) => m.role === messages[i]!.role && m.optimize === messages[i]!.optimize)) {
-      setMessageContents(node, new Map(messages.map((m, i) => [i, m.content])));
+    if (before.length === turns.length && before.every((m, i) => m.role === turns[i]!.role && m.optimize === turns[i]!.optimize)) {
+      setMessageContents(node, new Map(turns.map((m, i) => [i, m.content])));
     } else {
-      doc.set(KEY, chatNode(doc, messages));
+      doc.set(KEY, chatNode(doc, turns));
     }
   } else {
     node.value = text;
@@ -39,13 +41,20 @@ export function rewriteInlinePrompt(yamlText: string, text: string): string {
   // lineWidth 0: never fold long lines, so scalars elsewhere keep their shape.
   const out = doc.toString({ lineWidth: 0 });
   const check = parseDocument(out);
-  if (check.errors.length > 0 || readInlinePrompt(out) !== text) {
+  if (check.errors.length > 0 || !holds(out, text, messages)) {
     throw new PromptoptError('PROMPT_REWRITE_FAILED', 'the rewritten spec would not hold the prompt exactly; nothing was written', {
       exitCode: EXIT.badInput,
       hint: 'move the prompt to a file (prompt: file://prompt.md, or file://prompt.yaml for a chat prompt) and promote again',
     });
   }
   return out;
+}
+
+/** Whether the rewritten spec reads back as the prompt: the same text, or for a chat prompt the same messages (a version file's YAML may be laid out differently from the list the spec holds). */
+function holds(out: string, text: string, messages: ChatPromptMessage[] | undefined): boolean {
+  if (messages === undefined) return readInlinePrompt(out) === text;
+  const node = promptNode(parseDocument(out));
+  return isSeq(node) && JSON.stringify(node.toJSON()) === JSON.stringify(messages);
 }
 
 /** A version of an inline chat prompt (its YAML) as messages; refused when it is not one. */

@@ -179,6 +179,12 @@ async function runTask(input: RunInput): Promise<OptimizeOutcome> {
   onEvent({ type: 'run_opened', runId, runDir, ...(resumed ? { resumed: resumed.state, announcement: resumed.announcement } : {}) });
   caller.configure({ onBudgetWarning: (spentUsd, maxUsd) => onEvent({ type: 'budget_warning', spentUsd, maxUsd }) });
 
+  // A resumed run continues with the strategy and seed it started with: its checkpointed strategy
+  // state (a population, a front, a scored history) and its seeded draws belong to them.
+  const runSettings = resumed ? { ...settings, strategy: resumed.state.strategy, seed: resumed.state.seed } : settings;
+  if (resumed && options.strategy !== undefined && options.strategy !== resumed.state.strategy) {
+    warn(`warning: --strategy ${options.strategy} ignored: run ${resumed.state.runId} continues with the strategy it started with, ${resumed.state.strategy}`);
+  }
   const state = resumed?.state ?? initialState({ spec, cases, settings }, runId, settings.strategy);
   const context = createLoopContext({
     spec,
@@ -188,8 +194,8 @@ async function runTask(input: RunInput): Promise<OptimizeOutcome> {
     judge: session.judge,
     optimizer,
     caller,
-    strategy: resolveStrategy(settings.strategy, settings.candidates, settings.seed),
-    settings,
+    strategy: resolveStrategy(runSettings.strategy, runSettings.candidates, runSettings.seed),
+    settings: runSettings,
     hooks: runHooks({ spec, runId, runDir, targetModel: `${spec.target.provider}:${spec.target.model}`, caller, emit: onEvent }),
     signal: hooks.signal,
     state,

@@ -6,7 +6,7 @@
 import { estimateTokens } from '../feedback/case-text.js';
 import { costOf, lookupPrice } from '../providers/prices.js';
 import type { LoopSettings } from '../optimizer/loop-context.js';
-import type { Spec, SplitCase } from '../spec/types.js';
+import type { OptimizerStrategyName, Spec, SplitCase } from '../spec/types.js';
 
 export interface OptimizeProjection {
   optimizerCalls: [number, number];
@@ -14,7 +14,7 @@ export interface OptimizeProjection {
   costUsd: [number, number] | null;
 }
 
-export function projectOptimize(spec: Spec, cases: SplitCase[], settings: LoopSettings): OptimizeProjection {
+export function projectOptimize(spec: Spec, cases: SplitCase[], settings: LoopSettings & { strategy?: OptimizerStrategyName }): OptimizeProjection {
   const count = (split: string) => cases.filter((c) => c.split === split).length * settings.repeat;
   const train = count('train');
   const validation = count('validation');
@@ -23,7 +23,9 @@ export function projectOptimize(spec: Spec, cases: SplitCase[], settings: LoopSe
   const baseline = train + validation;
   // Candidates on train; those with a train gain on validation too (one at least, all of them at most).
   const trainIterationLow = n * train + validation;
-  const trainIterationHigh = n * (train + validation);
+  // pareto scores each parent on its minibatch first (its children's minibatch cases are not asked again).
+  const parents = settings.strategy === 'pareto' ? n * Math.min(settings.minibatch, train / settings.repeat) * settings.repeat : 0;
+  const trainIterationHigh = n * (train + validation) + parents;
   const validationIteration = n * (train + validation);
   const vIters = validation > 0 ? settings.validationIterations : 0;
   const targetLow = baseline + trainIterationLow + test;

@@ -80,7 +80,7 @@ describe('promptopt installed from a packed tarball, offline, used outside the c
     const [evalLine, optimizeLine] = printed as [string, string];
     const firstEval = await sh(evalLine, work, userEnv);
     expect(firstEval.code, explain(evalLine, firstEval)).toBe(1); // the scaffold starts below its threshold
-    expect(firstEval.stdout).toMatch(/FAIL: score \d+\.\d% < threshold 80\.0%/);
+    expect(firstEval.stdout).toMatch(/FAIL: pass rate \d+\.\d% < threshold 80\.0%/);
 
     const optimize = await sh(optimizeLine, work, userEnv);
     expect(optimize.code, explain(optimizeLine, optimize)).toBe(0);
@@ -99,7 +99,7 @@ describe('promptopt installed from a packed tarball, offline, used outside the c
     finalEval = await sh(`${evalLine} --split test`, work, userEnv);
     // A verdict either way (0 pass, 1 below the threshold), never bad input, a provider failure or a bug.
     expect([0, 1], explain(`${evalLine} --split test`, finalEval)).toContain(finalEval.code);
-    expect(finalEval.stdout).toMatch(/(PASS|FAIL): score \d+\.\d% (>=|<) threshold 80\.0%/);
+    expect(finalEval.stdout).toMatch(/(PASS|FAIL): pass rate \d+\.\d% (>=|<) threshold 80\.0%/);
   }, 120_000);
 
   // The tutorial ends green: the promoted prompt passes the scaffold's own threshold (80%) on the

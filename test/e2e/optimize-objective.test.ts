@@ -87,7 +87,7 @@ describe('optimize: the objective decides acceptance', () => {
     expect(doc.objective).toBe('mean_score');
     expect(doc.best_version).toBeGreaterThan(doc.start_version);
     const versions = await readVersions(dir);
-    expect(versions.find((v) => v.version === doc.best_version)!.text).toBe(BETTER_PROMPT);
+    expect(versions.find((v) => v.version === doc.best_version)!.text).toBe(`${BETTER_PROMPT}\n`); // a written version ends with a newline
     expect(doc.scores.start.train).toMatchObject({ score: near(0.2), pass_rate: 0, mean_score: near(0.2) });
     expect(doc.scores.final.train).toMatchObject({ score: near(0.8), pass_rate: 0, mean_score: near(0.8), passed: 0 });
     expect(doc.scores.final.test).toMatchObject({ score: near(0.8), mean_score: near(0.8), total: 10 });
@@ -124,7 +124,7 @@ describe('optimize: the objective decides acceptance', () => {
     const candidate = checkpoint.iterations[0].candidates[0];
     expect(candidate.train.score).toBeCloseTo(0.23, 12); // (0.8 + 19 × 0.2) / 20: higher...
     expect(candidate.status).toBe('not_significant'); // ...but not by more than noise
-    expect(candidate.reason).toMatch(/^gain not significant \(paired bootstrap p=0\.\d+, mean score \+3\.0 points on 20 cases\)$/);
+    expect(candidate.reason).toMatch(/^train gain not significant \(paired bootstrap p=0\.\d+, mean score \+3\.0 points on 20 cases\)$/);
     expect(parseJsonOut(result).best_version).toBe(1);
   });
 });

@@ -85,7 +85,7 @@ describe('optimize: selection that generalizes', () => {
     expect(versions.every((v) => hasRule(v.text, 'charlie'))).toBe(true);
     expect(summary.scores.final).toMatchObject({ train: { passed: 3 }, validation: { passed: 6 }, test: { passed: 1, total: 1 } });
     // Train below validation: no gap warning.
-    expect(summary.generalization).toEqual({ gap_validation_points: -50, gap_test_points: -50, warning: null });
+    expect(summary.generalization).toEqual({ objective: 'pass_rate', gap_validation_points: -50, gap_test_points: -50, warning: null });
     expect(await readFile(summary.reports.markdown, 'utf8')).toMatch(/`i1c\d` \*\*hurts_validation\*\*/);
   });
 
@@ -116,9 +116,9 @@ describe('optimize: selection that generalizes', () => {
     expect(summary.best_version).toBe(2);
     expect(summary.selection).toMatchObject({ by: 'validation', version: 2 });
     expect(summary.scores.final).toEqual({
-      train: { score: 0.75, passed: 3, total: 4 },
-      validation: { score: 4 / 6, passed: 4, total: 6 },
-      test: { score: 1, passed: 1, total: 1 },
+      train: { score: 0.75, pass_rate: 0.75, mean_score: 0.75, passed: 3, total: 4, unchecked: 0 },
+      validation: { score: 4 / 6, pass_rate: 4 / 6, mean_score: 4 / 6, passed: 4, total: 6, unchecked: 0 },
+      test: { score: 1, pass_rate: 1, mean_score: 1, passed: 1, total: 1, unchecked: 0 },
     });
     const versions = await readVersions(dir);
     expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);

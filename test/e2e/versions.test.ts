@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { listVersions } from '../../src/store/list-versions.js';
 import { readHistory } from '../../src/store/history.js';
 import { writeVersion, type WriteVersionInput } from '../../src/store/write-version.js';
@@ -90,7 +90,7 @@ describe('promote and rollback', () => {
     const history = await cli('history', 'task.yaml');
     expect(history.code, history.stderr).toBe(0);
     expect(history.stdout).toMatch(/^\*\s+v1\s+-\s+main/m);
-    expect(history.stdout).toMatch(/^\s+v3\s+v2\s+main\s+\S+ \S+\s+run-1\s+sim:sim-classifier\s+100\.0%\s+100\.0%\s+50\.0%\s+\$0\.002/m);
+    expect(history.stdout).toMatch(/^\s+v3\s+v2\s+main\s+\S+ \S+\s+run-1\s+sim:sim-classifier\s+100\.0%\s+100\.0%\s+50\.0%\s+pass rate\s+\$0\.002/m);
     expect(history.stdout).toContain('* current: v1 (the inline prompt of task.yaml)');
     expect(history.stdout).toMatch(/rollback\s+v3 → v1\n.*promote\s+v1 → v3/);
     // newest first

@@ -4,10 +4,11 @@ import {
   formatDescriptiveFeedback,
   formatRegressionConstraints,
   formatTrainFeedback,
+  scoreLine,
 } from '../../src/feedback/format-feedback.js';
 import { findVerbatimLeaks } from '../../src/feedback/verbatim.js';
 import type { CaseResult } from '../../src/runner/types.js';
-import { stringifyValue } from '../../src/spec/template.js';
+import { stringifyValue } from '../../src/template/template.js';
 import { makeCase, ticketRun } from './make-case.js';
 
 const LABELS = ['refund_request', 'billing_issue', 'complaint'];
@@ -42,7 +43,7 @@ describe('formatTrainFeedback', () => {
   it('renders the header, the groups, the sampled cases and what was left out', () => {
     const results = run60();
     const text = formatTrainFeedback(analyzeFailures(results), results, { budgetChars: 3000, seed: 1 });
-    expect(text.split('\n')[0]).toBe('Training results: 41/60 passed (68.3%)');
+    expect(text.split('\n')[0]).toBe('Training results: 41/60 passed (pass rate 68.3%, the objective; mean score 68.3%)');
     expect(text).toContain('Failures by check:\n1. equals — 12 cases, format_violation\n   Pattern: 12 cases (20.0% of 60).');
     expect(text).toContain('2. equals — 7 cases, wrong_answer');
     expect(text).toContain('Fix: State that the reply must be only the label, with no extra words such as "The answer is:"');
@@ -91,7 +92,7 @@ describe('formatDescriptiveFeedback', () => {
 
   it('shows patterns: counts, confusions, token statistics and fixes', () => {
     const text = formatDescriptiveFeedback(analyzeFailures(descriptiveRun()));
-    expect(text.split('\n')[0]).toBe('Validation results: 43/73 passed (58.9%).');
+    expect(text.split('\n')[0]).toBe('Validation results: 43/73 passed (pass rate 58.9%, the objective; mean score 58.9%).');
     expect(text).toContain('Failure patterns by check:');
     expect(text).toContain('refund_request → billing_issue (3)');
     expect(text).toContain('refund_request → (other) (1)');
@@ -160,5 +161,15 @@ describe('formatRegressionConstraints', () => {
       expect(formatRegressionConstraints(broken, budget).length).toBeLessThanOrEqual(budget);
     }
     expect(formatRegressionConstraints([], 1000)).toBe('');
+  });
+});
+
+describe('scoreLine', () => {
+  it('names the objective, first, and shows both figures (partial credit makes them differ)', () => {
+    const analysis = { passed: 3, total: 10, passRate: 0.3, score: 0.62 };
+    expect(scoreLine('Training results', analysis)).toBe('Training results: 3/10 passed (pass rate 30.0%, the objective; mean score 62.0%)');
+    expect(scoreLine('Training results', analysis, 'mean_score')).toBe(
+      'Training results: mean score 62.0% (the objective: partial credit counts); 3/10 passed (pass rate 30.0%)',
+    );
   });
 });

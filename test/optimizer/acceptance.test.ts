@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { FailureCategory } from '../../src/assertions/types.js';
 import { compareCandidates } from '../../src/optimizer/acceptance.js';
-import { mcnemarExact, pairOutcomes, testCannotReject, type SplitEvidence } from '../../src/optimizer/paired-test.js';
+import { mcnemarExact, pairedTest, pairOutcomes, testCannotReject, type SplitEvidence } from '../../src/optimizer/paired-test.js';
 import {
   gainRules,
   noTrainBreak,
@@ -87,6 +87,42 @@ describe('acceptance rules', () => {
   test('gainRules: strict_below alone for score, plus the paired test for significant', () => {
     expect(gainRules(SCORE).map((r) => r.name)).toEqual(['strictBelow']);
     expect(gainRules(SIGNIFICANT).map((r) => r.name)).toEqual(['strictBelow', 'significantGain']);
+  });
+});
+
+describe('acceptance rules under objective: mean_score (the paired bootstrap)', () => {
+  const flat = (n: number, value: number) => Array.from({ length: n }, () => value);
+
+  test('significantGain: an even gain on every case is significant; a gain on one case is noise', () => {
+    expect(check(significantGain, scored('train', flat(20, 0.6)), scored('train', flat(20, 0.4)), SIGNIFICANT)).toBeUndefined();
+    const lucky = check(significantGain, scored('train', [1, ...flat(19, 0.4)]), scored('train', flat(20, 0.4)), SIGNIFICANT);
+    expect(lucky).toMatchObject({ status: 'not_significant' });
+    expect(lucky!.reason).toMatch(/^train gain not significant \(paired bootstrap p=0\.\d{3}, mean score \+3\.0 points on 20 cases\)$/);
+    // No case passes on either side: McNemar would see nothing; the bootstrap reads the partial credit.
+    expect(pairedTest(scored('train', flat(20, 0.6)), scored('train', flat(20, 0.4)))).toMatchObject({ test: 'paired_bootstrap', pairs: 20 });
+  });
+
+  test('the bootstrap is held to the McNemar floor: 5 cases that all rose are no evidence', () => {
+    const tiny = check(significantGain, scored('validation', flat(5, 0.9)), scored('validation', flat(5, 0.1)), SIGNIFICANT);
+    expect(tiny).toMatchObject({ status: 'not_significant' });
+    expect(check(significantGain, scored('validation', flat(6, 0.9)), scored('validation', flat(6, 0.1)), SIGNIFICANT)).toBeUndefined();
+  });
+
+  test('noValidationRegression: a drop on every case is beyond noise; a drop on one case is not; a tiny split counts any drop', () => {
+    const hurt = check(noValidationRegression, scored('validation', flat(20, 0.5)), scored('validation', flat(20, 0.8)));
+    expect(hurt).toMatchObject({ status: 'hurts_validation' });
+    expect(hurt!.reason).toMatch(/^lowered validation 80\.0% → 50\.0%, more than noise \(paired bootstrap p=0\.000, mean score -30\.0 points on 20 cases\)$/);
+    expect(check(noValidationRegression, scored('validation', [0.2, ...flat(19, 0.8)]), scored('validation', flat(20, 0.8)))).toBeUndefined();
+    expect(check(noValidationRegression, scored('validation', [0.7, 0.8, 0.8]), scored('validation', flat(3, 0.8)))!.reason).toMatch(/too small for a paired test: any drop counts/);
+  });
+
+  test('noTrainBreak: the train mean score may not fall beyond noise (a case flipping to fail alone is no break)', () => {
+    const broke = check(noTrainBreak, scored('train', flat(20, 0.5)), scored('train', flat(20, 0.8)), SCORE);
+    expect(broke).toMatchObject({ status: 'breaks_train' });
+    expect(broke!.reason).toMatch(/^lowered train 80\.0% → 50\.0%, more than noise \(paired bootstrap/);
+    // One case lost a little (and flipped to fail), the rest rose: the mean went up, so nothing broke.
+    expect(check(noTrainBreak, scored('train', [0.7, ...flat(19, 0.9)]), scored('train', flat(20, 0.8)), SCORE, ['c1'])).toBeUndefined();
+    expect(check(noTrainBreak, scored('train', [0.7, 0.8, 0.8]), scored('train', flat(3, 0.8)), SCORE)!.reason).toMatch(/the train split is too small/);
   });
 });
 

@@ -13,7 +13,7 @@ import { createLoopContext, type LoopSettings } from '../../src/optimizer/loop-c
 import { taskContext } from '../../src/optimizer/meta-prompt.js';
 import { IterativeStrategy } from '../../src/optimizer/strategies/iterative/iterative-strategy.js';
 import { ModelCaller } from '../../src/runner/model-caller.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { recordingModel } from '../support/recording-model.js';
 
 const TRAIN = 8000;
@@ -40,6 +40,8 @@ const settings: LoopSettings = {
   optimizerMaxTokens: 2000,
   showValidationCases: false,
   feedback: true,
+  minibatch: 3,
+  merge: true,
 };
 
 describe('loop context evaluations', () => {
@@ -89,5 +91,54 @@ describe('loop context evaluations', () => {
     expect(await calls('P1 {{input}}')).toBe(TRAIN); // scored again; P2 is now the oldest other one
     expect(await calls('P2 {{input}}')).toBe(TRAIN);
     expect(await calls('P0 {{input}}')).toBe(0);
+  });
+
+  test('minibatch results: kept for the whole split (those cases are not asked again), cut from whole-split results when at hand', async () => {
+    const cases = Array.from({ length: 10 }, (_, i) => ({ id: `c${i}`, input: `ticket ${i}`, expected: i % 2 ? 'x' : 'y', split: 'train' }));
+    const file = join(dir, 'task.yaml');
+    await writeFile(
+      file,
+      stringify({
+        name: 'minibatch',
+        description: 'minibatch fixture',
+        prompt: 'P0 {{input}}',
+        target: { provider: 'sim', model: 'sim-classifier' },
+        optimizer: { provider: 'sim', model: 'sim-optimizer' },
+        cases: [...cases, { id: 't', input: 'test ticket', expected: 'x', split: 'test' }],
+        defaults: { assert: [{ type: 'equals', value: '{{expected}}' }] },
+      }),
+    );
+    const spec = await loadSpec(file, { env: {} });
+    const splitted = splitCases(spec.cases, spec.splits);
+    const target = recordingModel(() => 'x');
+    const context = createLoopContext({
+      spec,
+      cases: splitted,
+      task: taskContext(spec),
+      target,
+      optimizer: recordingModel(() => ''),
+      caller: new ModelCaller(), // no response cache: every request reaches the model
+      strategy: new IterativeStrategy(),
+      settings,
+      hooks: { emit: () => undefined, checkpoint: async () => undefined, writeVersion: async () => 1, recordTestScore: async () => undefined },
+      state: initialState({ spec, cases: splitted, settings }, 'run-1', 'pareto'),
+    });
+    const asked = (from: number) => target.requests.slice(from).map((r) => /ticket (\d+)/.exec(r.messages.at(-1)!.content)?.[1]);
+
+    const batch = await context.evaluateCases('P1 {{input}}', 'train', ['c7', 'c2', 'c4']);
+    expect(batch.cases.map((c) => c.caseId)).toEqual(['c2', 'c4', 'c7']); // the split's order
+    expect(batch.summaries.find((s) => s.split === 'train')).toMatchObject({ total: 3, passed: 1 });
+    expect(asked(0).sort()).toEqual(['2', '4', '7']);
+
+    const before = target.requests.length;
+    const whole = await context.evaluate('P1 {{input}}', 'train');
+    expect(whole.cases.map((c) => c.caseId)).toEqual(cases.map((c) => c.id));
+    expect(whole.summaries.find((s) => s.split === 'train')).toMatchObject({ total: 10, passed: 5 });
+    expect(asked(before).sort()).toEqual(['0', '1', '3', '5', '6', '8', '9']); // the minibatch cases are not asked again
+
+    const after = target.requests.length;
+    const again = await context.evaluateCases('P1 {{input}}', 'train', ['c9', 'c0']);
+    expect(again.cases.map((c) => c.caseId)).toEqual(['c0', 'c9']);
+    expect(target.requests.length).toBe(after); // cut from the whole-split results
   });
 });

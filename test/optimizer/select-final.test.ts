@@ -61,4 +61,30 @@ describe('selectFinal', () => {
     expect(selectFinal(state({ ...start, train: score('train', 0, []) }, []), 0.05)).toBeUndefined();
     expect(adoptedPrompts(state({ ...start, version: 0 }, []))).toEqual([]);
   });
+
+  test('under mean_score eligibility is the paired bootstrap of the train case scores (partial credit, no case passing)', () => {
+    const scores = (split: 'train' | 'validation', values: number[]): SplitScore => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const caseScores = Object.fromEntries(values.map((v, i) => [`${split}-${i + 1}`, v]));
+      return { split, passed: 0, total: values.length, score: mean, objective: 'mean_score', passRate: 0, meanScore: mean, categories: {}, passedIds: [], caseScores };
+    };
+    const flat = (n: number, v: number) => Array.from({ length: n }, () => v);
+    const begin: CurrentPrompt = { candidateId: 'start', prompt: 'start prompt', version: 1, train: scores('train', flat(20, 0.2)), validation: scores('validation', flat(10, 0.2)) };
+    const runState = state(begin, [
+      adopted('i1c1', 2, 'v2', scores('train', flat(20, 0.8)), scores('validation', flat(10, 0.5))),
+      // 0.1 below v2 on every train case: significantly below, so not eligible despite the best validation.
+      adopted('i2c1', 3, 'v3', scores('train', flat(20, 0.7)), scores('validation', flat(10, 0.9))),
+      // Below v2 on one train case only: noise, eligible, and better on validation than v2.
+      adopted('i3c1', 4, 'v4', scores('train', [0.2, ...flat(19, 0.8)]), scores('validation', flat(10, 0.6))),
+    ]);
+    const picked = selectFinal(runState, 0.05)!;
+    expect(picked.selection).toMatchObject({ by: 'validation', objective: 'mean_score', alpha: 0.05, version: 4, bestTrainVersion: 2 });
+    expect(picked.selection.entries.map((e) => [e.version, e.eligible])).toEqual([
+      [1, false],
+      [2, true],
+      [3, false],
+      [4, true],
+    ]);
+    expect(picked.selection.reason).toMatch(/^v4: the best on validation \(mean score 60\.0%\) among the 2 of 4 version\(s\) whose train score is not significantly below the best \(v2, mean score 80\.0%\)/);
+  });
 });

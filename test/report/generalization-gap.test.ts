@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { describeGap, GAP_WARNING_POINTS, generalizationGap } from '../../src/report/generalization-gap.js';
+import { describeGap, GAP_WARNING_POINTS, gapUnit, generalizationGap } from '../../src/report/generalization-gap.js';
 
 describe('generalizationGap', () => {
   test('train minus validation and test in points; a warning only over 15 points', () => {
     expect(GAP_WARNING_POINTS).toBe(15);
     const near = generalizationGap({ train: 0.62, validation: 0.5 });
-    expect(near).toEqual({ train: 0.62, validation: 0.5, validationPoints: 12 });
+    expect(near).toEqual({ objective: 'pass_rate', train: 0.62, validation: 0.5, validationPoints: 12 });
     expect(describeGap(near)).toBe('train − validation +12.0 pts');
     // Exactly 15 points is not over the line.
     expect(generalizationGap({ train: 0.65, validation: 0.5 }).warning).toBeUndefined();
@@ -17,7 +17,14 @@ describe('generalizationGap', () => {
   });
 
   test('train below validation is no warning; nothing to compare is no gap', () => {
-    expect(generalizationGap({ train: 0.5, validation: 1 })).toEqual({ train: 0.5, validation: 1, validationPoints: -50 });
+    expect(generalizationGap({ train: 0.5, validation: 1 })).toEqual({ objective: 'pass_rate', train: 0.5, validation: 1, validationPoints: -50 });
     expect(describeGap(generalizationGap({ train: 0.4 }))).toBe('');
+  });
+
+  test('the points are in the objective\'s figure, and say which', () => {
+    const gap = generalizationGap({ train: 0.8, validation: 0.55 }, 'mean_score');
+    expect(gap).toMatchObject({ objective: 'mean_score', validationPoints: 25 });
+    expect(gapUnit(gap)).toBe('mean score points');
+    expect(gapUnit(generalizationGap({ train: 0.8 }))).toBe('pass rate points');
   });
 });

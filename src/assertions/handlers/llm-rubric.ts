@@ -9,7 +9,7 @@ import { extractJsonValues } from '../extract-json.js';
 import { assertionError, clampScore, failed, passed } from '../outcome.js';
 import { clip, errorMessage, quote, truncate } from '../text.js';
 import type { AssertionHandler } from '../types.js';
-import { stringifyValue } from '../../spec/template.js';
+import { stringifyValue } from '../../template/template.js';
 
 export const JUDGE_MARKER = '[promptopt:judge]';
 export const JUDGE_SYSTEM = `${JUDGE_MARKER} You grade an AI output against a rubric. Reply with only JSON: {"pass": true|false, "score": 0..1, "reason": "..."}`;

@@ -5,7 +5,7 @@
  */
 import chalk from 'chalk';
 import { EXIT, UsageError } from '../../errors.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { loadSpec } from '../../session/load-spec.js';
 import { displayPath } from '../../spec/issues.js';
 import { mappedRuns, mapPromptfooConfig, type MappedRun } from '../../promptfoo/index.js';
 import type { CommandEnv } from '../program/command-env.js';

@@ -6,7 +6,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import chalk from 'chalk';
 import { EXIT } from '../../errors.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { loadSpec } from '../../session/load-spec.js';
 import { displayPath } from '../../spec/issues.js';
 import { mappedRuns, mapPromptfooConfig, writeImport } from '../../promptfoo/index.js';
 import type { CommandEnv } from '../program/command-env.js';

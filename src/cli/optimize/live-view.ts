@@ -114,6 +114,11 @@ export function createLiveView(options: {
               ? chalk.dim(`lateral ${r.lateralId}: the same score on every split, recorded, not adopted`)
               : chalk.dim('no candidate adopted');
           log(`  ${r.phase} iteration ${r.iteration}: ${formatPercent(r.scoreBefore)} → ${formatPercent(r.scoreAfter)} · ${verdict} · ${cost()}`);
+          const screened = r.candidates.filter((c) => c.status === 'screened_out');
+          if (screened.length > 0) {
+            const saved = screened.reduce((n, c) => n + (c.minibatch?.savedCalls ?? 0), 0);
+            log(chalk.dim(`    ${screened.length} candidate(s) screened out on their minibatch (no gain over the parent): ${saved} target call(s) saved`));
+          }
           const warning = gapWarning(event.current);
           if (warning && !warnBefore) log(warning); // once, when the gap goes over the line
           break;

@@ -39,6 +39,7 @@ export function summaryJson(outcome: RunOutcome): Record<string, unknown> {
     iterations: outcome.iterations,
     iterations_by_phase: { train: data.iterations.train, validation: data.iterations.validation },
     lateral_moves: data.iterations.lateral,
+    screening: data.screening ? { screened: data.screening.screened, screened_out: data.screening.screenedOut, saved_calls: data.screening.savedCalls } : null,
     stop_reason: data.stopReason ?? null,
     start_version: data.startVersion,
     best_version: data.finalVersion.version,

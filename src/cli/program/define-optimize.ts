@@ -9,7 +9,7 @@ export function defineOptimize(program: Command, env: ProgramEnv): void {
     .command('optimize')
     .description('optimize the prompt of a task: versions, trace, checkpoints and a report per run')
     .argument('<task.yaml>', 'task spec')
-    .addOption(new Option('--strategy <name>', 'search strategy (default: the spec\'s, iterative)').choices(['iterative', 'evolutionary', 'hybrid']))
+    .addOption(new Option('--strategy <name>', 'search strategy (default: the spec\'s, iterative)').choices(['iterative', 'evolutionary', 'hybrid', 'pareto', 'opro']))
     .option('--max-iterations <n>', 'training iterations at most')
     .option('--candidates <n>', 'candidates per iteration, 1 to 10')
     .option('--seed <n>', 'seed for sampling and strategies')

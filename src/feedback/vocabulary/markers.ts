@@ -15,10 +15,18 @@ export const SECTIONS = {
   constraints: 'Training constraints to preserve',
   direction: 'Your direction for this',
   feedback: 'Evaluation feedback',
+  /** pareto's reflection: the feedback of the parent on a minibatch (a heading that starts like `feedback`). */
+  minibatchFeedback: 'Evaluation feedback on a minibatch',
+  /** opro: earlier prompts with their scores, in ascending order, then training exemplars. */
+  scoredPrompts: 'Earlier prompts and their scores',
+  exemplars: 'Training exemplars',
 } as const;
 
 /** Tags around the prompt(s) to edit. */
-export const PROMPT_TAGS = { current: 'current_prompt', parentA: 'parent_a', parentB: 'parent_b' } as const;
+export const PROMPT_TAGS = { current: 'current_prompt', parentA: 'parent_a', parentB: 'parent_b', scored: 'scored_prompt' } as const;
+
+/** The line after each `<scored_prompt>` block of an opro request: `score: 41.7%`. */
+export const SCORE_LINE = 'score:';
 
 /** The line of the usage section that lists the variables, and its system-message wording. */
 export const VARIABLES_LINE = 'Template variables the prompt must keep, exactly:';

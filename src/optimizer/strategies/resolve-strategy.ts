@@ -3,12 +3,16 @@ import type { OptimizerStrategyName } from '../../spec/types.js';
 import { EvolutionaryStrategy } from './evolutionary/evolutionary-strategy.js';
 import { HybridStrategy } from './hybrid/hybrid-strategy.js';
 import { IterativeStrategy } from './iterative/iterative-strategy.js';
+import { OproStrategy } from './opro/opro-strategy.js';
+import { ParetoStrategy } from './pareto/pareto-strategy.js';
 import type { Strategy } from './types.js';
 
 const FACTORIES = {
   iterative: () => new IterativeStrategy(),
   evolutionary: (size: number, seed: number) => new EvolutionaryStrategy(size, seed),
   hybrid: () => new HybridStrategy(),
+  pareto: () => new ParetoStrategy(),
+  opro: () => new OproStrategy(),
 } satisfies Record<OptimizerStrategyName, (size: number, seed: number) => Strategy>;
 
 export const STRATEGY_NAMES = Object.keys(FACTORIES) as OptimizerStrategyName[];

@@ -99,11 +99,12 @@ ${iterationCost > 0
   ? html`${costChart(data.trajectory)}
 <figcaption class="legend">
 ${legendLine(COLORS.cost, 'accumulated over the iterations')}<span><svg width="14" height="12"><rect width="14" height="12" fill="${COLORS.costBar}"/></svg>per iteration</span>
-<span>iterations ${usd(iterationCost)} + baseline and test evaluation ${usd(other)} = ${totalCost(data)} in all</span>
+<span>iterations ${usd(iterationCost)} + ${data.final.test ? 'baseline and test evaluation' : 'baseline evaluation (no test score)'} ${usd(other)} = ${totalCost(data)} in all</span>
 </figcaption>`
   : html`<p class="empty">No cost recorded for the iterations (${totalCost(data)} in all): simulated or unpriced models, or every call served from the cache.</p>`}
 </figure>
 </div>
+${data.screening ? html`<p class="muted">Minibatch screening: ${data.screening.screened} candidate(s) were tried on a minibatch of train cases first; ${data.screening.screenedOut} did no better than their parent there and were not scored on the full split (${data.screening.savedCalls} target calls saved).</p>` : ''}
 ${candidatesTable(data.trajectory)}
 </section>`;
 }
@@ -129,8 +130,8 @@ ${rows.flatMap((row) =>
   row.candidates.map(
     (c) => html`<tr>
 <td class="num">${row.iteration}</td><td>${row.phase}</td><td class="mono">${c.id}</td>
-<td><span class="badge ${c.status}">${c.status.replace('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}${c.status === 'lateral' ? html` <span class="muted">(recorded, not adopted)</span>` : ''}</td>
-<td class="num">${percent(c.train)}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
+<td><span class="badge ${c.status}">${c.status.replaceAll('_', ' ')}</span>${c.status === 'accepted' && row.lateral ? html` <span class="muted">(lateral)</span>` : ''}${c.status === 'lateral' ? html` <span class="muted">(recorded, not adopted)</span>` : ''}</td>
+<td class="num">${percent(c.train)}${c.minibatch ? html`<br><span class="muted">minibatch ${percent(c.minibatch.score)} vs ${percent(c.minibatch.bar)}</span>` : ''}</td><td class="num">${percent(c.validation)}</td><td class="num">${c.fixed} / ${c.broken}</td>
 <td>${c.hypothesis ? breakable(c.hypothesis) : html`<span class="empty">(no hypothesis)</span>`}${c.status !== 'accepted' && c.reason.trim() !== '' ? html`<br><span class="muted">${breakable(c.reason)}</span>` : ''}</td>
 </tr>`,
   ),

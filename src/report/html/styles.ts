@@ -48,7 +48,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .badge.pass, .badge.accepted { background: var(--pass-bg); color: var(--pass); }
 .badge.fail, .badge.rejected, .badge.breaks_train, .badge.hurts_validation { background: var(--fail-bg); color: var(--fail); }
-.badge.invalid, .badge.not_significant, .badge.unscored, .badge.lateral, .badge.unchecked { background: var(--warn-bg); color: var(--warn); }
+.badge.invalid, .badge.not_significant, .badge.unscored, .badge.lateral, .badge.screened_out, .badge.unchecked { background: var(--warn-bg); color: var(--warn); }
 .badge.split { background: #eef2ff; color: #3730a3; }
 .gap { margin: 12px 0 0; }
 .gap.warning { padding: 8px 12px; border-radius: 6px; background: var(--warn-bg); color: var(--warn); }

@@ -12,9 +12,11 @@
  *
  * The direction of each request (variant.ts) changes which failures it attacks first and how many
  * rules it adds, so the N candidates of an iteration differ. A crossover request merges both parents'
- * rules and lists before acting on the feedback. Every `{{variable}}` is kept; none is added.
+ * rules and lists before acting on the feedback (so does a merge). Every `{{variable}}` is kept; none is
+ * added. The published strategies' requests read the same way: a reflection edits its parent from the
+ * minibatch failures, an opro request edits the best earlier prompt from the exemplars it shows.
  */
-import { templateVariables } from '../../spec/template.js';
+import { templateVariables } from '../../template/template.js';
 import type { ChatRequest } from '../../providers/types.js';
 import { isExtractionPrompt } from '../extract.js';
 import { editClassification, type Edit } from './classification.js';
@@ -48,7 +50,7 @@ export function propose(request: OptimizerRequest): { hypothesis: string; prompt
   const variant = readVariant(request.direction);
   const changes: string[] = [];
   let current = request.current;
-  if (request.kind === 'crossover' && request.other !== undefined) {
+  if (request.other !== undefined) {
     const merged = mergeParents(request.current, request.other);
     current = merged.prompt;
     changes.push(...merged.changes);

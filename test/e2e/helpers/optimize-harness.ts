@@ -72,7 +72,7 @@ export interface OptimizerRequest {
   n: number;
   /** The meta-prompt (user message). */
   text: string;
-  /** The prompt inside `<current_prompt>` (or `<parent_a>`), if any. */
+  /** The prompt inside `<current_prompt>` (or `<parent_a>`; an opro request: the last, best-scored `<scored_prompt>`), if any. */
   current?: string;
   /** Labels of failing cases shown (`expected: "x"`). */
   shownLabels: string[];
@@ -109,7 +109,7 @@ export function withoutRule(prompt: string, label: string): string {
 
 /** The candidate's direction line (differs per candidate of one iteration). */
 export function directionOf(text: string): string {
-  return /# Your direction for this (?:candidate|mutation|crossover)\n([^\n]*)/.exec(text)?.[1] ?? '';
+  return /# Your direction for this (?:candidate|mutation|crossover|reflection|merge)\n([^\n]*)/.exec(text)?.[1] ?? '';
 }
 
 /** Adds a rule for the first failing label it is shown (alphabetically); one fix per iteration. */
@@ -147,7 +147,10 @@ export const fixShown: OptimizerScript = (r) => {
 
 export function parseOptimizerRequest(request: FakeRequest, n: number): OptimizerRequest {
   const text = request.messages.map((m) => m.content).join('\n');
-  const current = /<current_prompt>\n([\s\S]*?)\n<\/current_prompt>/.exec(text)?.[1] ?? /<parent_a>\n([\s\S]*?)\n<\/parent_a>/.exec(text)?.[1];
+  const current =
+    /<current_prompt>\n([\s\S]*?)\n<\/current_prompt>/.exec(text)?.[1] ??
+    /<parent_a>\n([\s\S]*?)\n<\/parent_a>/.exec(text)?.[1] ??
+    [...text.matchAll(/<scored_prompt>\n([\s\S]*?)\n<\/scored_prompt>/g)].at(-1)?.[1];
   const shownLabels = [...new Set([...text.matchAll(/^\s*expected: "([^"]+)"/gm)].map((m) => m[1]!))];
   const validation = /Every training case that passes now must keep passing/.test(text);
   return { n, text, current, shownLabels, validation, request };
@@ -274,7 +277,7 @@ export interface OptimizerSection {
   patience?: number;
   validation_iterations?: number;
   strict_below?: number;
-  strategy?: 'iterative' | 'evolutionary' | 'hybrid';
+  strategy?: 'iterative' | 'evolutionary' | 'hybrid' | 'pareto' | 'opro';
   accept?: 'score' | 'significant';
   price?: { input_per_mtok: number; output_per_mtok: number };
   seed?: number;

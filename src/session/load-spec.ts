@@ -7,21 +7,21 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError, type SpecIssue } from '../errors.js';
 import { collapseRepeats, loadCases } from '../dataset/load-cases.js';
-import { displayPath, issueFactory, sortIssues } from './issues.js';
-import { DEFAULT_INPUT_VAR, normalizeSpec } from './normalize.js';
-import { parseYaml, TO_JS_OPTIONS } from './read-yaml.js';
-import { checkRules } from './rules.js';
-import { specFileScope } from './file-scope.js';
-import { specWarnings } from './spec-warnings.js';
+import { displayPath, issueFactory, sortIssues } from '../spec/issues.js';
+import { DEFAULT_INPUT_VAR, normalizeSpec } from '../spec/normalize.js';
+import { parseYaml, TO_JS_OPTIONS } from '../spec/read-yaml.js';
+import { checkRules } from '../spec/rules.js';
+import { specFileScope } from '../spec/file-scope.js';
+import { specWarnings } from '../spec/spec-warnings.js';
 import { decodeUtf8, describeLines } from '../util/decode-utf8.js';
-import { specSchema } from './schema.js';
-import { looksLikePromptfooConfig, promptfooConfigIssue } from './promptfoo-hint.js';
-import { findLiteralKeys } from './secrets.js';
-import type { Spec, TestCase } from './types.js';
-import { checkAssertions } from './assertion-rules.js';
-import { checkScripts } from './script-rule.js';
-import { checkUncheckedCases } from './unchecked-cases-rule.js';
-import { zodIssuesToSpecIssues } from './zod-issues.js';
+import { specSchema } from '../spec/schema.js';
+import { looksLikePromptfooConfig, promptfooConfigIssue } from '../spec/promptfoo-hint.js';
+import { findLiteralKeys } from '../spec/secrets.js';
+import type { Spec, TestCase } from '../spec/types.js';
+import { checkAssertions } from '../spec/assertion-rules.js';
+import { checkScripts } from '../spec/script-rule.js';
+import { checkUncheckedCases } from '../spec/unchecked-cases-rule.js';
+import { zodIssuesToSpecIssues } from '../spec/zod-issues.js';
 
 export interface LoadSpecOptions {
   /** Environment for checks that depend on it (OPENAI_BASE_URL, HOME); defaults to process.env. */
