@@ -43,7 +43,7 @@ export async function mapPrompts(source: YamlSource, dir: string, scope: FileSco
   for (const [index, item] of items.entries()) {
     const where = source.at(item.path);
     const bodies = await promptBodies(item, index, where, dir, scope, notes);
-    const config = promptConfig(item, where, notes);
+    const config = promptConfig(item, (key) => source.at([...item.path, 'config', key], { key: true }), notes);
     for (const { name, ...body } of bodies) prompts.push({ ...body, slug: uniqueSlug(name, taken), ...config });
   }
   return prompts;
@@ -63,7 +63,7 @@ function promptItems(raw: unknown, source: YamlSource, notes: MappingNotes): Pro
           notes.fail(source.at(path), 'a prompt object needs `raw` (the template) or `id` (a file://)');
           return;
         }
-        for (const key of Object.keys(object)) if (!['id', 'label', 'raw', 'config'].includes(key)) notes.skip(source.at(path), `prompt \`${key}\``);
+        for (const key of Object.keys(object)) if (!['id', 'label', 'raw', 'config'].includes(key)) notes.skip(source.at([...path, key], { key: true }), `prompt \`${key}\``);
         const config = object.config && typeof object.config === 'object' ? (object.config as Record<string, unknown>) : undefined;
         items.push({ value, path, ...(typeof object.label === 'string' ? { label: object.label } : {}), ...(config ? { config } : {}) });
       } else notes.fail(source.at(path), 'a prompt is a string or a { raw, label, config } object');
@@ -77,13 +77,13 @@ function promptItems(raw: unknown, source: YamlSource, notes: MappingNotes): Pro
   return [];
 }
 
-function promptConfig(item: PromptItem, where: Where, notes: MappingNotes): Pick<MappedPrompt, 'responseFormat' | 'modelConfig'> {
+function promptConfig(item: PromptItem, at: (key: string) => Where, notes: MappingNotes): Pick<MappedPrompt, 'responseFormat' | 'modelConfig'> {
   const modelConfig: Record<string, unknown> = {};
   let responseFormat: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(item.config ?? {})) {
     if (key === 'response_format' && value && typeof value === 'object') responseFormat = value as Record<string, unknown>;
     else if (key === 'temperature' || key === 'max_tokens') modelConfig[key] = value;
-    else notes.skip(where, `prompt config \`${key}\``);
+    else notes.skip(at(key), `prompt config \`${key}\``);
   }
   return { modelConfig, ...(responseFormat ? { responseFormat } : {}) };
 }

@@ -33,7 +33,7 @@ export function mapProviders(source: YamlSource, _scope: FileScope, notes: Mappi
     const where = source.at(item.path);
     const target = targetOf(item.id, where, notes);
     if (!target) continue;
-    const extra = configFields(item.config, where, notes);
+    const extra = configFields(item.config, (key) => source.at([...item.path, 'config', key], { key: true }), notes);
     const label = item.label ?? item.id;
     providers.push({ label, named: item.label !== undefined, slug: uniqueSlug(label, taken), target: { ...target, ...extra.target }, ...(extra.responseFormat ? { responseFormat: extra.responseFormat } : {}), where });
   }
@@ -69,7 +69,7 @@ function providerItems(raw: unknown, key: string, source: YamlSource, notes: Map
       notes.fail(source.at(path), 'a provider object needs an id such as openai:gpt-4o-mini');
       return;
     }
-    for (const k of Object.keys(object)) if (!['id', 'label', 'config'].includes(k)) notes.skip(source.at(path), `provider \`${k}\``);
+    for (const k of Object.keys(object)) if (!['id', 'label', 'config'].includes(k)) notes.skip(source.at([...path, k], { key: true }), `provider \`${k}\``);
     items.push({ id: object.id, config: (object.config ?? {}) as Record<string, unknown>, path, ...(typeof object.label === 'string' ? { label: object.label } : {}) });
   });
   return items;
@@ -93,7 +93,7 @@ function targetOf(id: string, where: Where, notes: MappingNotes): Record<string,
   return { provider: vendor, model: vendor === 'openrouter' && kind ? `${kind}/${model}` : model };
 }
 
-function configFields(config: Record<string, unknown>, where: Where, notes: MappingNotes): { target: Record<string, unknown>; responseFormat?: Record<string, unknown> } {
+function configFields(config: Record<string, unknown>, at: (key: string) => Where, notes: MappingNotes): { target: Record<string, unknown>; responseFormat?: Record<string, unknown> } {
   const target: Record<string, unknown> = {};
   let responseFormat: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(config)) {
@@ -101,8 +101,8 @@ function configFields(config: Record<string, unknown>, where: Where, notes: Mapp
     else if (key === 'apiBaseUrl') target.base_url = value;
     else if (key === 'apiKeyEnvar') target.api_key_env = value;
     else if (key === 'response_format' && value && typeof value === 'object') responseFormat = value as Record<string, unknown>;
-    else if (key === 'apiKey') notes.skip(where, 'provider config `apiKey` (a key written in the config): set the provider\'s environment variable instead');
-    else notes.skip(where, `provider config \`${key}\``);
+    else if (key === 'apiKey') notes.skip(at(key), 'provider config `apiKey` (a key written in the config): set the provider\'s environment variable instead');
+    else notes.skip(at(key), `provider config \`${key}\``);
   }
   return { target, ...(responseFormat ? { responseFormat } : {}) };
 }
