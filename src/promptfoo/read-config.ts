@@ -1,12 +1,8 @@
-/**
- * Reading a promptfoo config (YAML or JSON) with positions, and telling one from a native spec:
- * top-level `prompts`, `providers` (or `targets`) or `tests`, and neither `prompt:` nor `target:`.
- */
+/** Reading a promptfoo config (or a test or prompt file it names) as YAML/JSON with positions. */
 import { readFile } from 'node:fs/promises';
 import { SpecError } from '../errors.js';
 import { displayPath, type PathSegment } from '../spec/issues.js';
 import { parseYaml, TO_JS_OPTIONS } from '../spec/read-yaml.js';
-import { looksLikePromptfooConfig } from '../spec/promptfoo-hint.js';
 import type { Where } from './types.js';
 
 /** A parsed YAML/JSON file and the line of any path in it. */
@@ -16,8 +12,6 @@ export interface YamlSource {
   /** `key: true`: the line of the key rather than of its value. */
   at(path: readonly PathSegment[], options?: { key?: boolean }): Where;
 }
-
-export { looksLikePromptfooConfig };
 
 /** Parses `text` of `file`; a YAML error is a SpecError naming its line. */
 export function parseSource(file: string, text: string): YamlSource {
@@ -39,13 +33,4 @@ export async function readSource(file: string): Promise<YamlSource> {
     throw new SpecError([{ file: displayPath(file), message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}` }]);
   }
   return parseSource(file, text);
-}
-
-/** True when `file` holds a promptfoo config (an unreadable or invalid file is not one: its own loader says why). */
-export async function isPromptfooConfigFile(file: string): Promise<boolean> {
-  try {
-    return looksLikePromptfooConfig(parseSource(file, await readFile(file, 'utf8')).value);
-  } catch {
-    return false;
-  }
 }

@@ -15,7 +15,7 @@ import { specFileScope } from '../spec/file-scope.js';
 import { specWarnings } from '../spec/spec-warnings.js';
 import { decodeUtf8, describeLines } from '../util/decode-utf8.js';
 import { specSchema } from '../spec/schema.js';
-import { looksLikePromptfooConfig, promptfooConfigIssue } from '../spec/promptfoo-hint.js';
+import { looksLikePromptfooConfig, promptfooConfigError } from '../spec/promptfoo-hint.js';
 import { findLiteralKeys } from '../spec/secrets.js';
 import type { Spec, TestCase } from '../spec/types.js';
 import { checkAssertions } from '../spec/assertion-rules.js';
@@ -76,7 +76,7 @@ async function loadSpecText(file: string, options: LoadSpecOptions): Promise<Spe
   if (parsed.issues.length > 0) throw new SpecError(parsed.issues);
   const issueAt = issueFactory(parsed.locator);
   const raw: unknown = parsed.doc.toJS(TO_JS_OPTIONS);
-  if (looksLikePromptfooConfig(raw)) throw new SpecError([promptfooConfigIssue(specFile)]);
+  if (looksLikePromptfooConfig(raw)) throw promptfooConfigError(specFile);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError([issueAt([], 'a spec must be a YAML mapping (name:, prompt:, target:, cases:, ...)', { hint: 'see examples/ for a complete spec' })]);
   }

@@ -2,7 +2,7 @@
  * Telling a promptfoo config from a spec: top-level `prompts`, `providers` (or `targets`) or `tests`,
  * and neither `prompt:` nor `target:`. The spec loader refuses one with what to run instead.
  */
-import type { SpecIssue } from '../errors.js';
+import { SpecError } from '../errors.js';
 import { displayPath } from './issues.js';
 
 const PROMPTFOO_KEYS = ['prompts', 'providers', 'targets', 'tests'];
@@ -13,11 +13,14 @@ export function looksLikePromptfooConfig(raw: unknown): boolean {
   return keys.some((key) => PROMPTFOO_KEYS.includes(key)) && !keys.includes('prompt') && !keys.includes('target');
 }
 
-export function promptfooConfigIssue(file: string): SpecIssue {
+/** A promptfoo config given where a spec was expected: `eval` catches it and reads the config instead. */
+export class PromptfooConfigError extends SpecError {}
+
+export function promptfooConfigError(file: string): PromptfooConfigError {
   const shown = displayPath(file);
-  return {
+  return new PromptfooConfigError([{
     file: shown,
     message: 'this is a promptfoo config, not a promptopt spec (it has prompts/providers/tests, no prompt/target)',
     hint: `\`promptopt eval ${shown}\` runs it as it is; \`promptopt import promptfoo ${shown} -o task.yaml\` converts it into a spec that optimize, compare and the version commands take`,
-  };
+  }]);
 }

@@ -33,7 +33,8 @@ import { describeRole, describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { degradationEvent } from '../notify/eval-events.js';
-import { isPromptfooConfigFile, type MappedRun } from '../../promptfoo/index.js';
+import type { MappedRun } from '../../promptfoo/index.js';
+import { PromptfooConfigError } from '../../spec/promptfoo-hint.js';
 import { evalPromptfooConfig, type MappedVerdict } from './eval-promptfoo.js';
 
 export interface EvalOptions {
@@ -65,10 +66,13 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   const deadline = startDeadline(signal, options.deadline);
   const parsed = { split, threshold, concurrency, warn, notifyUrls, deadline };
   try {
-    if (await isPromptfooConfigFile(file)) {
+    try {
+      return await evaluate(file, options, ctx, parsed);
+    } catch (error) {
+      // The spec loader recognized a promptfoo config (before any call): read it as one.
+      if (!(error instanceof PromptfooConfigError)) throw error;
       return await evalPromptfooConfig(file, options, ctx, warn, (run, onVerdict) => evaluate(file, options, ctx, parsed, { run, onVerdict }));
     }
-    return await evaluate(file, options, ctx, parsed);
   } finally {
     deadline.clear();
   }
