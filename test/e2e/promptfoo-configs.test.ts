@@ -207,6 +207,26 @@ describe('eval promptfooconfig.yaml', () => {
     expect(refused.stderr).toContain('--output and --junit hold one eval');
   });
 
+  it('an inline JSON message list is a chat prompt: its system turn is Anthropic\'s system, the user turn a message', async () => {
+    await write({
+      'promptfooconfig.yaml': [
+        'prompts:',
+        `  - '[{"role": "system", "content": "Route tickets for {{ company }}."}, {"role": "user", "content": "{{ ticket }}"}]'`,
+        'providers: [anthropic:claude-haiku-4-5]',
+        'tests:',
+        '  - vars: { company: Acme, ticket: refund please }',
+        '    assert: [{ type: equals, value: billing }]',
+        '',
+      ].join('\n'),
+    });
+    const result = await runCli(['eval', 'promptfooconfig.yaml'], { cwd: dir, env: env() });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(server.requests).toHaveLength(1);
+    const body = server.requests[0]!.body as Record<string, any>;
+    expect(JSON.stringify(body.system)).toContain('Route tickets for Acme.');
+    expect(turns(body)).toEqual(['refund please']);
+  });
+
   it('names every unmapped feature in one warning, with its file and line', async () => {
     await write({
       'promptfooconfig.yaml': [
