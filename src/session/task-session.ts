@@ -58,6 +58,8 @@ export interface OpenSessionOptions {
   concurrency?: number;
   /** The spec's text instead of the file's (a promptfoo config mapped in memory; see loadSpec). */
   specSource?: LoadSpecOptions['source'];
+  /** A cache opened by the caller, used instead of the spec's (a bench shares one among its runs); ignored with noCache. */
+  cache?: ResponseCache;
 }
 
 /** The spec, its cases, the cache and the caller; no model is built yet. */
@@ -77,7 +79,7 @@ export async function openSpecSession(file: string, options: OpenSessionOptions)
   const workers = options.concurrency ?? spec.concurrency;
   const secrets = commandSecrets(env, spec);
   const scrub = createRedactor(secrets);
-  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir, { scrub, warn: options.warn }) : undefined;
+  const cache = options.noCache ? undefined : options.cache ?? (spec.cache.enabled ? new ResponseCache(spec.cache.dir, { scrub, warn: options.warn }) : undefined);
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
   const model = (config: ModelConfig, role: ModelRole) =>
     createModel(withWorkerCap(config, workers), { role, env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters });

@@ -19,7 +19,7 @@ import { openTaskSession } from '../../session/task-session.js';
 import { formatPercent } from '../terminal.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { caseJson, evalJsonHead, type CaseJson } from '../output/eval-json.js';
-import { writeJunit } from '../output/junit.js';
+import { testcaseName, writeJunit } from '../output/junit.js';
 import { STEP_SUMMARY_FAILING, stepSummaryMarkdown } from '../output/step-summary.js';
 import { evalTable, failingCasesText, spendLine, TABLE_FAILING, uncheckedNote } from '../output/eval-table.js';
 import { OBJECTIVE_LABELS, objectiveValue } from '../../runner/objective.js';
@@ -203,6 +203,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
       await sink.write('\n');
     });
     if (options.junit) {
+      const byId = new Map(cases.map((c) => [c.id, c]));
       await writeFileStreamed(resolve(options.junit), (sink) =>
         writeJunit(sink, {
           task: spec.name,
@@ -210,6 +211,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
           wallTimeMs: result.wallTimeMs,
           splits: splitsInOrder(cases),
           cases: (caseSplit) => records((i) => cases[i]!.split === caseSplit),
+          // A case's input may hold a secret the run knows: the name is scrubbed like every output.
+          nameOf: (id) => session.scrub(testcaseName(id, byId.get(id)?.vars)),
         }),
       );
     }
