@@ -6,7 +6,7 @@
  * judge built at once); `compare`, which runs other models than the spec's, opens a spec session and
  * builds its models through it.
  */
-import { loadSpec } from './load-spec.js';
+import { loadSpec, type LoadSpecOptions } from './load-spec.js';
 import { resolveSplits } from '../dataset/resolve-splits.js';
 import { displayPath } from '../spec/issues.js';
 import { createModel, type ModelRole } from './create-model.js';
@@ -58,6 +58,8 @@ export interface OpenSessionOptions {
   caller?: Omit<ModelCallerOptions, 'cache'>;
   /** Workers for this command (-j); also the per-provider cap unless the spec sets one. */
   concurrency?: number;
+  /** The spec's text instead of the file's (a promptfoo config mapped in memory; see loadSpec). */
+  specSource?: LoadSpecOptions['source'];
   /** A cache opened by the caller, used instead of the spec's (a bench shares one among its runs); ignored with noCache. */
   cache?: ResponseCache;
   /**
@@ -70,7 +72,7 @@ export interface OpenSessionOptions {
 /** The spec, its cases, the cache and the caller; no model is built yet. */
 export async function openSpecSession(file: string, options: OpenSessionOptions): Promise<SpecSession> {
   const env = options.env ?? process.env;
-  const spec = await loadSpec(file, { env, trustSpec: options.trustSpec, warn: options.warn });
+  const spec = await loadSpec(file, { env, trustSpec: options.trustSpec, warn: options.warn, ...(options.specSource ? { source: options.specSource } : {}) });
   const { cases } = await resolveSplits(spec, { record: false });
   const recordSplits = async () => {
     const resolved = await resolveSplits(spec, { record: true, warn: options.warn });

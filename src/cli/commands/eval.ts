@@ -33,6 +33,9 @@ import { describeRole, describeTarget } from '../describe-target.js';
 import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { degradationEvent } from '../notify/eval-events.js';
+import type { MappedRun } from '../../promptfoo/index.js';
+import { PromptfooConfigError } from '../../spec/promptfoo-hint.js';
+import { evalPromptfooConfig, type MappedVerdict } from './eval-promptfoo.js';
 
 export interface EvalOptions {
   prompt?: string;
@@ -61,8 +64,15 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   const warn = (message: string) => io.err(chalk.yellow(message));
   const notifyUrls = parseNotifyUrls(options.notify);
   const deadline = startDeadline(signal, options.deadline);
+  const parsed = { split, threshold, concurrency, warn, notifyUrls, deadline };
   try {
-    return await evaluate(file, options, ctx, { split, threshold, concurrency, warn, notifyUrls, deadline });
+    try {
+      return await evaluate(file, options, ctx, parsed);
+    } catch (error) {
+      // The spec loader recognized a promptfoo config (before any call): read it as one.
+      if (!(error instanceof PromptfooConfigError)) throw error;
+      return await evalPromptfooConfig(file, options, ctx, warn, (run, onVerdict) => evaluate(file, options, ctx, parsed, { run, onVerdict }));
+    }
   } finally {
     deadline.clear();
   }
@@ -77,14 +87,20 @@ interface ParsedEvalOptions {
   deadline: Deadline;
 }
 
-async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, parsed: ParsedEvalOptions): Promise<number> {
+/** One prompt × provider of a promptfoo config, mapped in memory (see src/promptfoo). */
+interface MappedEval {
+  run: MappedRun;
+  onVerdict: (verdict: MappedVerdict) => void;
+}
+
+async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, parsed: ParsedEvalOptions, mapped?: MappedEval): Promise<number> {
   const { io, signal } = ctx;
   const { split, threshold, concurrency, warn, notifyUrls, deadline } = parsed;
   if (options.output) checkOutputFile(options.output, '--output');
   if (options.junit) checkOutputFile(options.junit, '--junit');
   if (ctx.env.GITHUB_STEP_SUMMARY) checkOutputFile(ctx.env.GITHUB_STEP_SUMMARY, 'GITHUB_STEP_SUMMARY');
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } } });
+  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } }, ...(mapped ? { specSource: mapped.run.source } : {}) });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -107,7 +123,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
 
   if (!options.quiet && !options.json) {
     const judge = session.judge ? ` · ${describeRole('judge', session.judge, spec.judge)}` : '';
-    io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}${judge}`);
+    const promptLabel = mapped ? ` · prompt "${mapped.run.prompt}"` : '';
+    io.err(`promptopt eval · ${spec.name}${promptLabel} · ${cases.length} cases (${split}) · target ${targetLabel}${judge}`);
   }
   // Case results are not held in memory: each one becomes its record as it lands and goes to a spool
   // on disk (every case when a document lists them all, else only the failing ones the summaries show),
@@ -159,6 +176,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     const nothingChecked = overall.total === 0 && overall.unchecked > 0;
     const exitCode = providerErrors > 0 ? EXIT.providerFailure : nothingChecked ? EXIT.badInput : passed ? EXIT.ok : EXIT.belowThreshold;
     const target = { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated };
+    mapped?.onVerdict({ score, passRate: overall.passRate, meanScore: overall.meanScore, exitCode });
     const head = redactWith(evalJsonHead(
       {
         task: spec.name,
@@ -175,6 +193,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
         spend: caller.ledger.snapshot(),
       },
       result,
+      mapped ? { prompt: mapped.run.prompt, provider: mapped.run.provider } : undefined,
     ), session.scrub);
     const records = (include?: (index: number) => boolean) => spool.records(include);
     const failing = firstRecords(records((i) => failed[i] === 1), Math.max(STEP_SUMMARY_FAILING, TABLE_FAILING));
