@@ -12,6 +12,7 @@ import type { TaskSession } from '../session/task-session.js';
 import { caseCalls, fewestJudgeCalls, sumCalls } from '../workflows/case-calls.js';
 import { formatUsd } from './terminal.js';
 import { JSON_SCHEMA_VERSION } from './output/json-schema-version.js';
+import type { MissingApiKeyError } from '../errors.js';
 
 export interface DryRunEstimate {
   cases: number;
@@ -112,4 +113,13 @@ export function dryRunJson(task: string, e: DryRunEstimate): Record<string, unkn
     model: e.model,
     judge_model: e.judgeModel ?? null,
   };
+}
+
+/** A dry run makes no call: a missing API key is a note (the run itself refuses it). */
+export function missingKeyNote(error: MissingApiKeyError): string {
+  return `  note: no key needed for a dry run, but the run will need one: ${error.message}`;
+}
+
+export function missingKeysJson(errors: readonly MissingApiKeyError[]): { role: string; env: string[]; message: string }[] {
+  return errors.map((error) => ({ role: error.role ?? 'target', env: error.envVars, message: error.message }));
 }

@@ -66,4 +66,20 @@ describe('eval --dry-run: judge calls and cost', () => {
     const again = parseJsonOut(await runCli(['eval', 'task.yaml', '--dry-run', '--json'], { cwd: dir, env }));
     expect(again).toMatchObject({ calls_to_make: 0, judge_calls_to_make: 0, judge_calls_to_make_min: 0 });
   });
+
+  it('needs no key: a missing one is a note naming its role, and the eval itself still refuses it', async () => {
+    const base = fake.server.openaiBaseUrl;
+    await writeSpec(dir, sentimentSpec({ provider: 'openai-compatible', model: 'fake-target-1', base_url: base, price: PRICES['fake-target-1'] }));
+    const env = { OPENAI_API_KEY: '' };
+    const text = await runCli(['eval', 'task.yaml', '--dry-run'], { cwd: dir, env });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/note: no key needed for a dry run, but the run will need one: the target .*OPENAI_API_KEY/);
+    const json = parseJsonOut(await runCli(['eval', 'task.yaml', '--dry-run', '--json'], { cwd: dir, env }));
+    expect(json.missing_keys).toEqual([expect.objectContaining({ role: 'target', env: ['OPENAI_API_KEY'] })]);
+    expect(json.calls_to_make).toBeGreaterThan(0);
+    const run = await runCli(['eval', 'task.yaml'], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('OPENAI_API_KEY');
+    expect(fake.server.count).toBe(0);
+  });
 });

@@ -6,7 +6,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import chalk from 'chalk';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, UsageError, type MissingApiKeyError } from '../../errors.js';
 import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
 import { redactWith } from '../../report/redact.js';
 import { IncompleteEvalError, runEval } from '../../runner/run-eval.js';
@@ -30,7 +30,7 @@ import { checkPromptVariables } from '../check-prompt-variables.js';
 import { noVariableWarning } from '../../spec/spec-warnings.js';
 import { checkOutputFile } from '../check-output-file.js';
 import { describeRole, describeTarget } from '../describe-target.js';
-import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
+import { dryRunEstimate, formatDryRun, dryRunJson, missingKeyNote, missingKeysJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { degradationEvent } from '../notify/eval-events.js';
 import type { MappedRun } from '../../promptfoo/index.js';
@@ -100,7 +100,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
   if (options.junit) checkOutputFile(options.junit, '--junit');
   if (ctx.env.GITHUB_STEP_SUMMARY) checkOutputFile(ctx.env.GITHUB_STEP_SUMMARY, 'GITHUB_STEP_SUMMARY');
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } }, ...(mapped ? { specSource: mapped.run.source } : {}) });
+  const missingKeys: MissingApiKeyError[] = [];
+  const session = await openTaskSession(file, { ...(options.dryRun ? { deferMissingKey: (error: MissingApiKeyError) => missingKeys.push(error) } : {}), noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } }, ...(mapped ? { specSource: mapped.run.source } : {}) });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -116,8 +117,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
 
   if (options.dryRun) {
     const estimate = await dryRunEstimate({ session, cases, prompt, shape });
-    if (options.json) io.out(JSON.stringify(dryRunJson(spec.name, estimate)));
-    else io.out(formatDryRun(estimate, targetLabel));
+    if (options.json) io.out(JSON.stringify({ ...dryRunJson(spec.name, estimate), missing_keys: missingKeysJson(missingKeys) }));
+    else io.out([formatDryRun(estimate, targetLabel), ...missingKeys.map(missingKeyNote)].join('\n'));
     return EXIT.ok;
   }
 

@@ -5,6 +5,7 @@ import { SCENARIOS, type ScenarioName } from '../../optimizer/project-loop.js';
 import { costRange, type OptimizeProjection, type ProjectedRole, type ScenarioProjection } from '../../workflows/project-optimize.js';
 import { JSON_SCHEMA_VERSION } from '../output/json-schema-version.js';
 import { formatUsd } from '../terminal.js';
+import { missingKeyNote, missingKeysJson } from '../dry-run.js';
 
 const ROLES: ProjectedRole[] = ['optimizer', 'target', 'judge'];
 const count = (n: number) => n.toLocaleString('en-US');
@@ -75,7 +76,7 @@ export function formatProjection(p: OptimizeProjection, options: { budget?: numb
       : []),
     ...p.unknownPrices.map((role) => `  ${role}: no known price, so its calls are not in the cost (set ${role}.price: { input_per_mtok, output_per_mtok })`),
     ...(budget !== undefined ? [`  budget ${formatUsd(budget)}: no call is made that could take spend past it; a run stopped there keeps its best version`] : []),
-    ...(options.missingKeys ?? []).map((error) => `  note: no key needed for a dry run, but the run will need one: ${error.message}`),
+    ...(options.missingKeys ?? []).map(missingKeyNote),
   ];
   return lines.join('\n');
 }
@@ -119,6 +120,6 @@ export function projectionJson(task: string, p: OptimizeProjection, options: { b
     },
     models: p.models.map((m) => ({ role: m.role, model: m.model, price: m.price ? { input_per_mtok: m.price.inputPerMTok, output_per_mtok: m.price.outputPerMTok } : null, simulated: m.simulated ?? false })),
     budget_usd: options.budget ?? null,
-    missing_keys: (options.missingKeys ?? []).map((error) => ({ role: error.role ?? 'optimizer', env: error.envVars, message: error.message })),
+    missing_keys: missingKeysJson(options.missingKeys ?? []),
   };
 }
