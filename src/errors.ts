@@ -100,6 +100,8 @@ export interface KeyNeeder {
 /** A real provider was selected but none of its API-key variables is set: says which model, for which role, and why that one. */
 export class MissingApiKeyError extends PromptoptError {
   readonly envVars: string[];
+  /** The role of the model that needs the key (target, judge, optimizer), when known. */
+  readonly role: string | undefined;
   constructor(provider: string, envVars: string[], location?: SourceLocation, needer?: KeyNeeder) {
     super('MISSING_API_KEY', `${needer ? `the ${needer.role} ${provider}:${needer.model}${whyThisModel(needer)} needs an API key` : `no API key for provider "${provider}"`}: set ${envVars.join(' or ')}`, {
       exitCode: EXIT.badInput,
@@ -110,6 +112,7 @@ export class MissingApiKeyError extends PromptoptError {
       location,
     });
     this.envVars = envVars;
+    this.role = needer?.role;
   }
 }
 

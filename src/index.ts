@@ -12,13 +12,13 @@
  *   // outcome.state.current (the final version), outcome.results.test (its held-out case results), outcome.reportPaths
  */
 export * from './errors.js';
-export { loadSpec } from './spec/load-spec.js';
-export { renderTemplate, templateVariables } from './spec/template.js';
+export { loadSpec } from './session/load-spec.js';
+export { renderTemplate, templateVariables } from './template/template.js';
 export { splitCases, planSplits, stratumOf, type SplitAssignment, type SplitPlan } from './dataset/split-cases.js';
 export { resolveSplits, type ResolvedSplits, type ResolveSplitsOptions } from './dataset/resolve-splits.js';
 export { splitsFilePath } from './dataset/splits-file.js';
 export { selectSplit, assertSplitsNonEmpty } from './dataset/select-split.js';
-export { createModel, describeModel } from './providers/create-model.js';
+export { createModel, describeModel } from './session/create-model.js';
 export { lookupPrice, PRICES_AS_OF } from './providers/prices.js';
 export { runAssertions } from './assertions/run-assertions.js';
 export { ASSERTION_TYPES } from './assertions/names.js';

@@ -12,7 +12,7 @@ import { isPythonReference, parseFunctionReference, type FunctionReference } fro
 import { parseAssertionType } from './names.js';
 import { numericLimit } from './outcome.js';
 import { compileInline } from './sandbox/compile-inline.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import type { AssertionSpec } from './types.js';
 import { valueList, valueText } from './value-list.js';
 

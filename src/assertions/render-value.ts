@@ -5,7 +5,7 @@
  * value, so `equals: "{{expected}}"` and `contains-json: "{{expected}}"` can compare structured
  * expectations.
  */
-import { lookupVariable, renderTemplate, rootVariable, templateVariableUses, type TemplateEngine, type VariableUse } from '../spec/template.js';
+import { lookupVariable, renderTemplate, rootVariable, templateVariableUses, type TemplateEngine, type VariableUse } from '../template/template.js';
 
 const WHOLE_VARIABLE = /^\s*\{\{\s*([A-Za-z_][\w-]*)\s*\}\}\s*$/;
 

@@ -5,7 +5,7 @@
  * whole run (a budget, an interrupt, an endpoint down).
  */
 import { PromptoptError } from '../errors.js';
-import { rootVariable, templateVariables, type TemplateEngine } from '../spec/template.js';
+import { rootVariable, templateVariables, type TemplateEngine } from '../template/template.js';
 import { assertionError } from './outcome.js';
 import { evaluateAssertion } from './registry.js';
 import { renderValue, templateVars } from './render-value.js';

@@ -9,7 +9,7 @@
  * - with no assertion that counts (none applies to the case, or all have weight 0) nothing was
  *   checked: the sample is `unchecked`, and pass rates and scores leave it out.
  */
-import type { CaseFailure, CaseMetric } from '../runner/types.js';
+import type { CaseFailure, CaseMetric } from './types.js';
 import type { AssertionResult } from './types.js';
 
 export interface SampleGrade {

@@ -2,7 +2,7 @@
  * Small text helpers shared by the handlers: how values appear in reasons (quoted, truncated) and in
  * the `expected` / `actual` diff fields (raw, truncated a little less aggressively).
  */
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import { canonicalJson } from '../util/hash.js';
 
 /** Longest rendering of one value inside a reason. */

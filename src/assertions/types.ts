@@ -3,7 +3,7 @@
  * `{ type, value, threshold }`, with `not-` negating any type (handled once, in the registry).
  */
 import type { ChatModel } from '../providers/types.js';
-import type { TemplateEngine } from '../spec/template.js';
+import type { TemplateEngine } from '../template/template.js';
 
 export const FAILURE_CATEGORIES = [
   'format_violation', // output shape is wrong (extra words, wrong prefix, wrong case)
@@ -127,4 +127,26 @@ export interface AssertionResult extends AssertionOutcome {
   metric?: string;
   /** Set when the spec gave one (default 1). */
   weight?: number;
+}
+
+/** A failed check of a case, as results and reports keep it. */
+export interface CaseFailure {
+  type: string;
+  category: FailureCategory;
+  reason: string;
+  /** The assertion's `metric:` name, when the spec gave one. */
+  metric?: string;
+  /** The failed assertion's score, 0..1. */
+  score?: number;
+  expected?: string;
+  actual?: string;
+  /** Structured facts behind the failure, for feedback. */
+  details?: AssertionDetails;
+}
+
+/** A named metric (`metric:`) on one case: mean score of its assertions (over samples), all passed. */
+export interface CaseMetric {
+  name: string;
+  score: number;
+  pass: boolean;
 }

@@ -1,5 +1,5 @@
 /** The values of a list-taking assertion (`contains-any`, `contains-all`). */
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 
 /**
  * A list value as strings. A string is split on commas like promptfoo does; a double-quoted item

@@ -1,5 +1,5 @@
 import { SpecError, type SpecIssue } from '../errors.js';
-import { chatSyntaxOfFile } from '../spec/chat-prompt.js';
+import { chatSyntaxOfFile } from '../template/chat-prompt.js';
 import { displayPath, formatPath, type IssueAt } from '../spec/issues.js';
 import { chatFileIssues } from '../spec/read-prompt.js';
 import { checkTemplateVariables } from '../spec/template-vars-rule.js';

@@ -1,4 +1,4 @@
-import { describeModel } from '../providers/create-model.js';
+import { describeModel } from '../session/create-model.js';
 import type { ChatModel, ModelConfig } from '../providers/types.js';
 
 /** `openai:gpt-4o-mini`, or `sim:sim-classifier (SIMULATED, not a real model)` for the simulator. */

@@ -41,7 +41,7 @@ export interface Invocation {
 }
 
 /** The commands a mention may name (see rewrite). */
-const COMMANDS = ['eval', 'optimize', 'init', 'compare', 'report', 'history', 'diff', 'promote', 'rollback', 'branch', 'cherry-pick', 'cache', 'import', 'stats'];
+const COMMANDS = ['eval', 'optimize', 'init', 'compare', 'report', 'history', 'diff', 'promote', 'rollback', 'branch', 'cherry-pick', 'cache', 'import', 'stats', 'bench'];
 /** `promptopt eval …`, not `npx promptopt eval` (already rendered), `promptopt.js eval` or a header's `promptopt eval · task`. */
 const MENTION = new RegExp(`(?<![\\w./\\\\-])(?<!npx )promptopt(?= (?:${COMMANDS.join('|')})(?![\\w-])(?! ·))`, 'g');
 /** Folders npm puts in front of PATH for npx and scripts: their `promptopt` is not one the user's shell finds. */

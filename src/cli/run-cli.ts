@@ -26,6 +26,7 @@ import { defineImport } from './program/define-import.js';
 import { defineStats } from './program/define-stats.js';
 import { defineTraces } from './program/define-traces.js';
 import { definePrune } from './program/define-prune.js';
+import { defineBench } from './program/define-bench.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -84,6 +85,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   defineStats(program, env);
   defineTraces(program, env);
   definePrune(program, env);
+  defineBench(program, env);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -58,10 +58,11 @@ function writeWithBackpressure(stream: NodeJS.WriteStream, chunk: string): Promi
 }
 
 export { formatPercent } from '../util/format-percent.js';
+import { formatUsd as formatAmount } from '../util/format-usd.js';
 
 export function formatUsd(cost: number | null, incomplete = false): string {
   if (cost === null) return 'unknown';
-  const text = cost < 0.01 && cost > 0 ? `$${cost.toFixed(5)}` : `$${cost.toFixed(4)}`;
+  const text = formatAmount(cost);
   return incomplete ? `≥${text} (some prices unknown)` : text;
 }
 

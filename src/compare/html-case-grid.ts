@@ -4,7 +4,7 @@
  * CSS-only filters. A case is `fixed` or `broken` when a comparison against the baseline counts it so
  * (provider errors are never a flip), `unchanged` otherwise.
  */
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import { breakable } from '../report/html/breakable.js';
 import { filteredTable, filterRowClass, filterStyles, type FilterGroups, type RowTags } from '../report/html/case-filters.js';
 import { html, type SafeHtml } from '../report/html/html.js';

@@ -5,7 +5,7 @@
  */
 import { parseAssertionType } from '../assertions/names.js';
 import type { CaseFailure, CaseResult } from '../runner/types.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import { caseFailures, failingOutput, hasProviderError, truncate, varFacts } from './case-text.js';
 import { failureFact, identifyCheck, type CheckIdentity } from './check-kind.js';
 import { checkFacts } from './check-facts.js';

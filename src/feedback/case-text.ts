@@ -5,7 +5,7 @@
  */
 import type { FailureCategory } from '../assertions/types.js';
 import type { CaseFailure, CaseResult } from '../runner/types.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import { failureFact, identifyCheck } from './check-kind.js';
 import { compactDiff } from './diff-outputs.js';
 import { mostSevere } from './severity.js';

@@ -3,7 +3,7 @@
  * descriptive (validation) feedback, where the optimizer must generalize rather than memorize.
  */
 import type { CaseResult } from '../runner/types.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 
 export interface VerbatimCheckOptions {
   /** Shortest copied run that counts as a leak (default 12 chars). */

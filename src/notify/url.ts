@@ -2,7 +2,7 @@
  * Webhook URLs: which ones are acceptable, and how one is shown in a message. A URL's query (and any
  * user:password@) may hold a token, so messages show the URL with those parts redacted.
  */
-import { isSecretKeyName } from '../spec/secrets.js';
+import { isSecretKeyName } from '../util/secret-names.js';
 
 export const REDACTED_PART = '[REDACTED]';
 

@@ -1,6 +1,6 @@
-import { ChatPromptError } from '../spec/chat-prompt.js';
+import { ChatPromptError } from '../template/chat-prompt.js';
 import { promptTemplates, variablesOf } from '../spec/prompt-templates.js';
-import { templateProblem } from '../spec/template.js';
+import { templateProblem } from '../template/template.js';
 import type { PromptLayout } from './meta-prompt.js';
 
 /**

@@ -26,6 +26,11 @@ export interface GenerateInput {
   reference: string;
   /** Prompts already scored or current: a candidate equal to one of them is not re-evaluated. */
   known: Set<string>;
+  /**
+   * Told of each usable candidate prompt as soon as its reply is in, while its siblings may still be
+   * written (so its scoring can start); `index` is its proposal's. Duplicates are sorted out after.
+   */
+  onCandidate?: (prompt: string, index: number) => void;
 }
 
 export interface GenerateOutput {
@@ -47,7 +52,11 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
         try {
           const reply = await input.caller.call(input.optimizer, request, 'optimizer', sample, meta);
           const parsed = parseCandidate(reply.text, input.task.layout);
-          if (parsed) return { parsed };
+          if (parsed) {
+            const prompt = `${parsed.prompt}\n`;
+            if (input.onCandidate && !input.known.has(prompt) && !checkCandidateVariables(input.reference, prompt, input.task.layout)) input.onCandidate(prompt, index);
+            return { parsed };
+          }
         } catch (error) {
           if (!(error instanceof ProviderError)) throw error;
           providerFailures.push(error);

@@ -139,6 +139,8 @@ export function createLoopContext(
       rememberedCases -= old.result.cases.length;
     }
   };
+  // Evaluations under way, so a candidate whose scoring started early (run-iteration.ts) is not scored twice.
+  const running = new Map<string, Promise<EvalResult>>();
   // Results of prompts on some cases only (minibatches), by split and prompt; the oldest go first.
   const partials = new Map<string, Map<string, CaseResult>>();
   const runCases = (cases: SplitCase[], prompt: string, meta: CallMeta | undefined, split: SplitName) =>
@@ -184,11 +186,22 @@ export function createLoopContext(
         scored.set(key, known);
         return known.result;
       }
-      // Cases a minibatch already scored are not asked again.
-      const partial = partials.get(key);
-      const all = selectSplit(input.cases, split);
-      const fresh = await runCases(partial ? all.filter((c) => !partial.has(c.id)) : all, prompt, meta, split);
-      const result = partial ? inSplitOrder(all, [...partial.values(), ...fresh.cases], fresh.wallTimeMs) : fresh;
+      const pending = running.get(key);
+      if (pending) return pending;
+      const evaluation = (async () => {
+        // Cases a minibatch already scored are not asked again.
+        const partial = partials.get(key);
+        const all = selectSplit(input.cases, split);
+        const fresh = await runCases(partial ? all.filter((c) => !partial.has(c.id)) : all, prompt, meta, split);
+        return partial ? inSplitOrder(all, [...partial.values(), ...fresh.cases], fresh.wallTimeMs) : fresh;
+      })();
+      running.set(key, evaluation);
+      let result: EvalResult;
+      try {
+        result = await evaluation;
+      } finally {
+        running.delete(key);
+      }
       partials.delete(key);
       // A result with provider errors is no score: the next look at this prompt asks again.
       if (result.cases.some((c) => c.providerError)) return result;

@@ -6,9 +6,9 @@
  */
 import { PROMPT_TAGS, SECTIONS, SENT_AS_SYSTEM, VARIABLES_LINE } from '../feedback/vocabulary/markers.js';
 import type { ChatRequest } from '../providers/types.js';
-import { editableContents, parseChatPrompt, type PromptForm } from '../spec/chat-prompt.js';
+import { editableContents, parseChatPrompt, type PromptForm } from '../template/chat-prompt.js';
 import { promptTemplates, variablesOf } from '../spec/prompt-templates.js';
-import type { TemplateEngine } from '../spec/template.js';
+import type { TemplateEngine } from '../template/template.js';
 import type { Spec } from '../spec/types.js';
 import { formatMemory } from './memory.js';
 import { isStrategyRequest, strategySections, type StrategyRequest } from './strategy-requests.js';

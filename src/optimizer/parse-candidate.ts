@@ -7,7 +7,7 @@
  * `<message index="N">` blocks, every one of them); the candidate is the starting prompt with those
  * contents replaced, so roles, order, the fixed messages and the file's formatting are kept.
  */
-import { ChatPromptError, editableContents, rewriteChatPrompt } from '../spec/chat-prompt.js';
+import { ChatPromptError, editableContents, rewriteChatPrompt } from '../template/chat-prompt.js';
 import { MESSAGE_TAG, type PromptLayout } from './meta-prompt.js';
 
 export interface ParsedCandidate {

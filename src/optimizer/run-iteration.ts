@@ -96,6 +96,7 @@ export async function runIteration(context: LoopContext, plan: PhasePlan, iterat
     maxTokens: settings.optimizerMaxTokens,
     reference: state.start.prompt,
     known: new Set([current.prompt]),
+    onCandidate: earlyScoring(context, plan, proposals, iteration),
   });
   if (proposals.length > 0 && generated.candidates.length === 0 && generated.providerFailures.length === proposals.length) {
     throw generated.providerFailures[0] ?? new ProviderError(context.optimizer.provider, 'server', 'every optimizer call failed');
@@ -217,6 +218,24 @@ async function scoreStage(
     }
     return true;
   });
+}
+
+/**
+ * Scoring a candidate on the first split stage starts as soon as its prompt is written, while its
+ * siblings are still being written: every candidate that stage sees is scored there, so this only moves
+ * the same calls earlier (the stage then finds the evaluation under way or done). A candidate whose
+ * proposal carries a minibatch gate (pareto) is left alone: its screen decides whether it is scored on
+ * the split at all.
+ */
+function earlyScoring(context: LoopContext, plan: PhasePlan, proposals: readonly Proposal[], iteration: number): ((prompt: string, index: number) => void) | undefined {
+  const stages = plan.stages[0] && 'screen' in plan.stages[0] ? plan.stages.slice(1) : plan.stages;
+  const first = stages[0];
+  if (!first || 'screen' in first || !context.hasSplit(first.split)) return undefined;
+  return (prompt, index) => {
+    if (proposals[index]?.gate) return;
+    // The stage awaits the same evaluation and sees its failure; here it is only started.
+    context.evaluate(prompt, first.split, { iteration, candidate: index + 1, phase: plan.phase }).catch(() => undefined);
+  };
 }
 
 function scoredCandidate(candidate: Candidate, proposals: readonly Proposal[]): ScoredCandidate {

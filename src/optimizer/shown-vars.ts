@@ -5,7 +5,7 @@
  * from these.
  */
 import { requestVariables } from '../spec/prompt-templates.js';
-import { rootVariable } from '../spec/template.js';
+import { rootVariable } from '../template/template.js';
 import type { Spec } from '../spec/types.js';
 
 export function shownVarNames(spec: Pick<Spec, 'prompt' | 'system' | 'user' | 'optimizer' | 'templateEngine'>): string[] {

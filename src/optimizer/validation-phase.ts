@@ -10,7 +10,7 @@ import { varFacts } from '../feedback/case-text.js';
 import { formatDescriptiveFeedback, formatTrainFeedback, scoreLine } from '../feedback/format-feedback.js';
 import { formatCaseBlock, formatVars, readVars } from '../feedback/vocabulary/case-block.js';
 import { WITHHELD_NOTE } from '../feedback/vocabulary/markers.js';
-import { stringifyValue } from '../spec/template.js';
+import { stringifyValue } from '../template/template.js';
 import type { CaseResult } from '../runner/types.js';
 import type { Objective } from '../spec/types.js';
 import { candidateDirections } from './directions.js';

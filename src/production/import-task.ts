@@ -12,7 +12,7 @@ import { planSplits } from '../dataset/split-cases.js';
 import { readSplitsFile, splitsFilePath } from '../dataset/splits-file.js';
 import { resolveSplits } from '../dataset/resolve-splits.js';
 import { displayPath } from '../spec/issues.js';
-import { loadSpec } from '../spec/load-spec.js';
+import { loadSpec } from '../session/load-spec.js';
 import { requestRootVariables } from '../spec/prompt-templates.js';
 import type { Spec, SplitName } from '../spec/types.js';
 import type { PiiRedactor } from '../redact/redactor.js';

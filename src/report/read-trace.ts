@@ -10,7 +10,7 @@ import { resolveText, type CallLine, type SessionLine, type TraceLine } from './
 
 /** A call as read back: its full request, or (written with `--trace calls`) the request's hash only. */
 export type TraceCall = Omit<TraceEntry, 'request'> & {
-  request: TraceEntry['request'] | { hash: string; temperature?: number; max_tokens: number };
+  request: TraceEntry['request'] | { hash: string; temperature?: number; max_tokens: number; response_format?: TraceEntry['request']['response_format'] };
 };
 
 export interface TraceContents {
@@ -66,8 +66,8 @@ export async function* traceItems(file: string): AsyncGenerator<TraceItem> {
 function resolveCall(line: CallLine, prompts: ReadonlyMap<string, string>, number: number): TraceCall {
   const { type: _type, request, ...rest } = line;
   if (request.hash !== undefined || request.messages === undefined) {
-    const { hash = '', temperature, max_tokens } = request;
-    return { ...rest, request: { hash, ...(temperature !== undefined ? { temperature } : {}), max_tokens } };
+    const { hash = '', temperature, max_tokens, response_format } = request;
+    return { ...rest, request: { hash, ...(temperature !== undefined ? { temperature } : {}), max_tokens, ...(response_format ? { response_format } : {}) } };
   }
   try {
     return {
@@ -77,6 +77,7 @@ function resolveCall(line: CallLine, prompts: ReadonlyMap<string, string>, numbe
         messages: request.messages.map((m) => ({ role: m.role, content: resolveText(m.content, prompts) })),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         max_tokens: request.max_tokens,
+        ...(request.response_format ? { response_format: request.response_format } : {}),
       },
     };
   } catch (error) {

@@ -3,7 +3,7 @@
  * from the runner's call event.
  */
 import type { CallEvent } from '../runner/model-caller.js';
-import type { ChatMessage } from '../providers/types.js';
+import type { ChatMessage, ResponseFormat } from '../providers/types.js';
 import type { CallRole } from '../runner/spend-ledger.js';
 
 export interface TraceEntry {
@@ -24,6 +24,8 @@ export interface TraceEntry {
     messages: ChatMessage[];
     temperature?: number;
     max_tokens: number;
+    /** The structured-output format the request asked for (the spec's `response_format`). */
+    response_format?: ResponseFormat;
   };
   /** The model's text; null when the call failed. */
   output: string | null;
@@ -50,6 +52,7 @@ export function traceEntryFromCall(event: CallEvent): TraceEntry {
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       temperature: request.temperature,
       max_tokens: request.maxTokens,
+      ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
     },
     output: response ? response.text : null,
     input_tokens: response?.usage.inputTokens ?? 0,

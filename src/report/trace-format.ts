@@ -55,6 +55,7 @@ export interface CallLine extends Omit<TraceEntry, 'request'> {
     hash?: string;
     temperature?: number;
     max_tokens: number;
+    response_format?: TraceEntry['request']['response_format'];
   };
 }
 
@@ -91,7 +92,7 @@ export class TraceEncoder {
     const { request, ...rest } = entry;
     if (this.mode === 'calls') {
       const hash = requestDigest(request.system, request.messages);
-      return [{ type: 'call', ...rest, request: { hash, ...optional('temperature', request.temperature), max_tokens: request.max_tokens } }];
+      return [{ type: 'call', ...rest, request: { hash, ...optional('temperature', request.temperature), max_tokens: request.max_tokens, ...optional('response_format', request.response_format) } }];
     }
     const prompts: PromptLine[] = [];
     const kind = `${entry.role}\u0000`;
@@ -103,6 +104,7 @@ export class TraceEncoder {
         messages: request.messages.map((m, i) => ({ role: m.role, content: this.text(m.content, `${kind}${i}:${m.role}`, prompts) })),
         ...optional('temperature', request.temperature),
         max_tokens: request.max_tokens,
+        ...optional('response_format', request.response_format),
       },
     };
     return [...prompts, call];

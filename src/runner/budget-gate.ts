@@ -6,7 +6,7 @@
  * far below their reservation); one that does not fit with nothing in flight exhausts the budget,
  * and from then on no call is admitted.
  */
-import { BudgetExhaustedError } from './budget-exhausted-error.js';
+import { BudgetExhaustedError, type BudgetUnit } from './budget-exhausted-error.js';
 
 export class BudgetGate {
   private reserved = 0;
@@ -15,9 +15,11 @@ export class BudgetGate {
   private waiting: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
 
+  /** Amounts are USD unless `unit` says target calls (a bench's call budget, see call-budget.ts). */
   constructor(
     private readonly maxUsd: () => number | undefined,
     private readonly spentUsd: () => number,
+    private readonly unit: BudgetUnit = 'usd',
   ) {}
 
   get isExhausted(): boolean {
@@ -30,11 +32,11 @@ export class BudgetGate {
       const max = this.maxUsd();
       if (max === undefined) break;
       const spent = this.spentUsd();
-      if (this.exhausted) throw new BudgetExhaustedError(spent, max);
+      if (this.exhausted) throw new BudgetExhaustedError(spent, max, this.unit);
       if (spent < max && spent + this.reserved + amountUsd <= max) break;
       if (this.inFlight === 0 || spent >= max || signal?.aborted) {
         this.exhausted = true;
-        throw new BudgetExhaustedError(spent, max);
+        throw new BudgetExhaustedError(spent, max, this.unit);
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }

@@ -14,6 +14,7 @@ import { InterruptedError, ProviderError, stopSignalOf } from '../errors.js';
 import type { ChatModel, ChatRequest, ChatResponse } from '../providers/types.js';
 import { BudgetExhaustedError } from './budget-exhausted-error.js';
 import { BudgetGate } from './budget-gate.js';
+import type { CallBudget } from './call-budget.js';
 import { cacheKey } from './cache-key.js';
 import { completeWithin } from './call-signal.js';
 import { maxCallCostUsd } from './call-cost-bound.js';
@@ -54,6 +55,11 @@ export interface ModelCallerOptions {
   /** An optimize run's spend journal: every paid call is recorded there before it is sent. */
   journal?: SpendJournal;
   onCall?: (event: CallEvent) => void;
+  /**
+   * A budget over this run's calls that charges cache hits and failed calls too (a bench run; see
+   * call-budget.ts). Checked before the spend budget.
+   */
+  callBudget?: CallBudget;
   /** Called once when spend first crosses 80% of the budget. */
   onBudgetWarning?: (spentUsd: number, maxUsd: number) => void;
   /**
@@ -107,13 +113,16 @@ export class ModelCaller {
     meta: CallMeta,
     key: string,
   ): Promise<ChatResponse> {
-    const { cache, journal, signal } = this.options;
+    const { cache, journal, signal, callBudget } = this.options;
     const base = { role, provider: model.provider, model: model.modelId, simulated: model.simulated, request, sample, meta };
     const entry = cache ? ((await cache.lookup(key)) ?? (await this.claimCall(cache, key, model))) : undefined;
     if (entry) {
       const runId = this.options.payer?.runId;
       const replayed = runId !== undefined && entry.paidBy?.runId === runId;
       const value = entry.paidBy ? entry.paidBy.costUsd : entry.response.costUsd;
+      // A bench run is charged for a hit as if it had paid for it (a shared cache buys no budget).
+      const ticket = await callBudget?.admit(role, meta.phase, value ?? 0, signal);
+      if (ticket) callBudget!.settle(ticket, { cacheHit: true, costUsd: value, usage: entry.response.usage });
       this.ledger.recordHit(role, model.modelId, { replayed, costUsd: value });
       journal?.hit(role, model.modelId, replayed, value);
       this.options.onCall?.({ ...base, response: entry.response, cacheHit: true, at: new Date().toISOString() });
@@ -121,11 +130,18 @@ export class ModelCaller {
     }
     if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
     const reservation = maxCallCostUsd(model.price, request);
-    await this.gate.admit(reservation, signal);
+    const ticket = await callBudget?.admit(role, meta.phase, reservation, signal);
+    try {
+      await this.gate.admit(reservation, signal);
+    } catch (error) {
+      if (ticket) callBudget!.release(ticket);
+      throw error;
+    }
     const reservedUsd = model.price ? reservation : null;
     let call: number | undefined;
     let sent = false;
     const onSend = () => {
+      callBudget?.sent(role); // every attempt: what the provider receives
       if (!sent && call !== undefined) journal?.sent(call);
       sent = true;
     };
@@ -143,6 +159,8 @@ export class ModelCaller {
         journal?.release(call, errorCode(error));
       }
       this.gate.release(reservation);
+      if (ticket && sent) callBudget!.settle(ticket, { cacheHit: false, costUsd: billed ? reservedUsd : 0, failed: true });
+      else if (ticket) callBudget!.release(ticket);
       if (billed) this.noteSpend();
       if (signal?.aborted) {
         this.options.onCall?.({ ...base, error: { code: 'ABORTED', message: 'cancelled by an interrupt' }, cacheHit: false, at: new Date().toISOString() });
@@ -164,6 +182,7 @@ export class ModelCaller {
       costUsd: response.costUsd,
     });
     this.gate.release(reservation);
+    if (ticket) callBudget!.settle(ticket, { cacheHit: false, costUsd: response.costUsd, usage: response.usage });
     this.noteSpend();
     if (cache) {
       const payer = this.options.payer ?? { by: 'library' as const };
@@ -210,6 +229,13 @@ export class ModelCaller {
       simulated: model.simulated,
       complete: (request) => this.call(model, request, role, 0, meta),
     };
+  }
+
+  /** The cached answer to this exact call, if any (for --dry-run: a cached target answer decides its judge's request). */
+  async cachedResponse(model: ChatModel, request: ChatRequest, role: CallRole, sample = 0): Promise<ChatResponse | undefined> {
+    const cache = this.options.cache;
+    if (!cache) return undefined;
+    return cache.get(cacheKey(model, request, sample, this.options.namespaces?.[role] ?? ''));
   }
 
   /** True when this exact call would be served from the cache (for --dry-run). */

@@ -1,6 +1,6 @@
 import { PromptoptError, EXIT } from '../errors.js';
-import { ChatPromptError, parseChatPrompt, type PromptForm } from '../spec/chat-prompt.js';
-import { renderTemplate, TemplateRenderError, type TemplateEngine } from '../spec/template.js';
+import { ChatPromptError, parseChatPrompt, type PromptForm } from '../template/chat-prompt.js';
+import { renderTemplate, TemplateRenderError, type TemplateEngine } from '../template/template.js';
 import type { ChatMessage, ChatRequest, ResponseFormat } from '../providers/types.js';
 import type { Spec } from '../spec/types.js';
 

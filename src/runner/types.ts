@@ -2,7 +2,9 @@
  * What the eval runner produces: one result per case (each with `repeat` samples), and a summary per
  * split. The feedback stage, the optimizer, the reports and `eval --json` all read these.
  */
-import type { AssertionDetails, AssertionResult, FailureCategory } from '../assertions/types.js';
+import type { AssertionDetails, AssertionResult, CaseFailure, CaseMetric, FailureCategory } from '../assertions/types.js';
+
+export type { CaseFailure, CaseMetric };
 import type { SplitName } from '../spec/types.js';
 
 export interface SampleResult {
@@ -25,27 +27,6 @@ export interface SampleResult {
   cacheHit: boolean;
   /** Set when the model call failed after retries: the case counts as failed, the run exits 3. */
   providerError?: { code: string; message: string };
-}
-
-export interface CaseFailure {
-  type: string;
-  category: FailureCategory;
-  reason: string;
-  /** The assertion's `metric:` name, when the spec gave one. */
-  metric?: string;
-  /** The failed assertion's score, 0..1. */
-  score?: number;
-  expected?: string;
-  actual?: string;
-  /** Structured facts behind the failure, for feedback. */
-  details?: AssertionDetails;
-}
-
-/** A named metric (`metric:`) on one case: mean score of its assertions (over samples), all passed. */
-export interface CaseMetric {
-  name: string;
-  score: number;
-  pass: boolean;
 }
 
 export interface CaseResult {

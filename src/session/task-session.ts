@@ -6,10 +6,10 @@
  * judge built at once); `compare`, which runs other models than the spec's, opens a spec session and
  * builds its models through it.
  */
-import { loadSpec } from '../spec/load-spec.js';
+import { loadSpec, type LoadSpecOptions } from './load-spec.js';
 import { resolveSplits } from '../dataset/resolve-splits.js';
 import { displayPath } from '../spec/issues.js';
-import { createModel, type ModelRole } from '../providers/create-model.js';
+import { createModel, type ModelRole } from './create-model.js';
 import { KeyLedger } from '../providers/middleware/with-key-rotation.js';
 import { RateLimiterRegistry } from '../providers/middleware/with-rate-limit.js';
 import { parseAssertionType } from '../assertions/names.js';
@@ -19,6 +19,8 @@ import type { ChatModel, ModelConfig } from '../providers/types.js';
 import type { Spec, SplitCase } from '../spec/types.js';
 import { createRedactor, type Redactor } from '../report/redact.js';
 import { commandSecrets } from './command-secrets.js';
+import { MissingApiKeyError } from '../errors.js';
+import { lookupPrice } from '../providers/prices.js';
 
 export interface SpecSession {
   spec: Spec;
@@ -56,12 +58,21 @@ export interface OpenSessionOptions {
   caller?: Omit<ModelCallerOptions, 'cache'>;
   /** Workers for this command (-j); also the per-provider cap unless the spec sets one. */
   concurrency?: number;
+  /** The spec's text instead of the file's (a promptfoo config mapped in memory; see loadSpec). */
+  specSource?: LoadSpecOptions['source'];
+  /** A cache opened by the caller, used instead of the spec's (a bench shares one among its runs); ignored with noCache. */
+  cache?: ResponseCache;
+  /**
+   * For a projection that makes no call (--dry-run): a model whose API key is missing is told here and
+   * stands in as a model that refuses every call, instead of the error being thrown.
+   */
+  deferMissingKey?: (error: MissingApiKeyError) => void;
 }
 
 /** The spec, its cases, the cache and the caller; no model is built yet. */
 export async function openSpecSession(file: string, options: OpenSessionOptions): Promise<SpecSession> {
   const env = options.env ?? process.env;
-  const spec = await loadSpec(file, { env, trustSpec: options.trustSpec, warn: options.warn });
+  const spec = await loadSpec(file, { env, trustSpec: options.trustSpec, warn: options.warn, ...(options.specSource ? { source: options.specSource } : {}) });
   const { cases } = await resolveSplits(spec, { record: false });
   const recordSplits = async () => {
     const resolved = await resolveSplits(spec, { record: true, warn: options.warn });
@@ -75,10 +86,11 @@ export async function openSpecSession(file: string, options: OpenSessionOptions)
   const workers = options.concurrency ?? spec.concurrency;
   const secrets = commandSecrets(env, spec);
   const scrub = createRedactor(secrets);
-  const cache = spec.cache.enabled && !options.noCache ? new ResponseCache(spec.cache.dir, { scrub, warn: options.warn }) : undefined;
+  const cache = options.noCache ? undefined : options.cache ?? (spec.cache.enabled ? new ResponseCache(spec.cache.dir, { scrub, warn: options.warn }) : undefined);
   const caller = new ModelCaller({ maxCostUsd: spec.budget?.maxCostUsd, ...options.caller, cache });
-  const model = (config: ModelConfig, role: ModelRole) =>
+  const build = (config: ModelConfig, role: ModelRole) =>
     createModel(withWorkerCap(config, workers), { role, env, trustSpec: options.trustSpec, warn: options.warn, ledger: keyLedger, rateLimiters });
+  const model = options.deferMissingKey ? keyless(build, options.deferMissingKey) : build;
   return { spec, cases, recordSplits, cache, caller, keyLedger, rateLimiters, secrets, scrub, workers, model };
 }
 
@@ -89,6 +101,20 @@ export async function openTaskSession(file: string, options: OpenSessionOptions)
   const target = session.model(spec.target, 'target');
   const judge = usesJudge(spec) ? session.model(spec.judge, 'judge') : undefined;
   return { ...session, target, ...(judge ? { judge } : {}) };
+}
+
+/** `build`, except that a missing API key is told to `defer` and the model refuses every call with it. */
+function keyless(build: (config: ModelConfig, role: ModelRole) => ChatModel, defer: (error: MissingApiKeyError) => void) {
+  return (config: ModelConfig, role: ModelRole): ChatModel => {
+    try {
+      return build(config, role);
+    } catch (error) {
+      if (!(error instanceof MissingApiKeyError)) throw error;
+      defer(error);
+      const price = config.price ?? lookupPrice(config.provider, config.model);
+      return { provider: config.provider, modelId: config.model, simulated: false, ...(price ? { price } : {}), complete: () => Promise.reject(error) };
+    }
+  };
 }
 
 /**

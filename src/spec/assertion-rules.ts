@@ -23,9 +23,9 @@ import { displayPath, type IssueAt } from './issues.js';
 import { assertionSites, siteIssueAt, type AssertionSite, type CaseIssueAt } from './assertion-sites.js';
 import { caseWhere } from './template-vars-rule.js';
 import { assertionFile } from './trust-rules.js';
-import { rootVariable, templateProblem, TemplateRenderError } from './template.js';
+import { rootVariable, templateProblem, TemplateRenderError } from '../template/template.js';
 import type { Spec, TestCase } from './types.js';
-import type { VariableUse } from './template.js';
+import type { VariableUse } from '../template/template.js';
 import { brokenPath } from './variable-facts.js';
 
 const MAX_NAMES_SHOWN = 10;

@@ -7,7 +7,7 @@ import type { SpecIssue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { IssueAt } from './issues.js';
 import type { RawSpec } from './schema.js';
-import { rootVariable } from './template.js';
+import { rootVariable } from '../template/template.js';
 import type { Spec } from './types.js';
 
 export function checkFeedbackVars(spec: Spec, raw: RawSpec, issueAt: IssueAt): SpecIssue[] {

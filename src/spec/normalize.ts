@@ -11,7 +11,7 @@ import { definedOnly, normalizeJudge, normalizeOptimizerModel, normalizeTarget }
 import type { FileScope } from './file-scope.js';
 import { readTemplate } from './read-template.js';
 import { readPrompt, readResponseFormat } from './read-prompt.js';
-import { TEXT_FORM } from './chat-prompt.js';
+import { TEXT_FORM } from '../template/chat-prompt.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { DEFAULT_REDACT_CONFIG, type RedactConfig } from '../redact/types.js';
 import type { RawNotify, RawOptimizer, RawRedact, RawSpec } from './schema.js';

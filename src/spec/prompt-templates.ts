@@ -3,9 +3,9 @@
  * fixed `system` / `user` templates), and the variables they read: the one place that answers "which
  * variables does the prompt use" for the spec rules, the optimizer, imports and warnings.
  */
-import { editableMessages, parseChatPrompt, type ChatRole, type PromptForm } from './chat-prompt.js';
+import { editableMessages, parseChatPrompt, type ChatRole, type PromptForm } from '../template/chat-prompt.js';
 import type { PathSegment } from './issues.js';
-import { rootVariable, templateVariableUses, type TemplateEngine, type VariableUse } from './template.js';
+import { rootVariable, templateVariableUses, type TemplateEngine, type VariableUse } from '../template/template.js';
 import type { Spec } from './types.js';
 
 /** One template of a request, and where it is written. */

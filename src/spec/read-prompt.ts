@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SpecIssue } from '../errors.js';
 import type { ResponseFormat } from '../providers/types.js';
-import { chatListProblems, chatSyntaxOfFile, formatChatPrompt, TEXT_FORM, type ChatPromptMessage, type ChatProblem, type PromptForm } from './chat-prompt.js';
+import { chatListProblems, chatSyntaxOfFile, formatChatPrompt, TEXT_FORM, type ChatPromptMessage, type ChatProblem, type PromptForm } from '../template/chat-prompt.js';
 import type { FileScope } from './file-scope.js';
 import { outsideScope } from './file-scope.js';
 import { displayPath, issueFactory, type IssueAt } from './issues.js';

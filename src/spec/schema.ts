@@ -11,8 +11,8 @@ import { LITERAL_KEY_HINT, isEnvVarName, looksLikeSecret } from './secrets.js';
 import { NOTIFY_EVENTS } from '../notify/types.js';
 import { isHttpUrl, secretInUrl } from '../notify/url.js';
 import { PATTERN_NAME, PLACEHOLDER_STEMS, REDACTION_TYPES } from '../redact/types.js';
-import { CHAT_ROLES } from './chat-prompt.js';
-import { TEMPLATE_ENGINES } from './template.js';
+import { CHAT_ROLES } from '../template/chat-prompt.js';
+import { TEMPLATE_ENGINES } from '../template/template.js';
 
 const positiveInt = z.number().int().min(1);
 const ratio = z.number().min(0).max(1);

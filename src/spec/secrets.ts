@@ -6,28 +6,13 @@
 import type { SpecIssue } from '../errors.js';
 import type { IssueAt, PathSegment } from './issues.js';
 import { formatPath } from './issues.js';
+import { isSecretKeyName } from '../util/secret-names.js';
+
+export { isSecretKeyName };
 
 export const LITERAL_KEY_MESSAGE = 'literal API keys are not allowed in a spec';
 export const LITERAL_KEY_HINT = 'put the key in an environment variable and list its name under api_key_env';
 
-const SECRET_KEY_NAMES = new Set([
-  'apikey',
-  'key',
-  'secret',
-  'secretkey',
-  'token',
-  'accesstoken',
-  'authtoken',
-  'bearer',
-  'bearertoken',
-  'authorization',
-  'password',
-]);
-
-/** `api_key`, `apiKey`, `API-KEY`, `key`, `token`, ... */
-export function isSecretKeyName(name: string): boolean {
-  return SECRET_KEY_NAMES.has(name.toLowerCase().replace(/[-_]/g, ''));
-}
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const KEY_PREFIX = /^(sk|pk|rk)[-_]|^(AIza|xox[abpr]-|gh[pousr]_|glpat-|hf_)/;

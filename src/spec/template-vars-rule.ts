@@ -11,7 +11,7 @@ import type { SpecIssue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { displayPath, positionOfOffset, type IssueAt } from './issues.js';
 import { requestTemplates, type RequestTemplate } from './prompt-templates.js';
-import { rootVariable, renderTemplate, templateProblem, templateVariableUses, TemplateRenderError, type TemplateEngine } from './template.js';
+import { rootVariable, renderTemplate, templateProblem, templateVariableUses, TemplateRenderError, type TemplateEngine } from '../template/template.js';
 import type { Spec, TestCase } from './types.js';
 import { brokenPath, providesVariable } from './variable-facts.js';
 

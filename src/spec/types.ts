@@ -3,8 +3,8 @@
  * Field names are camelCase here; the YAML uses snake_case (see README "Spec reference").
  */
 import type { ModelConfig, ResponseFormat } from '../providers/types.js';
-import type { PromptForm } from './chat-prompt.js';
-import type { TemplateEngine } from './template.js';
+import type { PromptForm } from '../template/chat-prompt.js';
+import type { TemplateEngine } from '../template/template.js';
 import type { AssertionSpec } from '../assertions/types.js';
 import type { NotifyEventType } from '../notify/types.js';
 import type { RedactConfig } from '../redact/types.js';

@@ -3,7 +3,7 @@
  * nested name (`{{customer.nmae}}`, `{{input.txt}}`) is missing, and in what.
  */
 import { didYouMean } from './did-you-mean.js';
-import { lookupVariable, rootVariable } from './template.js';
+import { lookupVariable, rootVariable } from '../template/template.js';
 
 const MAX_FIELDS_SHOWN = 8;
 

@@ -5,3 +5,4 @@ export { pairedBootstrap, DEFAULT_RESAMPLES, type PairedBootstrapOptions, type P
 export { twoProportionTest, fisherExact, MIN_EXPECTED_COUNT, type TwoProportionResult } from './two-proportion.js';
 export { nearestRankPercentile } from './percentile.js';
 export { normalUpperTail } from './normal.js';
+export { twoLevelBootstrap, TWO_LEVEL_RESAMPLES, type TwoLevelBootstrapOptions, type TwoLevelBootstrapResult } from './two-level-bootstrap.js';

@@ -7,7 +7,7 @@
  */
 import { isScalar, isSeq, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { PromptoptError, EXIT } from '../errors.js';
-import { ChatPromptError, formatChatPrompt, parseChatPrompt, setMessageContents, type ChatPromptMessage } from '../spec/chat-prompt.js';
+import { ChatPromptError, formatChatPrompt, parseChatPrompt, setMessageContents, type ChatPromptMessage } from '../template/chat-prompt.js';
 
 const KEY = 'prompt';
 

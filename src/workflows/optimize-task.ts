@@ -10,12 +10,14 @@
  *   outcome.state.current.version, outcome.results.test?.cases, outcome.reportPaths.html
  *
  * Opening makes no call and writes nothing (so `--dry-run` is `task.projection()`); `run` records the
- * splits file, then everything else.
+ * splits file, then everything else. Opened with `dryRun`, a missing key (target, judge or optimizer) is named in
+ * `missingKeys` instead of refused (a dry run makes no call); `run` then refuses it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertSplitsNonEmpty } from '../dataset/select-split.js';
+import { MissingApiKeyError } from '../errors.js';
 import { initialState, runOptimization, specFingerprint, type FinalResults } from '../optimizer/engine.js';
 import { createLoopContext, type LoopSettings } from '../optimizer/loop-context.js';
 import { taskContext } from '../optimizer/meta-prompt.js';
@@ -26,6 +28,7 @@ import type { ChatModel } from '../providers/types.js';
 import { runFile, toCaseRecord, traceEntryFromCall, TraceWriter, writeCaseRecords, writeCheckpoint, type ReportPaths, type TraceMode } from '../report/index.js';
 import type { CaseRecord, ReportData } from '../report/types.js';
 import type { ModelCaller } from '../runner/model-caller.js';
+import type { ResponseCache } from '../runner/response-cache.js';
 import { SpendJournal } from '../runner/spend-journal.js';
 import { openTaskSession, type TaskSession } from '../session/task-session.js';
 import type { Spec, SplitCase, SplitName } from '../spec/types.js';
@@ -47,6 +50,18 @@ export interface OptimizeTaskOptions extends LoopOverrides {
   trace?: TraceMode;
   env?: NodeJS.ProcessEnv;
   trustSpec?: boolean;
+  /** A response cache opened by the caller instead of the spec's (a bench shares one among its runs). */
+  cache?: ResponseCache;
+  /** Where versions and run folders go instead of the spec's folders (a bench keeps its runs apart). */
+  folders?: { versionsDir: string; runsDir: string };
+  /**
+   * The cache namespace of optimizer calls; default the run's id (a fresh run gets fresh proposals,
+   * a resumed one replays its own). A bench names each (task, strategy, seed), so a run it restarts
+   * replays the proposals it was given.
+   */
+  optimizerNamespace?: string;
+  /** Open for a projection only: a missing API key (any role) goes to `missingKeys`, not thrown. */
+  dryRun?: boolean;
 }
 
 export interface OptimizeTaskHooks {
@@ -91,8 +106,10 @@ export interface OptimizeTask {
   optimizer: ChatModel;
   /** Removes known API keys from text (for webhook bodies and other outputs). */
   scrub: (text: string) => string;
+  /** Keys the run will need that are not set (only when opened with `dryRun`; `run` refuses them). */
+  missingKeys: MissingApiKeyError[];
   /** The projected calls and cost of the configured loop (no call made). */
-  projection(): OptimizeProjection;
+  projection(): Promise<OptimizeProjection>;
   run(events?: { onEvent?: (event: OptimizeTaskEvent) => void }): Promise<OptimizeOutcome>;
 }
 
@@ -100,8 +117,11 @@ export interface OptimizeTask {
 export async function openOptimizeTask(specFile: string, options: OptimizeTaskOptions = {}, hooks: OptimizeTaskHooks = {}): Promise<OptimizeTask> {
   const warn = hooks.warn ?? (() => undefined);
   let trace: TraceWriter | undefined;
-  const session = await openTaskSession(specFile, {
+  const missingKeys: MissingApiKeyError[] = [];
+  const opened = await openTaskSession(specFile, {
+    ...(options.dryRun ? { deferMissingKey: (error: MissingApiKeyError) => missingKeys.push(error) } : {}),
     noCache: options.noCache,
+    ...(options.cache ? { cache: options.cache } : {}),
     warn,
     note: hooks.note,
     concurrency: options.concurrency,
@@ -109,6 +129,7 @@ export async function openOptimizeTask(specFile: string, options: OptimizeTaskOp
     trustSpec: options.trustSpec,
     caller: { signal: hooks.signal, onCall: (event) => trace?.write(traceEntryFromCall(event)) },
   });
+  const session: TaskSession = options.folders ? { ...opened, spec: { ...opened.spec, ...options.folders } } : opened;
   const { spec, caller } = session;
   const settings = resolveLoopSettings(spec, options);
   const required: SplitName[] = ['train', 'test'];
@@ -127,11 +148,19 @@ export async function openOptimizeTask(specFile: string, options: OptimizeTaskOp
     ...(session.judge ? { judge: session.judge } : {}),
     optimizer,
     scrub: session.scrub,
-    projection: () => projectOptimize(spec, session.cases, settings),
-    run: (events = {}) =>
-      runTask({ session, settings, optimizer, maxCostUsd, options, hooks, onEvent: events.onEvent ?? (() => undefined), setTrace: (t) => (trace = t) }),
+    missingKeys,
+    projection: () => projectOptimize({ spec, cases: session.cases, settings, target: session.target, optimizer, caller, ...(session.judge ? { judge: session.judge } : {}) }),
+    run: async (events = {}) => {
+      if (missingKeys.length > 0) throw missingKeys[0];
+      return runTask({ session, settings, optimizer, maxCostUsd, options, hooks, onEvent: events.onEvent ?? (() => undefined), setTrace: (t) => (trace = t) });
+    },
   };
 }
+
+/**
+ * The optimizer model; with `deferMissingKey`, a missing API key is handed to it and the model stands
+ * in for the projection (its name and price), refusing any call.
+ */
 
 /** Opens the task and runs it. */
 export async function optimizeTask(
@@ -175,7 +204,7 @@ async function runTask(input: RunInput): Promise<OptimizeOutcome> {
   const traceMode = options.trace ?? 'full';
   const trace = traceMode === 'off' ? undefined : new TraceWriter(runFile(runDir, 'trace'), { mode: traceMode, secrets: session.secrets, ...(redactEntry ? { redactEntry } : {}) });
   input.setTrace(trace);
-  caller.configure({ namespaces: { optimizer: runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
+  caller.configure({ namespaces: { optimizer: options.optimizerNamespace ?? runId }, maxCostUsd, payer: { by: 'optimize', runId }, journal });
   onEvent({ type: 'run_opened', runId, runDir, ...(resumed ? { resumed: resumed.state, announcement: resumed.announcement } : {}) });
   caller.configure({ onBudgetWarning: (spentUsd, maxUsd) => onEvent({ type: 'budget_warning', spentUsd, maxUsd }) });
 

@@ -4,7 +4,7 @@
  * duplicate a version), checkpoints after every iteration, and the
  * held-out test score added to the final version's metadata.
  */
-import { promptVersionExt } from '../spec/chat-prompt.js';
+import { promptVersionExt } from '../template/chat-prompt.js';
 import { findOrWriteVersion, updateVersionScores } from '../store/index.js';
 import { writeCheckpoint } from '../report/index.js';
 import type { LoopHooks } from '../optimizer/loop-context.js';

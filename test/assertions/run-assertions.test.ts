@@ -97,8 +97,8 @@ describe('cost and latency', () => {
   it('cost: pass, cost_exceeded with both amounts, unknown cost is an assertion_error', async () => {
     expect((await check({ type: 'cost', threshold: 0.01 }, 'x', { costUsd: 0.002 })).pass).toBe(true);
     const r = await check({ type: 'cost', threshold: 0.001 }, 'x', { costUsd: 0.0025 });
-    expect(r).toMatchObject({ pass: false, category: 'cost_exceeded', expected: '<= $0.001', actual: '$0.0025' });
-    expect(r.reason).toBe('cost $0.0025 exceeds the maximum $0.001');
+    expect(r).toMatchObject({ pass: false, category: 'cost_exceeded', expected: '<= $0.0010', actual: '$0.0025' });
+    expect(r.reason).toBe('cost $0.0025 exceeds the maximum $0.0010');
     const unknown = await check({ type: 'cost', value: 0.01 }, 'x', { costUsd: null });
     expect(unknown.category).toBe('assertion_error');
     expect(unknown.reason).toContain('cost unknown for this model');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { readCsvRows } from '../../src/dataset/read-csv.js';
 import { describeJsonError } from '../../src/dataset/json-error.js';
 import { issueAt, lines, specErrorOf, writeFiles } from '../spec/helpers.js';

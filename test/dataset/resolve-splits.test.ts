@@ -10,7 +10,7 @@ import { PromptoptError } from '../../src/errors.js';
 import { resolveSplits } from '../../src/dataset/resolve-splits.js';
 import { planSplits } from '../../src/dataset/split-cases.js';
 import { formatSplitsFile, splitsFilePath } from '../../src/dataset/splits-file.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import type { Spec } from '../../src/spec/types.js';
 import { withFileLock } from '../../src/util/file-lock.js';
 import { issueAt, lines, specErrorOf, writeFiles } from '../spec/helpers.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertSplitsNonEmpty, selectSplit } from '../../src/dataset/select-split.js';
 import { splitCases } from '../../src/dataset/split-cases.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { lines, syncSpecErrorOf, writeFiles } from '../spec/helpers.js';
 
 async function loadWithSplits(splits: string) {

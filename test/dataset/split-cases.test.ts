@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planSplits, splitCases, stratumOf, type SplitAssignment } from '../../src/dataset/split-cases.js';
 import { caseId } from '../../src/dataset/case-id.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { SPLIT_NAMES, type SplitCase, type SplitConfig, type TestCase } from '../../src/spec/types.js';
 import { seededRandom } from '../../src/util/seeded-random.js';
 

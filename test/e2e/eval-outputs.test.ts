@@ -51,8 +51,9 @@ describe('report files', () => {
     expect(root.name).toBe('testsuites');
     expect(root.attributes).toMatchObject({ name: 'promptopt sentiment', tests: '4', failures: '1', errors: '1' });
     const testcases = findAll(root, 'testcase');
-    expect(testcases.map((t) => t.attributes.name).sort()).toEqual(CASES.map((c) => c.id).sort());
-    const byName = Object.fromEntries(testcases.map((t) => [t.attributes.name!, t]));
+    // Named by the case id and the start of its input.
+    expect(testcases.map((t) => t.attributes.name).sort()).toEqual(CASES.map((c) => `${c.id}: ${c.input}`).sort());
+    const byName = Object.fromEntries(testcases.map((t) => [t.attributes.name!.split(':')[0]!, t]));
     expect(byName.love!.children).toEqual([]);
     expect(byName.best!.children).toEqual([]);
     const failure = byName.fine!.children;
@@ -98,7 +99,7 @@ describe('report files', () => {
     const result = await runCli(['eval', 'task.yaml', '--quiet', '--junit', 'junit.xml'], { cwd: dir, env: { OPENAI_API_KEY: GOOD_KEY } });
     expect(result.code, result.stderr).toBe(1); // 2 of 4 pass
     const root = parseXml(await readFile(join(dir, 'junit.xml'), 'utf8'));
-    const fine = findAll(root, 'testcase').find((t) => t.attributes.name === 'fine')!;
+    const fine = findAll(root, 'testcase').find((t) => t.attributes.name!.startsWith('fine: '))!;
     expect(fine.children[0]!.name).toBe('failure');
     // Text reads back as the model wrote it (an `&nbsp;` is text, not an undefined entity);
     // characters XML cannot hold become U+FFFD.

@@ -203,7 +203,7 @@ describe('paid, replayed from the cache, and saved', () => {
     const first = parseJsonOut(await runCli(['eval', 'task.yaml', '--split', 'train', '--json'], { cwd: dir, env }));
     expect(first.spend_totals).toMatchObject({ paid_calls: 12, saved_calls: 0 });
     const second = await runCli(['eval', 'task.yaml', '--split', 'train'], { cwd: dir, env });
-    expect(second.stdout).toMatch(/spend: paid \$0\.0000 for 0 call\(s\) · saved \$0\.\d+ \(12 call\(s\) served from the cache\)/);
+    expect(second.stdout).toMatch(/spend: paid \$0\.00 for 0 call\(s\) · saved \$0\.\d+ \(12 call\(s\) served from the cache\)/);
     const third = parseJsonOut(await runCli(['eval', 'task.yaml', '--split', 'train', '--json'], { cwd: dir, env }));
     expect(third.spend_totals).toMatchObject({ paid_calls: 0, paid_usd: 0, saved_calls: 12, replayed_calls: 0 });
     expect(third.spend_totals.saved_usd).toBeCloseTo(first.spend_totals.paid_usd, 9);

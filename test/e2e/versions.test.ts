@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { listVersions } from '../../src/store/list-versions.js';
 import { readHistory } from '../../src/store/history.js';
 import { writeVersion, type WriteVersionInput } from '../../src/store/write-version.js';

@@ -8,7 +8,7 @@ import {
 } from '../../src/feedback/format-feedback.js';
 import { findVerbatimLeaks } from '../../src/feedback/verbatim.js';
 import type { CaseResult } from '../../src/runner/types.js';
-import { stringifyValue } from '../../src/spec/template.js';
+import { stringifyValue } from '../../src/template/template.js';
 import { makeCase, ticketRun } from './make-case.js';
 
 const LABELS = ['refund_request', 'billing_issue', 'complaint'];

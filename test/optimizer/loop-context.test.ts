@@ -13,7 +13,7 @@ import { createLoopContext, type LoopSettings } from '../../src/optimizer/loop-c
 import { taskContext } from '../../src/optimizer/meta-prompt.js';
 import { IterativeStrategy } from '../../src/optimizer/strategies/iterative/iterative-strategy.js';
 import { ModelCaller } from '../../src/runner/model-caller.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { recordingModel } from '../support/recording-model.js';
 
 const TRAIN = 8000;

@@ -23,7 +23,7 @@ import { makeCase } from '../feedback/make-case.js';
 import type { OptimizerStrategyName } from '../../src/spec/types.js';
 import { analyzeFailures } from '../../src/feedback/analyze-failures.js';
 import { ModelCaller } from '../../src/runner/model-caller.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { emptyMemory } from '../../src/optimizer/memory.js';
 import { recordingModel, lastUserMessage } from '../support/recording-model.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EndpointUnreachableError, ProviderError } from '../../src/errors.js';
-import { createModel } from '../../src/providers/create-model.js';
+import { createModel } from '../../src/session/create-model.js';
 import { CircuitBreaker } from '../../src/providers/middleware/with-circuit-breaker.js';
 import { closedPortUrl, startFakeLlmServer, type FakeLlmServer } from '../support/fake-llm-server.js';
 import { ask, config, testOptions } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MissingApiKeyError, PromptoptError } from '../../src/errors.js';
-import { createModel, describeModel } from '../../src/providers/create-model.js';
+import { createModel, describeModel } from '../../src/session/create-model.js';
 import { RateLimiterRegistry } from '../../src/providers/middleware/with-rate-limit.js';
 import { config } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
-import { createModel } from '../../src/providers/create-model.js';
+import { createModel } from '../../src/session/create-model.js';
 import { KeyLedger, fingerprintKey } from '../../src/providers/key-ledger.js';
 import { sha256 } from '../../src/util/hash.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../support/fake-llm-server.js';

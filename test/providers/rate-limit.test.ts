@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
-import { createModel } from '../../src/providers/create-model.js';
+import { createModel } from '../../src/session/create-model.js';
 import { AdaptiveLimiter, RateLimiterRegistry } from '../../src/providers/middleware/with-rate-limit.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../support/fake-llm-server.js';
 import { ask, config, fakeSleep } from './helpers.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
-import { createModel } from '../../src/providers/create-model.js';
+import { createModel } from '../../src/session/create-model.js';
 import { backoffDelay, withRetry } from '../../src/providers/middleware/with-retry.js';
 import type { ChatModel } from '../../src/providers/types.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../support/fake-llm-server.js';

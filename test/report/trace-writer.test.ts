@@ -116,6 +116,20 @@ describe('TraceWriter', () => {
     expect((await readTrace(file)).calls).toEqual([asJson(entry(0)), asJson(entry(1))]);
   });
 
+  it('keeps the response_format a request asked for, with full texts and with --trace calls', async () => {
+    const format = { type: 'json_schema' as const, json_schema: { name: 'slots', schema: { type: 'object', properties: { city: { type: 'string' } } } } };
+    const withFormat = (i: number): TraceEntry => ({ ...entry(i), request: { ...entry(i).request, response_format: format } });
+    for (const mode of ['full', 'calls'] as const) {
+      const file = join(dir, `trace-${mode}.jsonl`);
+      const writer = new TraceWriter(file, { mode });
+      writer.write(withFormat(0));
+      writer.write(entry(1));
+      await writer.close();
+      const { calls } = await readTrace(file);
+      expect(calls.map((c) => c.request.response_format), mode).toEqual([format, undefined]);
+    }
+  });
+
   it('--trace calls: every call, no request texts; a hash tells equal requests apart', async () => {
     const file = join(dir, 'trace.jsonl');
     const writer = new TraceWriter(file, { mode: 'calls' });

@@ -179,7 +179,7 @@ describe('ResponseCache.claim: one paid call per key across processes', () => {
 
 describe('cache keys of real models', () => {
   it('differ between two OpenAI-compatible servers serving the same model name', async () => {
-    const { createModel } = await import('../../src/providers/create-model.js');
+    const { createModel } = await import('../../src/session/create-model.js');
     const config = { provider: 'openai-compatible' as const, model: 'llama', maxTokens: 8, apiKeyEnv: ['K'], timeoutMs: 1000, maxRetries: 0 };
     const env = { K: 'local-key' };
     const a = createModel({ ...config, baseUrl: 'http://127.0.0.1:1/v1' }, { role: 'target', env });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel } from '../../src/providers/create-model.js';
+import { createModel } from '../../src/session/create-model.js';
 import { applySlotRule, readExtractionPrompt } from '../../src/sim/extract.js';
 import { confusableLabel, isNoisy, NOISE_RATE } from '../../src/sim/noise.js';
 import type { ChatRequest } from '../../src/providers/types.js';

@@ -13,12 +13,12 @@ import { candidateDirections } from '../../src/optimizer/directions.js';
 import { emptyMemory } from '../../src/optimizer/memory.js';
 import { buildMetaPrompt, feedbackBudgetChars, taskContext, type MetaPromptRequest } from '../../src/optimizer/meta-prompt.js';
 import { parseCandidate, type ParsedCandidate } from '../../src/optimizer/parse-candidate.js';
-import { createModel } from '../../src/providers/create-model.js';
+import { createModel } from '../../src/session/create-model.js';
 import type { ChatModel } from '../../src/providers/types.js';
 import { ModelCaller } from '../../src/runner/model-caller.js';
 import { runEval } from '../../src/runner/run-eval.js';
 import type { CaseResult } from '../../src/runner/types.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import type { Spec, SplitCase, SplitName } from '../../src/spec/types.js';
 import { config } from '../providers/helpers.js';
 

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPrompt, readRules } from '../../src/sim/read-prompt.js';
-import { createModel } from '../../src/providers/create-model.js';
+import { createModel } from '../../src/session/create-model.js';
 import { simOptimize } from '../../src/sim/optimizer/index.js';
 import { readEvidence } from '../../src/sim/optimizer/evidence.js';
 import { formatFocus, formatVars } from '../../src/feedback/vocabulary/index.js';
 import { formatConstraints } from '../../src/optimizer/validation-phase.js';
 import { buildMetaPrompt, taskContext } from '../../src/optimizer/meta-prompt.js';
 import { emptyMemory } from '../../src/optimizer/memory.js';
-import { templateVariables } from '../../src/spec/template.js';
+import { templateVariables } from '../../src/template/template.js';
 import type { SplitCase } from '../../src/spec/types.js';
 import { config } from '../providers/helpers.js';
 import {

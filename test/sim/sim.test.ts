@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createModel, describeModel } from '../../src/providers/create-model.js';
+import { createModel, describeModel } from '../../src/session/create-model.js';
 import { registerSimMode, SIM_MARKERS } from '../../src/sim/index.js';
 import { readPrompt } from '../../src/sim/read-prompt.js';
 import type { ChatRequest } from '../../src/providers/types.js';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatSpecIssue } from '../../src/errors.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { jsWorkerPool } from '../../src/assertions/sandbox/worker-pool.js';
 import { issueAt, lines, specErrorOf, writeFiles } from './helpers.js';
 

@@ -10,7 +10,7 @@ import {
   promptVersionExt,
   rewriteChatPrompt,
   type ChatPromptMessage,
-} from '../../src/spec/chat-prompt.js';
+} from '../../src/template/chat-prompt.js';
 import { renderRequest } from '../../src/runner/render-request.js';
 import { outputConfig } from '../../src/providers/anthropic/index.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { shownVarNames } from '../../src/optimizer/shown-vars.js';
 import { issueAt, lines, specErrorOf, writeFiles } from './helpers.js';
 

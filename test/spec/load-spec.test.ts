@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { issueAt, lines, specErrorOf, writeFiles } from './helpers.js';
 
 const HEAD = ['name: t', 'description: d', 'prompt: "Answer: {{input}}"'];
@@ -47,6 +47,8 @@ describe('loadSpec: a good spec', () => {
         showValidationCases: false,
         metaPromptTokens: 12_000,
         seed: 0,
+        minibatch: 3, // pareto only
+        merge: true,
         showVars: [],
         hideVars: [],
       },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { issueAt, lines, specErrorOf, writeFiles } from './helpers.js';
 
 const BASE = ['name: t', 'description: d', 'prompt: "Answer: {{input}}"', 'target:', '  provider: sim', '  model: sim-classifier', 'cases:', '  - { input: hello, expected: hi,', '      assert: [{ type: equals, value: "{{expected}}" }] }'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, templateProblem, templateVariableUses, templateVariables, TemplateRenderError } from '../../src/spec/template.js';
+import { renderTemplate, templateProblem, templateVariableUses, templateVariables, TemplateRenderError } from '../../src/template/template.js';
 
 const uses = (template: string) => Object.fromEntries(templateVariableUses(template, 'nunjucks').map((u) => [u.name, u.optional]));
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/session/load-spec.js';
 import { findAliasProblem, MAX_ALIAS_EXPANSION } from '../../src/spec/yaml-aliases.js';
 import { lines, specErrorOf, writeFiles } from './helpers.js';
 

@@ -1,10 +1,8 @@
 /** `cost`: the call cost at most `threshold` (or `value`) USD. Unknown cost is an error, never a pass. */
 import { assertionError, failed, numericLimit, passed } from '../outcome.js';
 import type { AssertionHandler } from '../types.js';
+import { formatUsd } from '../../util/format-usd.js';
 
-export function formatUsd(usd: number): string {
-  return `$${Number(usd.toPrecision(4))}`;
-}
 
 export const cost: AssertionHandler = ({ value, threshold }, { costUsd }) => {
   const max = numericLimit(threshold, value);

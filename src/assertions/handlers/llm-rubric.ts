@@ -8,8 +8,9 @@ import { PromptoptError, ProviderError } from '../../errors.js';
 import { extractJsonValues } from '../extract-json.js';
 import { assertionError, clampScore, failed, passed } from '../outcome.js';
 import { clip, errorMessage, quote, truncate } from '../text.js';
+import type { ChatRequest } from '../../providers/types.js';
 import type { AssertionHandler } from '../types.js';
-import { stringifyValue } from '../../spec/template.js';
+import { stringifyValue } from '../../template/template.js';
 
 export const JUDGE_MARKER = '[promptopt:judge]';
 export const JUDGE_SYSTEM = `${JUDGE_MARKER} You grade an AI output against a rubric. Reply with only JSON: {"pass": true|false, "score": 0..1, "reason": "..."}`;
@@ -17,6 +18,16 @@ export const DEFAULT_JUDGE_MAX_TOKENS = 1024;
 
 export function judgeUserMessage(rubric: string, output: string): string {
   return `<rubric>${rubric}</rubric>\n<output>${output}</output>`;
+}
+
+/** The judge's request for one output (also what `--dry-run` looks up in the cache). */
+export function judgeRequest(rubric: string, output: string, maxTokens?: number): ChatRequest {
+  return { system: JUDGE_SYSTEM, messages: [{ role: 'user', content: judgeUserMessage(rubric, output) }], temperature: 0, maxTokens: maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS };
+}
+
+/** The rubric text an llm-rubric assertion (its value already templated) sends. */
+export function rubricText(value: unknown): string {
+  return stringifyValue(value).trim();
 }
 
 export interface JudgeVerdict {
@@ -41,16 +52,11 @@ export function parseVerdict(text: string): JudgeVerdict | undefined {
 
 export const llmRubric: AssertionHandler = async ({ value, threshold }, { output, judge, judgeMaxTokens }) => {
   if (!judge) return assertionError('llm-rubric needs a judge model: set `judge:` in the spec');
-  const rubric = stringifyValue(value).trim();
+  const rubric = rubricText(value);
   if (rubric === '') return assertionError('llm-rubric needs a rubric as its value');
   let response;
   try {
-    response = await judge.complete({
-      system: JUDGE_SYSTEM,
-      messages: [{ role: 'user', content: judgeUserMessage(rubric, output) }],
-      temperature: 0,
-      maxTokens: judgeMaxTokens ?? DEFAULT_JUDGE_MAX_TOKENS,
-    });
+    response = await judge.complete(judgeRequest(rubric, output, judgeMaxTokens));
   } catch (error) {
     // A judge that failed after retries is the provider's failure, not the output's: provider_error.
     if (error instanceof ProviderError) return failed('provider_error', `llm-rubric judge call failed: ${error.message}`, { score: 0 });

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { EXIT } from '../../errors.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { loadSpec } from '../../session/load-spec.js';
 import { ResponseCache } from '../../runner/response-cache.js';
 import { clearCache } from '../../runner/cache/clear-cache.js';
 import { verifyCache, type CacheVerification } from '../../runner/cache/verify-cache.js';

@@ -6,7 +6,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import chalk from 'chalk';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, UsageError, type MissingApiKeyError } from '../../errors.js';
 import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
 import { redactWith } from '../../report/redact.js';
 import { IncompleteEvalError, runEval } from '../../runner/run-eval.js';
@@ -19,7 +19,7 @@ import { openTaskSession } from '../../session/task-session.js';
 import { formatPercent } from '../terminal.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { caseJson, evalJsonHead, type CaseJson } from '../output/eval-json.js';
-import { writeJunit } from '../output/junit.js';
+import { testcaseName, writeJunit } from '../output/junit.js';
 import { STEP_SUMMARY_FAILING, stepSummaryMarkdown } from '../output/step-summary.js';
 import { evalTable, failingCasesText, spendLine, TABLE_FAILING, uncheckedNote } from '../output/eval-table.js';
 import { OBJECTIVE_LABELS, objectiveValue } from '../../runner/objective.js';
@@ -30,9 +30,12 @@ import { checkPromptVariables } from '../check-prompt-variables.js';
 import { noVariableWarning } from '../../spec/spec-warnings.js';
 import { checkOutputFile } from '../check-output-file.js';
 import { describeRole, describeTarget } from '../describe-target.js';
-import { dryRunEstimate, formatDryRun, dryRunJson } from '../dry-run.js';
+import { dryRunEstimate, formatDryRun, dryRunJson, missingKeyNote, missingKeysJson } from '../dry-run.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { degradationEvent } from '../notify/eval-events.js';
+import type { MappedRun } from '../../promptfoo/index.js';
+import { PromptfooConfigError } from '../../spec/promptfoo-hint.js';
+import { evalPromptfooConfig, type MappedVerdict } from './eval-promptfoo.js';
 
 export interface EvalOptions {
   prompt?: string;
@@ -61,8 +64,15 @@ export async function evalCommand(file: string, options: EvalOptions, ctx: Comma
   const warn = (message: string) => io.err(chalk.yellow(message));
   const notifyUrls = parseNotifyUrls(options.notify);
   const deadline = startDeadline(signal, options.deadline);
+  const parsed = { split, threshold, concurrency, warn, notifyUrls, deadline };
   try {
-    return await evaluate(file, options, ctx, { split, threshold, concurrency, warn, notifyUrls, deadline });
+    try {
+      return await evaluate(file, options, ctx, parsed);
+    } catch (error) {
+      // The spec loader recognized a promptfoo config (before any call): read it as one.
+      if (!(error instanceof PromptfooConfigError)) throw error;
+      return await evalPromptfooConfig(file, options, ctx, warn, (run, onVerdict) => evaluate(file, options, ctx, parsed, { run, onVerdict }));
+    }
   } finally {
     deadline.clear();
   }
@@ -77,14 +87,21 @@ interface ParsedEvalOptions {
   deadline: Deadline;
 }
 
-async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, parsed: ParsedEvalOptions): Promise<number> {
+/** One prompt × provider of a promptfoo config, mapped in memory (see src/promptfoo). */
+interface MappedEval {
+  run: MappedRun;
+  onVerdict: (verdict: MappedVerdict) => void;
+}
+
+async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, parsed: ParsedEvalOptions, mapped?: MappedEval): Promise<number> {
   const { io, signal } = ctx;
   const { split, threshold, concurrency, warn, notifyUrls, deadline } = parsed;
   if (options.output) checkOutputFile(options.output, '--output');
   if (options.junit) checkOutputFile(options.junit, '--junit');
   if (ctx.env.GITHUB_STEP_SUMMARY) checkOutputFile(ctx.env.GITHUB_STEP_SUMMARY, 'GITHUB_STEP_SUMMARY');
 
-  const session = await openTaskSession(file, { noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } } });
+  const missingKeys: MissingApiKeyError[] = [];
+  const session = await openTaskSession(file, { ...(options.dryRun ? { deferMissingKey: (error: MissingApiKeyError) => missingKeys.push(error) } : {}), noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } }, ...(mapped ? { specSource: mapped.run.source } : {}) });
   const { spec, caller } = session;
   const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
   const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
@@ -100,14 +117,15 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
 
   if (options.dryRun) {
     const estimate = await dryRunEstimate({ session, cases, prompt, shape });
-    if (options.json) io.out(JSON.stringify(dryRunJson(spec.name, estimate)));
-    else io.out(formatDryRun(estimate, targetLabel));
+    if (options.json) io.out(JSON.stringify({ ...dryRunJson(spec.name, estimate), missing_keys: missingKeysJson(missingKeys) }));
+    else io.out([formatDryRun(estimate, targetLabel), ...missingKeys.map(missingKeyNote)].join('\n'));
     return EXIT.ok;
   }
 
   if (!options.quiet && !options.json) {
     const judge = session.judge ? ` · ${describeRole('judge', session.judge, spec.judge)}` : '';
-    io.err(`promptopt eval · ${spec.name} · ${cases.length} cases (${split}) · target ${targetLabel}${judge}`);
+    const promptLabel = mapped ? ` · prompt "${mapped.run.prompt}"` : '';
+    io.err(`promptopt eval · ${spec.name}${promptLabel} · ${cases.length} cases (${split}) · target ${targetLabel}${judge}`);
   }
   // Case results are not held in memory: each one becomes its record as it lands and goes to a spool
   // on disk (every case when a document lists them all, else only the failing ones the summaries show),
@@ -159,6 +177,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
     const nothingChecked = overall.total === 0 && overall.unchecked > 0;
     const exitCode = providerErrors > 0 ? EXIT.providerFailure : nothingChecked ? EXIT.badInput : passed ? EXIT.ok : EXIT.belowThreshold;
     const target = { provider: session.target.provider, model: session.target.modelId, simulated: session.target.simulated };
+    mapped?.onVerdict({ score, passRate: overall.passRate, meanScore: overall.meanScore, exitCode });
     const head = redactWith(evalJsonHead(
       {
         task: spec.name,
@@ -175,6 +194,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
         spend: caller.ledger.snapshot(),
       },
       result,
+      mapped ? { prompt: mapped.run.prompt, provider: mapped.run.provider } : undefined,
     ), session.scrub);
     const records = (include?: (index: number) => boolean) => spool.records(include);
     const failing = firstRecords(records((i) => failed[i] === 1), Math.max(STEP_SUMMARY_FAILING, TABLE_FAILING));
@@ -184,6 +204,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
       await sink.write('\n');
     });
     if (options.junit) {
+      const byId = new Map(cases.map((c) => [c.id, c]));
       await writeFileStreamed(resolve(options.junit), (sink) =>
         writeJunit(sink, {
           task: spec.name,
@@ -191,6 +212,8 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
           wallTimeMs: result.wallTimeMs,
           splits: splitsInOrder(cases),
           cases: (caseSplit) => records((i) => cases[i]!.split === caseSplit),
+          // A case's input may hold a secret the run knows: the name is scrubbed like every output.
+          nameOf: (id) => session.scrub(testcaseName(id, byId.get(id)?.vars)),
         }),
       );
     }

@@ -49,15 +49,16 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
   try {
     const task = await openOptimizeTask(
       file,
-      { ...overrides, ...(maxCostFlag !== undefined ? { maxCostUsd: maxCostFlag } : {}), noCache: !options.cache, ...(options.trace ? { trace: options.trace } : {}), ...(options.resume ? { resume: options.resume } : {}), env: ctx.env, trustSpec: ctx.trustSpec },
+      { ...overrides, ...(maxCostFlag !== undefined ? { maxCostUsd: maxCostFlag } : {}), noCache: !options.cache, ...(options.trace ? { trace: options.trace } : {}), ...(options.resume ? { resume: options.resume } : {}), env: ctx.env, trustSpec: ctx.trustSpec, dryRun: Boolean(options.dryRun) },
       { warn, note: (message) => (quiet ? undefined : io.err(chalk.dim(message))), signal: deadline.signal },
     );
     const { spec, maxCostUsd } = task;
     if (!quiet) io.err(runHeader(task));
     if (options.dryRun) {
-      const projection = task.projection();
-      if (options.json) io.out(JSON.stringify(projectionJson(spec.name, projection, maxCostUsd)));
-      else io.out(formatProjection(projection, maxCostUsd));
+      const projection = await task.projection();
+      const shown = { ...(maxCostUsd !== undefined ? { budget: maxCostUsd } : {}), missingKeys: task.missingKeys };
+      if (options.json) io.out(JSON.stringify(projectionJson(spec.name, projection, shown)));
+      else io.out(formatProjection(projection, shown));
       return EXIT.ok;
     }
     view = createLiveView({
@@ -67,6 +68,7 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
       maxCostUsd,
       maxIterations: task.settings.maxIterations,
       validationIterations: task.settings.validationIterations,
+      simulated: (['target', 'optimizer'] as const).filter((role) => task[role].simulated),
       write: (line) => io.err(line),
     });
     const onEvent = (event: OptimizeTaskEvent) => {

@@ -8,7 +8,7 @@ import chalk from 'chalk';
 import { EXIT, UsageError } from '../../errors.js';
 import { DAY_MS, formatAge, parseAge } from '../../retention/parse-age.js';
 import { prune } from '../../retention/prune.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { loadSpec } from '../../session/load-spec.js';
 import { DEFAULT_CACHE_DIR, DEFAULT_RUNS_DIR, DEFAULT_VERSIONS_DIR } from '../../spec/normalize.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { pruneJson, pruneText } from '../retention/prune-view.js';

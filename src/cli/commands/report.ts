@@ -14,7 +14,7 @@ import { resolveSplits } from '../../dataset/resolve-splits.js';
 import { specFingerprint } from '../../optimizer/engine.js';
 import { findRun, listRuns, readCaseRecords, readCheckpoint, runFile } from '../../report/index.js';
 import { foldJournal, readJournal } from '../../runner/spend-journal.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { loadSpec } from '../../session/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
 import { modelRefOf, writeRunReports } from '../../workflows/run-reports.js';

@@ -10,7 +10,7 @@ import { parseFieldMap } from '../../production/field-map.js';
 import { feedbackThresholdEvent, statsDegradationEvent } from '../../production/stats-events.js';
 import { statsTask } from '../../production/stats-task.js';
 import { didYouMean, withSuggestion } from '../../spec/did-you-mean.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { loadSpec } from '../../session/load-spec.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { statsJson, statsText } from '../production/stats-view.js';

@@ -12,7 +12,7 @@ import { openRunTraces, type RunTraces } from '../../production/run-traces.js';
 import type { TraceRecord } from '../../production/trace-record.js';
 import { findRun, readCheckpoint } from '../../report/index.js';
 import type { CallRole } from '../../runner/spend-ledger.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { loadSpec } from '../../session/load-spec.js';
 import { DEFAULT_RUNS_DIR } from '../../spec/normalize.js';
 import type { Spec } from '../../spec/types.js';
 import { commandSecrets } from '../../session/command-secrets.js';

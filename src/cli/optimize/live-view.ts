@@ -3,6 +3,8 @@
  * phase, iteration, candidates being scored, the current prompt's score on the phase's split ("best
  * train", "best validation") with the other split and the generalization gap, cost so far and budget
  * left; otherwise one plain line per event worth logging; with --quiet nothing until the closing summary.
+ * When the target or the optimizer is the built-in simulator, the status line and the run's first line
+ * say SIMULATED (its scores and costs say nothing about a real model).
  */
 import chalk from 'chalk';
 import { startSpinner, type Spinner } from '../spinner.js';
@@ -25,6 +27,8 @@ export function createLiveView(options: {
   maxCostUsd?: number;
   maxIterations: number;
   validationIterations: number;
+  /** The roles played by the built-in simulator. */
+  simulated?: ('target' | 'optimizer')[];
   write: (line: string) => void;
 }): LiveView {
   if (options.quiet) return { onEvent() {}, stop() {} };
@@ -38,9 +42,11 @@ export function createLiveView(options: {
     const spent = caller.ledger.totalCostUsd;
     return maxCostUsd === undefined ? `cost ${formatUsd(spent)}` : `cost ${formatUsd(spent)} of ${formatUsd(maxCostUsd)} (left ${formatUsd(Math.max(0, maxCostUsd - spent))})`;
   };
+  const simulated = options.simulated?.length ? `SIMULATED ${options.simulated.join(' and ')}` : undefined;
+  const simulatedTag = simulated ? `${chalk.yellow(simulated)} · ` : '';
   const limit = () => (phase === 'train' ? `/${options.maxIterations}` : phase === 'validation' ? `/${options.validationIterations}` : '');
   const status = () =>
-    `${phase}${iteration ? ` · iteration ${iteration}${limit()}` : ''}${scoring ? ` · scoring ${scoring} candidate(s)` : ''}${scores()} · ${cost()}`;
+    `${simulatedTag}${phase}${iteration ? ` · iteration ${iteration}${limit()}` : ''}${scoring ? ` · scoring ${scoring} candidate(s)` : ''}${scores()} · ${cost()}`;
   /**
    * " · pass rate (objective): best train 60.0% · validation 38.3% · gap train − validation +21.7 pts ·
    * mean score: train 72.3% · validation 40.1%" (in the validation phase, validation first).
@@ -80,7 +86,10 @@ export function createLiveView(options: {
     onEvent(event) {
       switch (event.type) {
         case 'run_started':
-          log(`${event.resumed ? 'resuming' : 'starting'} run ${event.runId} (strategy ${event.strategy})`);
+          log(
+            `${event.resumed ? 'resuming' : 'starting'} run ${event.runId} (strategy ${event.strategy})` +
+              (simulated ? ` · ${chalk.yellow(simulated)}: the built-in simulator, not a real model` : ''),
+          );
           break;
         case 'phase_started':
           phase = event.phase;

@@ -55,7 +55,7 @@ export function evalJson(info: EvalReportInfo, result: EvalResult): Record<strin
 }
 
 /** Everything but `cases`, in the document's key order. */
-export function evalJsonHead(info: EvalReportInfo, result: Pick<EvalResult, 'summaries' | 'wallTimeMs'>): Record<string, unknown> {
+export function evalJsonHead(info: EvalReportInfo, result: Pick<EvalResult, 'summaries' | 'wallTimeMs'>, promptfoo?: { prompt: string; provider: string }): Record<string, unknown> {
   return {
     schema_version: JSON_SCHEMA_VERSION,
     task: info.task,
@@ -73,6 +73,8 @@ export function evalJsonHead(info: EvalReportInfo, result: Pick<EvalResult, 'sum
     spend: info.spend.map(spendLineJson),
     spend_totals: spendTotalsJson(info.spend),
     keys: info.keys,
+    // A promptfoo config's run: which of its prompts and providers this document scores.
+    ...(promptfoo ? { promptfoo } : {}),
   };
 }
 

@@ -21,6 +21,22 @@ const ampersands = (value: string) => value.replace(/&/g, '&amp;');
 const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const text = (value: string) => ampersands(value).replace(INVALID_XML, '\uFFFD');
 
+/** Characters of a case's input a testcase name carries. */
+export const NAME_INPUT_CHARS = 60;
+
+/**
+ * A testcase's name: the case id and the start of its input (the `input` variable, else the first),
+ * on one line, so a CI dashboard says which case failed even when the id is a hash.
+ */
+export function testcaseName(id: string, vars: Record<string, unknown> | undefined): string {
+  const value = vars ? ('input' in vars ? vars.input : Object.values(vars)[0]) : undefined;
+  if (value === undefined || value === null) return id;
+  const line = (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\s+/g, ' ').trim();
+  if (line === '') return id;
+  const chars = [...line];
+  return `${id}: ${chars.length > NAME_INPUT_CHARS ? `${chars.slice(0, NAME_INPUT_CHARS - 1).join('').trimEnd()}…` : line}`;
+}
+
 export interface JunitInput {
   task: string;
   summaries: SplitSummary[];
@@ -29,6 +45,8 @@ export interface JunitInput {
   splits: SplitName[];
   /** The case records of one split, in the cases' order. */
   cases: (split: SplitName) => Iterable<CaseJson>;
+  /** A testcase's name by case id (default: the id); see testcaseName. */
+  nameOf?: (caseId: string) => string;
 }
 
 export async function writeJunit(sink: TextSink, input: JunitInput): Promise<void> {
@@ -61,7 +79,7 @@ export async function writeJunit(sink: TextSink, input: JunitInput): Promise<voi
   for (const split of input.splits) {
     xml.ele('testsuite', { name: text(`${task}.${split}`), ...counts(split) });
     for (const c of input.cases(split)) {
-      xml.ele('testcase', { classname: text(`${task}.${split}`), name: text(c.id), time: (c.latency_ms / 1000).toFixed(3) });
+      xml.ele('testcase', { classname: text(`${task}.${split}`), name: text(input.nameOf?.(c.id) ?? c.id), time: (c.latency_ms / 1000).toFixed(3) });
       if (c.provider_error) {
         const message = text(c.provider_error.message);
         xml.ele('error', { message, type: c.provider_error.code }).txt(message).up();

@@ -8,7 +8,7 @@ export function defineEval(program: Command, env: ProgramEnv): void {
   program
     .command('eval')
     .description('score a prompt on a task; exit 0 when score >= threshold, 1 below, 2 bad input, 3 provider failure')
-    .argument('<task.yaml>', 'task spec')
+    .argument('<task.yaml>', 'task spec, or a promptfoo config (every prompt × provider is scored)')
     .option('--prompt <file>', 'evaluate this prompt file instead of the spec\'s prompt')
     .addOption(new Option('--split <split>', 'which cases to run').choices(['train', 'validation', 'test', 'all']).default('all'))
     .option('--threshold <score>', 'pass mark from 0 to 1 (default: the spec\'s threshold)')

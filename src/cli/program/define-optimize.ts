@@ -14,7 +14,7 @@ export function defineOptimize(program: Command, env: ProgramEnv): void {
     .option('--candidates <n>', 'candidates per iteration, 1 to 10')
     .option('--seed <n>', 'seed for sampling and strategies')
     .option('--max-cost <usd>', 'budget over optimizer, target and judge calls (default: budget.max_cost_usd)')
-    .addOption(new Option('--accept <rule>', 'acceptance: score, or significant (paired McNemar test)').choices(['score', 'significant']))
+    .addOption(new Option('--accept <rule>', 'acceptance: score, or significant (a paired test: McNemar on pass rates, a bootstrap on mean scores)').choices(['score', 'significant']))
     .option('--resume <run>', 'continue a run from its last checkpoint (a run id, a run folder, or "latest")')
     .option('--fail-under <score>', 'exit 1 when the final held-out test score is below this (0 to 1)')
     .option('-j, --concurrency <n>', 'requests in flight (default: the spec\'s concurrency, 50)')

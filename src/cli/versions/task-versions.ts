@@ -1,6 +1,6 @@
 /** What the version commands need from a task spec: its versions folder and where its prompt lives. */
-import { promptVersionExt } from '../../spec/chat-prompt.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { promptVersionExt } from '../../template/chat-prompt.js';
+import { loadSpec } from '../../session/load-spec.js';
 import type { Spec } from '../../spec/types.js';
 import type { PromptLocation } from '../../store/promote.js';
 import type { CommandEnv } from '../program/command-env.js';

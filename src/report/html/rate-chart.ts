@@ -16,6 +16,8 @@ export interface RateRow {
   interval: Interval;
   /** The reference row (compare's baseline): drawn in grey, named in its label. */
   reference?: boolean;
+  /** Said instead of `(passed/total)` when the rate is not a count (a mean over runs). */
+  counts?: string;
 }
 
 export const RATE_CHART = { width: 1000, left: 16, right: 40, rowHeight: 46, top: 8, axis: 34 } as const;
@@ -35,7 +37,7 @@ ${rows.map((row, i) => {
   const y = top + i * rowHeight;
   const barY = y + 22;
   const color = row.reference ? COLORS.reference : COLORS.train;
-  const figures = `${percent(row.rate)} (${row.passed}/${row.total}) · ${level} [${percent(row.interval.lower)}, ${percent(row.interval.upper)}]`;
+  const figures = `${percent(row.rate)} (${row.counts ?? `${row.passed}/${row.total}`}) · ${level} [${percent(row.interval.lower)}, ${percent(row.interval.upper)}]`;
   return html`<g class="rate-row${row.reference ? ' reference' : ''}">
 <text x="${left}" y="${y + 15}" font-size="13" fill="#111827"><tspan font-weight="600">${shorten(row.label, 64)}</tspan>${row.reference ? ' (baseline)' : ''}<tspan fill="${COLORS.axis}"> — ${figures}</tspan></text>
 <rect class="rate-bar" x="${x(0)}" y="${barY}" width="${round(x(row.rate) - x(0))}" height="14" rx="2" fill="${color}" opacity="0.35"/>

@@ -99,7 +99,7 @@ ${iterationCost > 0
   ? html`${costChart(data.trajectory)}
 <figcaption class="legend">
 ${legendLine(COLORS.cost, 'accumulated over the iterations')}<span><svg width="14" height="12"><rect width="14" height="12" fill="${COLORS.costBar}"/></svg>per iteration</span>
-<span>iterations ${usd(iterationCost)} + baseline and test evaluation ${usd(other)} = ${totalCost(data)} in all</span>
+<span>iterations ${usd(iterationCost)} + ${data.final.test ? 'baseline and test evaluation' : 'baseline evaluation (no test score)'} ${usd(other)} = ${totalCost(data)} in all</span>
 </figcaption>`
   : html`<p class="empty">No cost recorded for the iterations (${totalCost(data)} in all): simulated or unpriced models, or every call served from the cache.</p>`}
 </figure>

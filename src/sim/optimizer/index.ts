@@ -16,7 +16,7 @@
  * added. The published strategies' requests read the same way: a reflection edits its parent from the
  * minibatch failures, an opro request edits the best earlier prompt from the exemplars it shows.
  */
-import { templateVariables } from '../../spec/template.js';
+import { templateVariables } from '../../template/template.js';
 import type { ChatRequest } from '../../providers/types.js';
 import { isExtractionPrompt } from '../extract.js';
 import { editClassification, type Edit } from './classification.js';

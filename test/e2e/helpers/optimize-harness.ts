@@ -19,6 +19,7 @@ import { startFakeLlmServer } from '../../support/fake-llm-server.js';
 import { assertBuilt, CLI_BIN, cleanEnv, runCli, writeSpec, type CliResult } from './cli.js';
 
 export const OPTIMIZER_MARKER = '[promptopt:optimizer]';
+export const JUDGE_MARKER = '[promptopt:judge]';
 export const OPENAI_KEY = 'sk-test-SECRET-openai-0123456789abcdef';
 export const ANTHROPIC_KEY = 'sk-ant-' + 'test-SECRET-123456789abcdef';
 export const START_PROMPT = 'Route the support ticket to the right team. Reply with the team name only.\n\nTicket: {{input}}';
@@ -159,8 +160,20 @@ export function parseOptimizerRequest(request: FakeRequest, n: number): Optimize
 // ---------------------------------------------------------------------------------------------
 // The server
 
+/** What a judge request asks: the rubric and the output it grades. */
+export interface JudgeRequest {
+  rubric: string;
+  output: string;
+}
+
+export type JudgeScript = (request: JudgeRequest) => string;
+
+/** Passes an output that is a team name (no `undecided-` answer), with a one-line reason. */
+export const judgeAnswered: JudgeScript = ({ output }) =>
+  JSON.stringify({ pass: !output.startsWith('undecided-'), score: output.startsWith('undecided-') ? 0 : 1, reason: 'graded by the scripted judge' });
+
 export interface SeenRequest {
-  role: 'optimizer' | 'target';
+  role: 'optimizer' | 'target' | 'judge';
   /** The raw JSON body the SDK sent. */
   body: string;
   /** Meta-prompt text (optimizer) or full text (target). */
@@ -176,7 +189,7 @@ export interface SeenRequest {
 
 /** What a hold hook sees: a request that arrived and is about to be answered. */
 export interface Arrival {
-  role: 'optimizer' | 'target';
+  role: 'optimizer' | 'target' | 'judge';
   text: string;
   caseId?: string;
   /** The prompt of a target request (the case input removed). */
@@ -207,6 +220,8 @@ export async function startWorld(options: {
   latencyMs?: number;
   /** Keys the server accepts (default: any). */
   validKeys?: string[];
+  /** Answers llm-rubric judge requests (those whose system prompt carries `[promptopt:judge]`). */
+  judge?: JudgeScript;
 }): Promise<OptimizeWorld> {
   let optimizer = options.optimizer ?? fixShown;
   let target = options.target ?? ruleTarget;
@@ -219,6 +234,7 @@ export async function startWorld(options: {
     const start = performance.now();
     const body = JSON.stringify(request.body);
     const isOptimizer = (request.system ?? '').includes(OPTIMIZER_MARKER);
+    const isJudge = (request.system ?? '').includes(JUDGE_MARKER);
     let output: string;
     let caseId: string | undefined;
     let prompt: string | undefined;
@@ -229,6 +245,13 @@ export async function startWorld(options: {
       arrived.push({ role: 'optimizer', text });
       await hold?.({ role: 'optimizer', text });
       output = await optimizer(parsed);
+    } else if (isJudge) {
+      text = request.messages.map((m) => m.content).join('\n');
+      arrived.push({ role: 'judge', text });
+      await hold?.({ role: 'judge', text });
+      const rubric = /<rubric>([\s\S]*?)<\/rubric>/.exec(text)?.[1] ?? '';
+      const graded = /<output>([\s\S]*?)<\/output>/.exec(text)?.[1] ?? '';
+      output = (options.judge ?? judgeAnswered)({ rubric, output: graded });
     } else {
       text = [request.system ?? '', ...request.messages.map((m) => m.content)].join('\n');
       const testCase = byInput.find((c) => text.includes(c.input));
@@ -239,7 +262,7 @@ export async function startWorld(options: {
       output = testCase ? target(prompt, testCase) : 'no case found';
     }
     // The server's latency was spent before respond: count it into the request's span.
-    seen.push({ role: isOptimizer ? 'optimizer' : 'target', body, text, caseId, prompt, output, start: start - (options.latencyMs ?? 0), end: performance.now() });
+    seen.push({ role: isOptimizer ? 'optimizer' : isJudge ? 'judge' : 'target', body, text, caseId, prompt, output, start: start - (options.latencyMs ?? 0), end: performance.now() });
     return output;
   };
   const server = await startFakeLlmServer({ latencyMs: options.latencyMs ?? 0, respond, ...(options.validKeys ? { validKeys: options.validKeys } : {}) });

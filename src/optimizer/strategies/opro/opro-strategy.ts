@@ -9,7 +9,7 @@
 import { varFacts, truncate } from '../../../feedback/case-text.js';
 import { formatCaseBlock } from '../../../feedback/vocabulary/case-block.js';
 import type { CaseResult } from '../../../runner/types.js';
-import { stringifyValue } from '../../../spec/template.js';
+import { stringifyValue } from '../../../template/template.js';
 import { unitHash } from '../../../util/hash.js';
 import { seededRandom } from '../../../util/seeded-random.js';
 import type { CandidateRecord, CandidateStatus, CurrentPrompt } from '../../types.js';

@@ -10,18 +10,18 @@
  * MissingApiKeyError: there is never a silent fallback to the simulator.
  */
 import { MissingApiKeyError } from '../errors.js';
-import { anthropicTemperatureIssue, createAnthropicModel } from './anthropic/index.js';
-import type { KeyLedger } from './key-ledger.js';
-import { CircuitBreaker, withBreakerWatch, withCircuitBreaker } from './middleware/with-circuit-breaker.js';
-import { withCost } from './middleware/with-cost.js';
-import { lookupPrice } from './prices.js';
-import { withKeyRotation } from './middleware/with-key-rotation.js';
-import { defaultRateLimiters, withRateLimit, type RateLimiterRegistry } from './middleware/with-rate-limit.js';
-import { withRetry, type RetryInfo } from './middleware/with-retry.js';
-import { createOpenAIModel, openaiTemperatureIssue } from './openai/index.js';
-import { PROVIDER_DEFAULTS, resolveEndpoint, type RealProvider } from './resolve-endpoint.js';
+import { anthropicTemperatureIssue, createAnthropicModel } from '../providers/anthropic/index.js';
+import type { KeyLedger } from '../providers/key-ledger.js';
+import { CircuitBreaker, withBreakerWatch, withCircuitBreaker } from '../providers/middleware/with-circuit-breaker.js';
+import { withCost } from '../providers/middleware/with-cost.js';
+import { lookupPrice } from '../providers/prices.js';
+import { withKeyRotation } from '../providers/middleware/with-key-rotation.js';
+import { defaultRateLimiters, withRateLimit, type RateLimiterRegistry } from '../providers/middleware/with-rate-limit.js';
+import { withRetry, type RetryInfo } from '../providers/middleware/with-retry.js';
+import { createOpenAIModel, openaiTemperatureIssue } from '../providers/openai/index.js';
+import { PROVIDER_DEFAULTS, resolveEndpoint, type RealProvider } from '../providers/resolve-endpoint.js';
 import { createSimModel } from '../sim/index.js';
-import type { ChatModel, ModelConfig } from './types.js';
+import type { ChatModel, ModelConfig } from '../providers/types.js';
 
 export type ModelRole = 'target' | 'optimizer' | 'judge';
 

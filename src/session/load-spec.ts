@@ -7,20 +7,21 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError, type SpecIssue } from '../errors.js';
 import { collapseRepeats, loadCases } from '../dataset/load-cases.js';
-import { displayPath, issueFactory, sortIssues } from './issues.js';
-import { DEFAULT_INPUT_VAR, normalizeSpec } from './normalize.js';
-import { parseYaml, TO_JS_OPTIONS } from './read-yaml.js';
-import { checkRules } from './rules.js';
-import { specFileScope } from './file-scope.js';
-import { specWarnings } from './spec-warnings.js';
+import { displayPath, issueFactory, sortIssues } from '../spec/issues.js';
+import { DEFAULT_INPUT_VAR, normalizeSpec } from '../spec/normalize.js';
+import { parseYaml, TO_JS_OPTIONS } from '../spec/read-yaml.js';
+import { checkRules } from '../spec/rules.js';
+import { specFileScope } from '../spec/file-scope.js';
+import { specWarnings } from '../spec/spec-warnings.js';
 import { decodeUtf8, describeLines } from '../util/decode-utf8.js';
-import { specSchema } from './schema.js';
-import { findLiteralKeys } from './secrets.js';
-import type { Spec, TestCase } from './types.js';
-import { checkAssertions } from './assertion-rules.js';
-import { checkScripts } from './script-rule.js';
-import { checkUncheckedCases } from './unchecked-cases-rule.js';
-import { zodIssuesToSpecIssues } from './zod-issues.js';
+import { specSchema } from '../spec/schema.js';
+import { looksLikePromptfooConfig, promptfooConfigError } from '../spec/promptfoo-hint.js';
+import { findLiteralKeys } from '../spec/secrets.js';
+import type { Spec, TestCase } from '../spec/types.js';
+import { checkAssertions } from '../spec/assertion-rules.js';
+import { checkScripts } from '../spec/script-rule.js';
+import { checkUncheckedCases } from '../spec/unchecked-cases-rule.js';
+import { zodIssuesToSpecIssues } from '../spec/zod-issues.js';
 
 export interface LoadSpecOptions {
   /** Environment for checks that depend on it (OPENAI_BASE_URL, HOME); defaults to process.env. */
@@ -39,19 +40,43 @@ export interface LoadSpecOptions {
    * (history, promote, report, cache).
    */
   checkAssertions?: boolean;
+  /**
+   * The spec's text, used instead of reading `file` (a promptfoo config mapped in memory: `file` is
+   * the config, so paths resolve beside it). Issues in this text name `source.origin`.
+   */
+  source?: { text: string; origin: string };
 }
 
 export async function loadSpec(file: string, options: LoadSpecOptions = {}): Promise<Spec> {
+  if (!options.source) return loadSpecText(file, options);
+  try {
+    return await loadSpecText(file, options);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    // Lines of the mapped text mean nothing to the user: name the origin and the field path.
+    const shown = displayPath(resolve(file));
+    const origin = options.source.origin;
+    const mentions = new RegExp(`,? ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`, 'g');
+    throw new SpecError(
+      error.issues.map(({ line, column, ...issue }) =>
+        issue.file === shown ? { ...issue, file: origin, message: issue.message.replace(mentions, '') } : { ...issue, ...(line !== undefined ? { line, column } : {}) },
+      ),
+    );
+  }
+}
+
+async function loadSpecText(file: string, options: LoadSpecOptions): Promise<Spec> {
   const env = options.env ?? process.env;
   const specFile = resolve(file);
   const dir = dirname(specFile);
-  const text = await readSpecText(specFile, options.warn);
+  const text = options.source ? options.source.text : await readSpecText(specFile, options.warn);
   const scope = specFileScope(dir, { trusted: options.trustSpec, home: env.HOME });
 
   const parsed = parseYaml(specFile, text);
   if (parsed.issues.length > 0) throw new SpecError(parsed.issues);
   const issueAt = issueFactory(parsed.locator);
   const raw: unknown = parsed.doc.toJS(TO_JS_OPTIONS);
+  if (looksLikePromptfooConfig(raw)) throw promptfooConfigError(specFile);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError([issueAt([], 'a spec must be a YAML mapping (name:, prompt:, target:, cases:, ...)', { hint: 'see examples/ for a complete spec' })]);
   }
