@@ -20,9 +20,9 @@ import { defineConfig } from 'vitest/config';
  * a single queue, longest files first, keeps every worker busy to the end.
  *
  * Workers: vitest's default is cores - 1, which is ONE on a 2-core CI machine (the whole suite in
- * series). Much of an e2e file's time is spent waiting on spawned CLIs, npm and loopback sockets, so
- * three workers on 2 cores overlap that waiting (measured: see README, Benchmarks); more cores keep
- * the default. `--maxWorkers` still overrides.
+ * series). Two workers on 2 cores; more cores keep the default. Three were measured too: faster only
+ * while other jobs load the machine (a bigger share of it), slower on a quiet one, where the suite is
+ * CPU-bound (README, Benchmarks). `--maxWorkers` still overrides.
  */
 const ISOLATED = ['test/e2e/internal-error.test.ts'];
 
@@ -33,7 +33,7 @@ const shared = {
 
 export default defineConfig({
   test: {
-    maxWorkers: Math.max(3, availableParallelism() - 1),
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: { ...shared, name: 'shared', include: ['test/**/*.test.ts'], exclude: ISOLATED, pool: 'forks', isolate: false },
