@@ -6,7 +6,7 @@
  * too; `--compact` shrinks the cache file, and is skipped while another process has the cache open.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ResponseCache } from '../../src/runner/response-cache.js';
@@ -239,6 +239,32 @@ describe('prune on a folder with old and new runs, cache entries, compare folder
     const verify = await runCli(['cache', 'verify', 'task.yaml'], { cwd: dir, env: world.env() });
     expect(verify.code, verify.stdout).toBe(0);
     expect(verify.stdout).toContain('healthy');
+  });
+});
+
+describe('prune --compact killed half-way', () => {
+  test('the next command restores the cache as it was (a kill between the renames) or drops the partial copy (a kill during the copy)', async () => {
+    await writeTask(dir, optimizeSpec(CASES, { optimizer: { max_iterations: 1 } }));
+    await optimizeRun();
+    const keys = await cacheKeys();
+    expect(keys.length).toBeGreaterThan(0);
+    const database = join(cacheDir(), 'responses-v1');
+    // A kill after the database was renamed away and before the copy took its place (dead pid 999999).
+    await rename(database, `${database}.replaced-999999`);
+    await mkdir(`${database}.compacting-999999`);
+    await writeFile(join(`${database}.compacting-999999`, 'data.mdb'), 'a copy cut short');
+    const before = world.seen.length;
+    const served = await runCli(['eval', 'task.yaml', '--split', 'train', '--json'], { cwd: dir, env: world.env() });
+    expect(served.code, served.stderr).toBeLessThan(2);
+    expect(served.stderr).toContain('a compaction (prune --compact) was interrupted; restored the cache');
+    expect(await cacheKeys()).toEqual(keys);
+    expect((await readdir(cacheDir())).filter((n) => n.includes('-999999'))).toEqual([]);
+    // A kill during the copy: the database is in place, the partial copy is deleted, no note.
+    await mkdir(`${database}.compacting-999998`);
+    const again = await runCli(['eval', 'task.yaml', '--split', 'train', '--json'], { cwd: dir, env: world.env() });
+    expect(again.stderr).not.toContain('compaction');
+    expect((await readdir(cacheDir())).filter((n) => n.includes('-99999'))).toEqual([]);
+    expect(world.seen.length, 'every train case came from the cache').toBe(before);
   });
 });
 

@@ -20,6 +20,7 @@ import { stampMatches, writeStamp } from './clean-close-stamp.js';
 import { walkCacheEntries } from './walk-cache-entries.js';
 import { moveAside } from './move-aside.js';
 import { trackOpenCache, untrackOpenCache } from './open-caches.js';
+import { finishInterruptedCompaction } from './finish-compaction.js';
 
 export type CacheDatabase = RootDatabase<string, string>;
 
@@ -134,6 +135,9 @@ export class GuardedDatabase {
   }
 
   async #checkAndOpen(create: boolean): Promise<Outcome> {
+    if ((await finishInterruptedCompaction(this.paths)) === 'restored') {
+      this.warn(`note: response cache ${this.dir}: a compaction (prune --compact) was interrupted; restored the cache as it was before it`);
+    }
     for (let round = 0; round < 4; round++) {
       const found = await inspectCacheFiles(this.paths);
       if (found.state === 'unusable') return this.#unusable(found.problem);
