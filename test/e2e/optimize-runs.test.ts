@@ -101,7 +101,8 @@ describe('optimize: stopping and resuming', () => {
   });
 
   test('resume after kill -9 repeats no completed call and duplicates no version', async () => {
-    world = await startWorld({ cases: CASES, optimizer: fixOneShown, latencyMs: 30 });
+    // No latency: the gate below holds the run where it is killed, whatever its pace.
+    world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, optimizeSpec(CASES, { optimizer: { max_iterations: 8 } }));
 
     // Hold the 3rd target request of iteration 2's candidate (its prompt has two rules) until the
@@ -167,14 +168,26 @@ describe('optimize: stopping and resuming', () => {
   });
 
   test('Ctrl-C (SIGINT) writes the checkpoint and exits 130', async () => {
-    world = await startWorld({ cases: CASES, optimizer: fixOneShown, latencyMs: 30 });
+    world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, optimizeSpec(CASES, { optimizer: { max_iterations: 8 } }));
+    // The first optimizer request (the baseline is done) waits for its answer while Ctrl-C arrives:
+    // the run is mid-training whatever the machine's pace.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atOptimizer = new Promise<void>((resolve) => (reached = resolve));
+    world.setHold((a) => (a.role === 'optimizer' ? (reached(), gate) : undefined));
     const run = optimizeDetached(world, dir, ['-j', '1']);
-    await waitFor(async () => {
+    await atOptimizer;
+    const baseline = await waitFor(async () => {
       const c = await readCheckpointOf(dir);
       return c && c.phase === 'train' ? c : undefined; // baseline done
     });
+    expect(baseline.stopReason).toBeUndefined();
     run.child.kill('SIGINT');
+    await waitFor(() => (/interrupt/.test(run.stderr()) ? true : undefined));
+    release();
+    world.setHold(undefined);
     const result = await run.done;
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).toContain('interrupt');
@@ -189,7 +202,7 @@ describe('optimize: stopping and resuming', () => {
 
   test('Ctrl-C in the validation phase, then --resume: the run ends with the training phase\'s stop reason', async () => {
     const cases = [...group('alpha', 'train', 3), ...group('bravo', 'train', 3), ...group('charlie', 'validation', 2), ...group('alpha', 'test', 1)];
-    world = await startWorld({ cases, optimizer: fixShownVariant, latencyMs: 10 });
+    world = await startWorld({ cases, optimizer: fixShownVariant });
     // Train is 6/6 from the start (converged); validation needs a charlie rule it is never shown.
     await writeTask(dir, optimizeSpec(cases, { prompt: withRules(START_PROMPT, ['alpha', 'bravo']), optimizer: { validation_iterations: 2 } }));
     let release!: () => void;
