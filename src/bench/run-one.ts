@@ -11,13 +11,13 @@ import { requireScored } from '../optimizer/provider-failures.js';
 import { scoreSplit } from '../optimizer/score-split.js';
 import type { CurrentPrompt } from '../optimizer/types.js';
 import { CallBudget } from '../runner/call-budget.js';
-import { requestShape } from '../runner/render-request.js';
 import type { ResponseCache } from '../runner/response-cache.js';
 import { runEval } from '../runner/run-eval.js';
 import type { EvalResult } from '../runner/types.js';
 import { openOptimizeTask, type OptimizeTask } from '../workflows/optimize-task.js';
 import { caseValues } from './case-values.js';
 import type { BenchTask, RunRecord, TrajectoryPoint } from './types.js';
+import { specChecks } from '../runner/spec-checks.js';
 
 export interface RunOneInput {
   task: BenchTask;
@@ -114,10 +114,7 @@ async function scoreTest(optimize: OptimizeTask, prompt: string, signal: AbortSi
   const result = await runEval({
     cases: selectSplit(optimize.cases, 'test'),
     prompt,
-    shape: requestShape(spec),
-    defaultAssert: spec.defaultAssert,
-    defaultThreshold: spec.defaultThreshold,
-    baseDir: spec.dir,
+    ...specChecks(spec),
     target: optimize.target,
     judge: optimize.judge,
     caller: optimize.caller,

@@ -7,7 +7,6 @@ import { selectSplit } from '../dataset/select-split.js';
 import { requireScored } from '../optimizer/provider-failures.js';
 import { scoreSplit } from '../optimizer/score-split.js';
 import { CallBudget } from '../runner/call-budget.js';
-import { requestShape } from '../runner/render-request.js';
 import type { ResponseCache } from '../runner/response-cache.js';
 import { runEval } from '../runner/run-eval.js';
 import type { EvalResult } from '../runner/types.js';
@@ -15,6 +14,7 @@ import { openTaskSession } from '../session/task-session.js';
 import type { SplitName } from '../spec/types.js';
 import { caseValues } from './case-values.js';
 import type { BenchTask, StartRecord } from './types.js';
+import { specChecks } from '../runner/spec-checks.js';
 
 export interface ScoreStartInput {
   cache?: ResponseCache;
@@ -38,15 +38,12 @@ export async function scoreStart(task: BenchTask, input: ScoreStartInput): Promi
   });
   const { spec } = session;
   const cases = await session.recordSplits();
-  const shape = requestShape(spec);
+  const checks = specChecks(spec);
   const evaluate = async (split: SplitName): Promise<EvalResult> => {
     const result = await runEval({
       cases: selectSplit(cases, split),
       prompt: spec.prompt.text,
-      shape,
-      defaultAssert: spec.defaultAssert,
-      defaultThreshold: spec.defaultThreshold,
-      baseDir: spec.dir,
+      ...checks,
       target: session.target,
       judge: session.judge,
       caller: session.caller,

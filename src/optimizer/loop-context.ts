@@ -13,7 +13,7 @@ import type { ChatModel } from '../providers/types.js';
 import type { CallMeta, ModelCaller } from '../runner/model-caller.js';
 import { runEval } from '../runner/run-eval.js';
 import { caseTally, summarizeResults } from '../runner/summarize.js';
-import { requestShape } from '../runner/render-request.js';
+import { specChecks } from '../runner/spec-checks.js';
 import type { CaseResult, EvalResult } from '../runner/types.js';
 import type { OptimizerConfig, Spec, SplitCase, SplitName } from '../spec/types.js';
 import { HeldResults } from './held-results.js';
@@ -126,7 +126,7 @@ export function createLoopContext(
 ): LoopContext {
   const limit = pLimit(Math.max(1, input.settings.concurrency));
   const { spec, settings } = input;
-  const shape = requestShape(spec);
+  const checks = specChecks(spec);
   const scored = new Map<string, { prompt: string; result: EvalResult }>();
   let rememberedCases = 0;
   const remember = (key: string, prompt: string, result: EvalResult) => {
@@ -147,10 +147,7 @@ export function createLoopContext(
     runEval({
       cases,
       prompt,
-      shape,
-      defaultAssert: spec.defaultAssert,
-      defaultThreshold: spec.defaultThreshold,
-      baseDir: spec.dir,
+      ...checks,
       target: input.target,
       judge: input.judge,
       caller: input.caller,

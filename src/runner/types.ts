@@ -2,7 +2,7 @@
  * What the eval runner produces: one result per case (each with `repeat` samples), and a summary per
  * split. The feedback stage, the optimizer, the reports and `eval --json` all read these.
  */
-import type { AssertionDetails, AssertionResult, CaseFailure, CaseMetric, FailureCategory } from '../assertions/types.js';
+import type { AssertionResult, CaseFailure, CaseMetric } from '../assertions/types.js';
 
 export type { CaseFailure, CaseMetric };
 import type { SplitName } from '../spec/types.js';

@@ -3,7 +3,7 @@
  * gives the same bytes, that other settings are refused, and that concurrent writers end with one
  * assignment every one of them used.
  */
-import { readFile, stat, writeFile, utimes } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PromptoptError } from '../../src/errors.js';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonOut, removeDir, runCli, writeSpec } from './helpers/cli.js';
-import { CASES, caseOf, isJudgeRequest, judgeVerdict, sentimentSpec, startSentimentServer, type E2eServer } from './helpers/sentiment-task.js';
+import { caseOf, isJudgeRequest, judgeVerdict, sentimentSpec, startSentimentServer, type E2eServer } from './helpers/sentiment-task.js';
 import { serverCost, type SpecPrices } from './helpers/spend.js';
 
 const KEY = 'sk-test-SECRET-dryrun-0123456789';

@@ -9,7 +9,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { exists, makeTempDir, parseJsonOut, removeDir, runCli } from './helpers/cli.js';
+import { makeTempDir, parseJsonOut, removeDir, runCli } from './helpers/cli.js';
 import { startFakeLlmServer, type FakeLlmServer, type FakeRequest } from '../support/fake-llm-server.js';
 
 const KEY = 'sk-test-promptfoo-0001';

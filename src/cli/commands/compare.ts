@@ -7,7 +7,6 @@
  */
 import chalk from 'chalk';
 import { describeRole } from '../describe-target.js';
-import { requestShape } from '../../runner/render-request.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { assertSplitsNonEmpty, selectSplit } from '../../dataset/select-split.js';
 import { lookupPrice } from '../../providers/prices.js';
@@ -38,6 +37,7 @@ import { createProgressView } from '../progress.js';
 import { openSpecSession, usesJudge } from '../../session/task-session.js';
 import type { CommandEnv } from '../program/command-env.js';
 import { parsePositiveInt } from './eval.js';
+import { specChecks } from '../../runner/spec-checks.js';
 
 export interface CompareOptions {
   versions?: string;
@@ -106,10 +106,7 @@ export async function compareCommand(file: string, options: CompareOptions, ctx:
       models: chatModels,
       judge,
       caller,
-      shape: requestShape(spec),
-      defaultAssert: spec.defaultAssert,
-      defaultThreshold: spec.defaultThreshold,
-      baseDir: spec.dir,
+      ...specChecks(spec),
       concurrency: workers,
       repeat: settings.repeat,
       onProgress: (p) => progress.update(p),

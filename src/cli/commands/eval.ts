@@ -36,6 +36,7 @@ import { degradationEvent } from '../notify/eval-events.js';
 import type { MappedRun } from '../../promptfoo/index.js';
 import { PromptfooConfigError } from '../../spec/promptfoo-hint.js';
 import { evalPromptfooConfig, type MappedVerdict } from './eval-promptfoo.js';
+import { specChecks } from '../../runner/spec-checks.js';
 
 export interface EvalOptions {
   prompt?: string;
@@ -140,10 +141,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
       result = await runEval({
         cases,
         prompt,
-        shape,
-        defaultAssert: spec.defaultAssert,
-        defaultThreshold: spec.defaultThreshold,
-        baseDir: spec.dir,
+        ...specChecks(spec),
         target: session.target,
         judge: session.judge,
         caller,

@@ -10,7 +10,6 @@ import { missingKeyNote, missingKeysJson } from '../dry-run.js';
 const ROLES: ProjectedRole[] = ['optimizer', 'target', 'judge'];
 const count = (n: number) => n.toLocaleString('en-US');
 /** What a run can spend: the budget gate refuses any call that could take spend past the budget. */
-const capped = (usd: number, budget?: number) => (budget !== undefined ? Math.min(usd, budget) : usd);
 
 /** What each end of the range assumes (see optimizer/project-loop.ts and workflows/project-optimize.ts). */
 function scenarioNotes(p: OptimizeProjection): Record<ScenarioName, string> {

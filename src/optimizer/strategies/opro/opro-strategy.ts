@@ -12,7 +12,7 @@ import type { CaseResult } from '../../../runner/types.js';
 import { stringifyValue } from '../../../template/template.js';
 import { unitHash } from '../../../util/hash.js';
 import { seededRandom } from '../../../util/seeded-random.js';
-import type { CandidateRecord, CandidateStatus, CurrentPrompt } from '../../types.js';
+import type { CandidateRecord, CandidateStatus } from '../../types.js';
 import type { Proposal, ProposalContext, Strategy } from '../types.js';
 
 /** Earlier prompts the meta-prompt holds at most (OPRO's default), and training exemplars per step. */
