@@ -15,6 +15,7 @@
  */
 import { seededRandom } from '../util/seeded-random.js';
 import type { Interval } from './wilson.js';
+import { bootstrapPValue, percentileInterval } from './bootstrap-summary.js';
 
 export interface PairedBootstrapOptions {
   /** B, default 10,000. */
@@ -63,14 +64,11 @@ export function pairedBootstrap(baseline: readonly number[], candidate: readonly
     means[r] = value;
     if (Math.abs(value - observed) >= bar) extreme += 1;
   }
-  means.sort();
-  const alpha = 1 - confidence;
-  const at = (q: number) => means[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
   return {
     n,
     meanDifference: observed,
-    interval: { lower: at(alpha / 2), upper: at(1 - alpha / 2) },
-    pValue: Math.min(1, (1 + extreme) / (resamples + 1)),
+    interval: percentileInterval(means, confidence),
+    pValue: bootstrapPValue(extreme, resamples),
     resamples,
     seed,
   };

@@ -20,6 +20,7 @@
  */
 import { seededRandom } from '../util/seeded-random.js';
 import type { Interval } from './wilson.js';
+import { bootstrapPValue, percentileInterval } from './bootstrap-summary.js';
 
 export interface TwoLevelBootstrapOptions {
   /** B, default 10,000. */
@@ -85,16 +86,13 @@ export function twoLevelBootstrap(
     means[r] = value;
     if (Math.abs(value - observed) >= bar) extreme += 1;
   }
-  means.sort();
-  const alpha = 1 - confidence;
-  const at = (q: number) => means[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
   return {
     seeds: S,
     cases: n,
     meanDifference: observed,
     seedDifferences,
-    interval: { lower: at(alpha / 2), upper: at(1 - alpha / 2) },
-    pValue: Math.min(1, (1 + extreme) / (resamples + 1)),
+    interval: percentileInterval(means, confidence),
+    pValue: bootstrapPValue(extreme, resamples),
     resamples,
     seed,
   };
