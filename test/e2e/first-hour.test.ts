@@ -4,17 +4,22 @@
  * second optimize run says about the versions it reuses, version files that end with a newline, and
  * what a suite too small for its splits is told to do.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_BIN, makeTempDir, removeDir, runCli, writeSpec } from './helpers/cli.js';
 
+let root: string;
 let dir: string;
 beforeEach(async () => {
-  dir = await makeTempDir('promptopt-init-');
+  root = await makeTempDir('promptopt-init-');
+  // Three levels down: far from the checkout wherever it sits (a checkout beside the temp folders,
+  // as in /tmp/checkout, would otherwise be named by a shorter relative path).
+  dir = join(root, 'a', 'b', 'c');
+  await mkdir(dir, { recursive: true });
 });
 afterEach(async () => {
-  await removeDir(dir);
+  await removeDir(root);
 });
 
 describe('promptopt init', () => {
