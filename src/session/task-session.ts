@@ -125,6 +125,16 @@ export function withWorkerCap<T extends ModelConfig>(config: T, workers: number)
   return config.concurrency === undefined ? { ...config, concurrency: workers } : config;
 }
 
+/**
+ * Builds (and drops) the spec's target, and its judge when an assertion needs one, so a missing key or
+ * a refused endpoint is an error now: before a command that runs several specs makes its first call.
+ */
+export function checkModelAccess(spec: Spec, options: { env?: NodeJS.ProcessEnv; trustSpec?: boolean }): void {
+  const quiet = { env: options.env ?? process.env, trustSpec: options.trustSpec, warn: () => undefined };
+  createModel(spec.target, { role: 'target', ...quiet });
+  if (usesJudge(spec)) createModel(spec.judge, { role: 'judge', ...quiet });
+}
+
 /** True when any assertion (default or per case) is an llm-rubric, negated or not. */
 export function usesJudge(spec: Spec): boolean {
   const all = [...spec.defaultAssert, ...spec.cases.flatMap((c) => c.assert)];

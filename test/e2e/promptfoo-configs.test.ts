@@ -207,6 +207,23 @@ describe('eval promptfooconfig.yaml', () => {
     expect(refused.stderr).toContain('--output and --junit hold one eval');
   });
 
+  it('checks every provider\'s key before the first call: a missing one stops the eval with exit 2 and nothing spent', async () => {
+    await write({
+      'promptfooconfig.yaml': 'prompts: ["One: {{ q }}"]\nproviders: [openai:gpt-4o-mini, anthropic:messages:claude-haiku-4-5]\ntests:\n  - vars: { q: refund }\n    assert: [{ type: equals, value: billing }]\n',
+    });
+    const result = await runCli(['eval', 'promptfooconfig.yaml'], { cwd: dir, env: { ...env(), ANTHROPIC_API_KEY: '' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ANTHROPIC_API_KEY');
+    expect(server.requests).toHaveLength(0);
+    // A dry run needs no key; its --json documents name their prompt and provider like a real run's.
+    const dry = await runCli(['eval', 'promptfooconfig.yaml', '--dry-run', '--json'], { cwd: dir, env: { ...env(), ANTHROPIC_API_KEY: '' } });
+    expect(dry.code, dry.stderr).toBe(0);
+    const docs = dry.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(docs.map((d) => d.promptfoo.provider)).toEqual(['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5']);
+    expect(docs[1].missing_keys).toEqual([expect.objectContaining({ role: 'target' })]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('an inline JSON message list is a chat prompt: its system turn is Anthropic\'s system, the user turn a message', async () => {
     await write({
       'promptfooconfig.yaml': [

@@ -6,6 +6,7 @@
 import chalk from 'chalk';
 import { EXIT, UsageError } from '../../errors.js';
 import { loadSpec } from '../../session/load-spec.js';
+import { checkModelAccess } from '../../session/task-session.js';
 import { displayPath } from '../../spec/issues.js';
 import { mappedRuns, mapPromptfooConfig, type MappedRun } from '../../promptfoo/index.js';
 import type { CommandEnv } from '../program/command-env.js';
@@ -38,8 +39,12 @@ export async function evalPromptfooConfig(
   if (runs.length > 1 && (options.output || options.junit)) {
     throw new UsageError(`--output and --junit hold one eval; ${shown} makes ${runs.length} (prompts × providers)`, '--json prints one document per line, one per run; or import the config and eval one spec');
   }
-  // Every run's spec is checked before the first call: a mistake in the last one stops nothing half-run.
-  for (const run of runs) await loadSpec(file, { env: ctx.env, trustSpec: ctx.trustSpec, source: run.source });
+  // Every run's spec, and every provider's key, is checked before the first call: a mistake in the last
+  // one stops nothing half-run (a dry run makes no call, so it needs no key).
+  for (const run of runs) {
+    const spec = await loadSpec(file, { env: ctx.env, trustSpec: ctx.trustSpec, source: run.source });
+    if (!options.dryRun) checkModelAccess(spec, { env: ctx.env, trustSpec: ctx.trustSpec });
+  }
   if (config.warning) warn(config.warning);
   const several = runs.length > 1;
   if (several && !options.quiet && !options.json) {

@@ -118,7 +118,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
 
   if (options.dryRun) {
     const estimate = await dryRunEstimate({ session, cases, prompt, shape });
-    if (options.json) io.out(JSON.stringify({ ...dryRunJson(spec.name, estimate), missing_keys: missingKeysJson(missingKeys) }));
+    if (options.json) io.out(JSON.stringify({ ...dryRunJson(spec.name, estimate), missing_keys: missingKeysJson(missingKeys), ...(mapped ? { promptfoo: { prompt: mapped.run.prompt, provider: mapped.run.provider } } : {}) }));
     else io.out([formatDryRun(estimate, targetLabel), ...missingKeys.map(missingKeyNote)].join('\n'));
     return EXIT.ok;
   }
