@@ -39,7 +39,7 @@ export function mapAssertion(raw: unknown, where: Where, notes: MappingNotes, na
   const mapped: Record<string, unknown> = { type };
   for (const key of CARRIED_KEYS.slice(1)) if (assertion[key] !== undefined) mapped[key] = assertion[key];
   for (const key of Object.keys(assertion)) {
-    if (!CARRIED_KEYS.includes(key)) notes.skip(where, `${name} (${type}) \`${key}\``);
+    if (!CARRIED_KEYS.includes(key)) notes.unknownKey(where, key, [...CARRIED_KEYS, 'provider', 'rubricPrompt', 'config'], `${name} (${type}) \`${key}\``);
   }
   if (assertion.weight === 0) {
     notes.skip(where, `${name} (${type}) \`weight: 0\`: promptopt only reports it (promptfoo also fails the test when it fails)`);

@@ -35,7 +35,7 @@ export async function mapPromptfooConfig(file: string, options: MapOptions = {})
   const config = source.value as Record<string, unknown>;
 
   for (const key of Object.keys(config)) {
-    if (!MAPPED_KEYS.includes(key)) notes.skip(source.at([key], { key: true }), `\`${key}\`${WHY_NOT[key] ? `: ${WHY_NOT[key]}` : ''}`);
+    if (!MAPPED_KEYS.includes(key)) notes.unknownKey(source.at([key], { key: true }), key, [...MAPPED_KEYS, ...Object.keys(WHY_NOT)], `\`${key}\`${WHY_NOT[key] ? `: ${WHY_NOT[key]}` : ''}`);
   }
   const prompts = await mapPrompts(source, dir, scope, notes);
   const providers = mapProviders(source, scope, notes);

@@ -87,7 +87,7 @@ async function mapDefaultTest(raw: unknown, source: YamlSource, dir: string, sco
     if (key === 'transform' && typeof value === 'string') transform = value;
     else notes.skip(source.at(['defaultTest', 'options', key], { key: true }), `defaultTest.options.${key}`);
   }
-  for (const key of Object.keys(test)) if (!['vars', 'assert', 'threshold', 'options'].includes(key)) notes.skip(source.at(['defaultTest', key], { key: true }), `defaultTest.${key}`);
+  for (const key of Object.keys(test)) if (!['vars', 'assert', 'threshold', 'options'].includes(key)) notes.unknownKey(source.at(['defaultTest', key], { key: true }), key, TEST_KEYS, `defaultTest.${key}`);
   return { vars, assert, ...(typeof test.threshold === 'number' ? { threshold: test.threshold } : {}), ...(transform !== undefined ? { transform } : {}) };
 }
 
@@ -95,7 +95,7 @@ async function mapTest(test: RawTest, defaultVars: Record<string, unknown>, dir:
   const { value } = test;
   const where = test.at([]);
   for (const key of Object.keys(value)) {
-    if (!TEST_KEYS.includes(key)) notes.skip(test.at([key], { key: true }), `test \`${key}\`${key === 'provider' || key === 'providers' || key === 'prompts' ? ' (the test runs with every prompt and provider)' : ''}`);
+    if (!TEST_KEYS.includes(key)) notes.unknownKey(test.at([key], { key: true }), key, [...TEST_KEYS, 'provider', 'providers', 'prompts'], `test \`${key}\`${key === 'provider' || key === 'providers' || key === 'prompts' ? ' (the test runs with every prompt and provider)' : ''}`);
   }
   const options = (value.options ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(options)) notes.skip(test.at(['options', key], { key: true }), `test options.${key}${key === 'transform' ? ' (only defaultTest.options.transform maps, to the spec\'s transform)' : ''}`);

@@ -5,6 +5,7 @@
  */
 import { SpecError, type SpecIssue } from '../errors.js';
 import { displayPath, sortIssues } from '../spec/issues.js';
+import { likelyTypoOf } from '../spec/did-you-mean.js';
 import type { Where } from './types.js';
 
 export class MappingNotes {
@@ -14,6 +15,17 @@ export class MappingNotes {
   /** A feature not mapped: named in the warning. */
   skip(where: Where, what: string): void {
     this.unmapped.push({ where, what });
+  }
+
+  /**
+   * A key the mapping does not carry: an error when it reads as a misspelling of a key it knows
+   * (`defaultTests`, `asert`, `treshold`, a CSV column `__expectd`), since skipping it would drop the
+   * checks it was meant to hold; otherwise a feature named in the warning.
+   */
+  unknownKey(where: Where, key: string, known: readonly string[], what: string): void {
+    const typo = known.includes(key) ? undefined : likelyTypoOf(key, known);
+    if (typo === undefined) this.skip(where, what);
+    else this.fail(where, `unknown key \`${key}\` (did you mean \`${typo}\`?)`, 'a misspelled key would be skipped with everything under it; correct it, or remove it');
   }
 
   /** Something that cannot run as promptfoo would run it: an error. */

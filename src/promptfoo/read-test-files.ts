@@ -99,7 +99,7 @@ export function testFromCsvRow(row: Record<string, string>, where: Where, notes:
     } else if (column === '__threshold') {
       if (cell.trim() !== '') test.threshold = Number(cell);
     } else if (column.startsWith('__')) {
-      if (cell !== '') notes.skip(where, `CSV column \`${column}\``);
+      if (cell !== '') notes.unknownKey(where, column, ['__expected', '__description', '__metric', '__threshold', '__prefix', '__suffix'], `CSV column \`${column}\``);
     } else vars[column] = jsonCell(cell);
   }
   if (metric !== undefined) for (const a of assert) a.metric = metric;

@@ -291,6 +291,29 @@ describe('eval promptfooconfig.yaml', () => {
     expect(result.stderr).not.toContain(': defaultTest.options.transform');
   });
 
+  it('a misspelled key is an error with a suggestion, never a skipped check; a real unmapped feature stays a warning', async () => {
+    const base = 'prompts: ["Route: {{ q }}"]\nproviders: [openai:gpt-4o-mini]\n';
+    const cases: [string, Record<string, string>, RegExp][] = [
+      ['defaultTests', { 'promptfooconfig.yaml': `${base}defaultTests:\n  assert: [{ type: equals, value: billing }]\ntests:\n  - vars: { q: refund }\n` }, /promptfooconfig\.yaml:3:1: unknown key `defaultTests` \(did you mean `defaultTest`\?\)/],
+      ['asert', { 'promptfooconfig.yaml': `${base}tests:\n  - vars: { q: refund }\n    asert: [{ type: equals, value: billing }]\n` }, /promptfooconfig\.yaml:5:1: unknown key `asert` \(did you mean `assert`\?\)/],
+      ['treshold', { 'promptfooconfig.yaml': `${base}tests:\n  - vars: { q: refund }\n    assert: [{ type: equals, value: billing, treshold: 0.5 }]\n` }, /unknown key `treshold` \(did you mean `threshold`\?\)/],
+      ['__expectd', { 'promptfooconfig.yaml': `${base}tests: file://tests.csv\n`, 'tests.csv': 'q,__expectd\nrefund,billing\n' }, /tests\.csv:2:1: unknown key `__expectd` \(did you mean `__expected`\?\)/],
+    ];
+    for (const [name, files, message] of cases) {
+      await write(files);
+      const result = await runCli(['eval', 'promptfooconfig.yaml'], { cwd: dir, env: env() });
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toMatch(message);
+      await removeDir(dir);
+      await mkdir(dir, { recursive: true });
+    }
+    expect(server.requests).toHaveLength(0);
+    await write({ 'promptfooconfig.yaml': `${base}outputPath: results.json\ntests:\n  - vars: { q: refund }\n    assert: [{ type: equals, value: billing }]\n` });
+    const kept = await runCli(['eval', 'promptfooconfig.yaml'], { cwd: dir, env: env() });
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stderr).toMatch(/promptfooconfig\.yaml:3: `outputPath`/);
+  });
+
   it('refuses an assertion it cannot map, naming the file, line and type, before any call', async () => {
     await write({
       'promptfooconfig.yaml': ['prompts: ["Summarize {{ text }}"]', 'providers: [openai:gpt-4o-mini]', 'tests:', '  - vars: { text: a long text }', '    assert:', '      - type: similar', '        value: a summary', '        threshold: 0.8', ''].join('\n'),
