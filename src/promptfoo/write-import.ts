@@ -89,3 +89,21 @@ export function rebaseFileRefs(value: unknown, fromDir: string, toDir: string): 
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebaseFileRefs(v, fromDir, toDir)]));
   return value;
 }
+
+/** The files a mapped config's checks and transform read (`file://` references, resolved from its folder). */
+export function referencedFiles(config: MappedConfig): string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.startsWith(FILE_PREFIX)) return;
+      const rest = value.slice(FILE_PREFIX.length);
+      const fn = /(:[A-Za-z_$][\w$]*)$/.exec(rest)?.[1] ?? '';
+      found.add(resolve(config.dir, rest.slice(0, rest.length - fn.length)));
+    } else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(config.defaultAssert);
+  walk(config.cases.map((c) => c.assert ?? []));
+  walk(config.transform);
+  return [...found];
+}

@@ -6,7 +6,7 @@
  * named in one warning; an assertion that cannot be mapped stops everything before any call; and
  * `import promptfoo` writes a spec whose eval gives the same results as the config's.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonOut, removeDir, runCli } from './helpers/cli.js';
@@ -366,6 +366,24 @@ describe('import promptfoo', () => {
     // The same messages went out.
     const bodies = server.requests.map((r) => JSON.stringify((r.body as any).messages));
     expect(bodies.slice(before).sort()).toEqual(bodies.slice(0, before).sort());
+  });
+
+  it('refuses to write a spec whose checks it could not read from where it is written (outside the project), writing nothing', async () => {
+    await write({
+      'cfg/promptfooconfig.yaml': 'prompts: ["Route: {{ q }}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { q: refund }\n    assert: [{ type: javascript, value: file://lib/check.js }]\n',
+      'cfg/lib/check.js': 'module.exports = (output) => output === "billing";\n',
+    });
+    await mkdir(join(dir, 'out'));
+    const refused = await runCli(['import', 'promptfoo', 'cfg/promptfooconfig.yaml', '-o', 'out/spec.yaml'], { cwd: dir, env: env() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/could not read its checks: the script cfg\/lib\/check\.js is outside the project .*nothing was written/);
+    expect(await readdir(join(dir, 'out'))).toEqual([]);
+    // Beside the config it works, and eval of the written spec reads the script.
+    const written = await runCli(['import', 'promptfoo', 'cfg/promptfooconfig.yaml'], { cwd: dir, env: env() });
+    expect(written.code, written.stderr).toBe(0);
+    const evaluated = await runCli(['eval', 'cfg/task.yaml', '--json'], { cwd: dir, env: env() });
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(parseJsonOut(evaluated).score).toBe(1);
   });
 
   it('writes one prompt file per prompt and names the compare command for the others; never overwrites', async () => {

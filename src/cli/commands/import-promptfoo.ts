@@ -5,10 +5,11 @@
  */
 import { dirname, relative, resolve } from 'node:path';
 import chalk from 'chalk';
-import { EXIT } from '../../errors.js';
+import { EXIT, UsageError } from '../../errors.js';
 import { loadSpec } from '../../session/load-spec.js';
 import { displayPath } from '../../spec/issues.js';
-import { mappedRuns, mapPromptfooConfig, writeImport } from '../../promptfoo/index.js';
+import { outsideScope, specFileScope } from '../../spec/file-scope.js';
+import { mappedRuns, mapPromptfooConfig, referencedFiles, writeImport } from '../../promptfoo/index.js';
 import type { CommandEnv } from '../program/command-env.js';
 
 export interface ImportPromptfooOptions {
@@ -27,6 +28,12 @@ export async function importPromptfooCommand(configFile: string, options: Import
   await loadSpec(configPath, { env: ctx.env, trustSpec: ctx.trustSpec, source: first!.source });
   if (config.warning) io.err(chalk.yellow(config.warning));
   const specFile = resolve(options.output ?? resolve(dirname(configPath), 'task.yaml'));
+  // The spec reads the config's scripts from where it is written: they must be inside its project.
+  const scope = specFileScope(dirname(specFile), { trusted: ctx.trustSpec, home: ctx.env.HOME });
+  const outside = referencedFiles(config).map((file) => outsideScope(file, 'the script', scope)).find((problem) => problem !== undefined);
+  if (outside) {
+    throw new UsageError(`the spec written to ${displayPath(specFile)} could not read its checks: ${outside.message}; nothing was written`, `write it inside the config's project (-o ${displayPath(resolve(dirname(configPath), 'task.yaml'))}), copy the scripts beside it, or pass --trust-spec to both import and eval`);
+  }
   if (options.dryRun) {
     io.out(`would write ${displayPath(specFile)} (${config.cases.length} cases, ${config.prompts.length} prompt(s), ${config.providers.length} provider(s)); nothing written`);
     return EXIT.ok;
