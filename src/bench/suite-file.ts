@@ -73,7 +73,9 @@ export async function suiteEntryFor(specFile: string): Promise<SuiteEntry | unde
     const candidate = join(dir, 'suite.yaml');
     const text = await readFile(candidate, 'utf8').catch(() => undefined);
     if (text === undefined || !looksLikeSuite(text)) continue;
-    const entry = (await readSuiteFile(candidate)).find((e) => e.specFile === spec);
+    // A suite the user did not name is only consulted: one that does not read is passed over.
+    const entries = await readSuiteFile(candidate).catch(() => undefined);
+    const entry = entries?.find((e) => e.specFile === spec);
     if (entry) return entry;
   }
   return undefined;
