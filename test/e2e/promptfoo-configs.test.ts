@@ -213,7 +213,8 @@ describe('eval promptfooconfig.yaml', () => {
     });
     const result = await runCli(['eval', 'promptfooconfig.yaml'], { cwd: dir, env: { ...env(), ANTHROPIC_API_KEY: '' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('ANTHROPIC_API_KEY');
+    expect(result.stderr).toContain('ANTHROPIC_API_KEY (a provider of promptfooconfig.yaml)');
+    expect(result.stderr).toContain('import promptfoo promptfooconfig.yaml` and set the spec\'s target to { provider: sim');
     expect(server.requests).toHaveLength(0);
     // A dry run needs no key; its --json documents name their prompt and provider like a real run's.
     const dry = await runCli(['eval', 'promptfooconfig.yaml', '--dry-run', '--json'], { cwd: dir, env: { ...env(), ANTHROPIC_API_KEY: '' } });

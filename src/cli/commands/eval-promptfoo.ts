@@ -4,7 +4,7 @@
  * the worst of the runs (3 provider failure, then 2 nothing checked, then 1 below threshold).
  */
 import chalk from 'chalk';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, MissingApiKeyError, PromptoptError, UsageError } from '../../errors.js';
 import { loadSpec } from '../../session/load-spec.js';
 import { checkModelAccess } from '../../session/task-session.js';
 import { displayPath } from '../../spec/issues.js';
@@ -43,7 +43,18 @@ export async function evalPromptfooConfig(
   // one stops nothing half-run (a dry run makes no call, so it needs no key).
   for (const run of runs) {
     const spec = await loadSpec(file, { env: ctx.env, trustSpec: ctx.trustSpec, source: run.source });
-    if (!options.dryRun) checkModelAccess(spec, { env: ctx.env, trustSpec: ctx.trustSpec });
+    if (!options.dryRun) {
+      try {
+        checkModelAccess(spec, { env: ctx.env, trustSpec: ctx.trustSpec });
+      } catch (error) {
+        // A config has no `provider: sim` to switch to: say what a promptfoo user can do.
+        if (!(error instanceof MissingApiKeyError)) throw error;
+        throw new PromptoptError(error.code, `${error.message} (a provider of ${shown})`, {
+          exitCode: error.exitCode,
+          hint: `set it, or \`promptopt eval ${shown} --dry-run\` to see the calls without a key; to try it offline, \`promptopt import promptfoo ${shown}\` and set the spec's target to { provider: sim, model: sim-classifier }`,
+        });
+      }
+    }
   }
   if (config.warning) warn(config.warning);
   const several = runs.length > 1;
