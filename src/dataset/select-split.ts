@@ -44,3 +44,20 @@ function waysOut(spec: Spec, split: SplitName, required: SplitName[], user: Spli
   }
   return `\`--split all\` runs every case (no held-out score: it includes the cases an optimizer tuned on), or ${add}, or ${mark}`;
 }
+
+/** Below this many cases, a held-out split's score moves by more than 10 points per case. */
+const FEW_HELD_OUT = 10;
+
+/**
+ * A warning when the splits `optimize` judges by (validation, test) hold only a few cases: its gains
+ * and losses there are mostly noise. Undefined when they are large enough (or empty: refused elsewhere).
+ */
+export function fewHeldOutCasesWarning(cases: readonly SplitCase[]): string | undefined {
+  const small = (['validation', 'test'] as const)
+    .map((split) => ({ split, n: cases.filter((c) => c.split === split).length }))
+    .filter(({ n }) => n > 0 && n < FEW_HELD_OUT);
+  if (small.length === 0) return undefined;
+  const listed = small.map(({ split, n }) => `${split} ${n}`).join(', ');
+  const step = Math.round(100 / Math.min(...small.map(({ n }) => n)));
+  return `warning: few held-out cases (${listed}): one case moves a score there by up to ${step} points, so what the run reports on them is mostly noise; add cases (30 or more per split give a usable figure)`;
+}

@@ -29,6 +29,7 @@ describe('bundled examples', () => {
     for (const spec of ['examples/poem-sentiment/task.yaml', 'evals/poem-sentiment.yaml']) {
       const result = await runCli(['eval', spec, '--split', 'test', '--json'], { cwd: join(work, 'clone'), home: work });
       expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('few held-out cases'); // 60 validation and 90 test cases
       const doc = JSON.parse(result.stdout) as { passed: boolean; score: number; target: { simulated: boolean } };
       expect(doc.passed).toBe(true);
       expect(doc.score).toBeGreaterThanOrEqual(0.28);

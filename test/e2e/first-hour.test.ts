@@ -50,6 +50,8 @@ describe('optimize on the scaffold, twice', () => {
     const wrote = [...first.stderr.matchAll(/ wrote v(\d+) → /g)].map((m) => Number(m[1]));
     expect(wrote.length).toBeGreaterThan(1);
     expect(first.stderr).not.toContain('reused');
+    // The scaffold's validation split is small (8 cases), and the run says what that means.
+    expect(first.stderr).toContain('warning: few held-out cases (validation 8): one case moves a score there by up to 13 points');
 
     const second = await runCli(['optimize', 'demo/task.yaml'], { cwd: dir });
     expect(second.code, second.stderr).toBe(0);

@@ -19,6 +19,7 @@ import { startDeadline } from '../deadline.js';
 import { commandNotifier, parseNotifyUrls } from '../notify/command-notifier.js';
 import { optimizeNotifications, type OptimizeNotifications } from '../notify/optimize-events.js';
 import { describeRole, describeTarget } from '../describe-target.js';
+import { fewHeldOutCasesWarning } from '../../dataset/select-split.js';
 
 export interface OptimizeOptions extends OptimizeFlags {
   resume?: string;
@@ -54,6 +55,8 @@ export async function optimizeCommand(file: string, options: OptimizeOptions, ct
     );
     const { spec, maxCostUsd } = task;
     if (!quiet) io.err(runHeader(task));
+    const fewCases = fewHeldOutCasesWarning(task.cases);
+    if (fewCases) warn(fewCases);
     if (options.dryRun) {
       const projection = await task.projection();
       const shown = { ...(maxCostUsd !== undefined ? { budget: maxCostUsd } : {}), missingKeys: task.missingKeys };
