@@ -62,7 +62,7 @@ export function signedPoints(points: number): string {
 function stops(row: StrategyRow): string {
   const parts = Object.entries(row.stopReasons)
     .sort((a, b) => b[1] - a[1])
-    .map(([reason, n]) => `${reason} ${n}`);
+    .map(([reason, n]) => `${reason} (${n} run${n === 1 ? '' : 's'})`);
   const byBench = row.testScoredByBench > 0 ? ` (test scored by the bench for ${row.testScoredByBench})` : '';
   return parts.length === 0 ? '—' : parts.join(', ') + byBench;
 }

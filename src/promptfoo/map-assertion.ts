@@ -33,7 +33,7 @@ export function mapAssertion(raw: unknown, where: Where, notes: MappingNotes, na
   }
   if (parseAssertionType(type).base === undefined) {
     const base = type.replace(/^not-/, '');
-    notes.fail(where, `assertion type "${type}" cannot be mapped: ${WHY_UNMAPPABLE[base] ?? 'promptopt has no such check'}`, 'running without it would pass cases unchecked: replace it with a type promptopt runs (README, Assertions) or remove it');
+    notes.fail(where, `assertion type "${type}" cannot be mapped: ${WHY_UNMAPPABLE[base] ?? 'promptopt has no such check'}`, 'running without it would pass cases unchecked; replace it with a type promptopt runs, listed under Assertions in the README, or remove it');
     return undefined;
   }
   const mapped: Record<string, unknown> = { type };
