@@ -11,6 +11,7 @@
  * A YAML file given to `bench` is a suite when it has `tasks:` and no `prompt:`. A spec named alone
  * keeps what the nearest suite file that lists it says (in its folder or the two above).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -56,6 +57,12 @@ export async function readSuiteFile(file: string): Promise<SuiteEntry[]> {
   const raw: unknown = parsed.doc.toJS(TO_JS_OPTIONS);
   const checked = suiteSchema.safeParse(raw);
   if (!checked.success) throw new SpecError(zodIssuesToSpecIssues(checked.error.issues, { schema: suiteSchema, root: raw, issueAt }));
+  // A listed spec that is not there is named at its line here, not as a bare path later.
+  const missing = checked.data.tasks
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry }) => !existsSync(resolve(dirname(path), entry.spec)))
+    .map(({ entry, index }) => issueAt(['tasks', index, 'spec'], `spec file ${entry.spec} not found (relative to the suite file's folder)`));
+  if (missing.length > 0) throw new SpecError(missing);
   return checked.data.tasks.map((entry) => ({
     specFile: resolve(dirname(path), entry.spec),
     ...(entry.max_calls !== undefined ? { maxTargetCalls: entry.max_calls } : {}),

@@ -216,6 +216,10 @@ describe('promptopt bench against the loopback server', () => {
     const typo = await runCli(['bench', 'suite.yaml'], { cwd: dir, env: world.env() });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('suite.yaml:3:5: tasks[0].max_cals: unknown key "max_cals" (did you mean "max_calls"?)');
+    await writeSpec(dir, 'tasks:\n  - spec: task-a/task.yaml\n  - spec: task-b/task.yml\n', { name: 'suite.yaml' });
+    const missing = await runCli(['bench', 'suite.yaml'], { cwd: dir, env: world.env() });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('suite.yaml:3:11: tasks[1].spec: spec file task-b/task.yml not found');
     expect(world.server.count).toBe(0);
   });
 });
