@@ -29,6 +29,12 @@ export interface ChatRequest {
    * the spend journal tells a call that was sent from one still queued. Not part of the request.
    */
   onSend?: () => void;
+  /**
+   * Called, and awaited, when an attempt failed and is about to be retried: the caller counts what the
+   * provider may have billed for it, and may throw (a budget with no room for another attempt) to stop
+   * the retries. Not part of the request.
+   */
+  onRetry?: (error: unknown) => Promise<void> | void;
 }
 
 /** OpenAI's `response_format`, as the spec writes it (and as the OpenAI API takes it). */

@@ -140,16 +140,37 @@ export class ModelCaller {
     const reservedUsd = model.price ? reservation : null;
     let call: number | undefined;
     let sent = false;
+    // Whether this call holds an admitted reservation (a retry gives it back and asks again).
+    let admitted = true;
+    // Earlier attempts the provider may have billed (retried after an unusable 200, a timeout...), at their reservations.
+    let retriedUsd = 0;
     const onSend = () => {
       callBudget?.sent(role); // every attempt: what the provider receives
       if (!sent && call !== undefined) journal?.sent(call);
       sent = true;
     };
+    // A failed attempt about to be retried: if the provider may have billed it, it is paid (at its
+    // reservation, like a call cut off), and the next attempt is a call of its own that must fit in the budget.
+    const onRetry = async (error: unknown) => {
+      const billed = sent ? mayHaveBeenBilled(error, signal) : undefined;
+      if (!billed) return;
+      this.ledger.recordPaid(role, model.modelId, { inputTokens: 0, outputTokens: 0, costUsd: reservedUsd, atReservation: true });
+      if (call !== undefined) journal?.charge(call, reservedUsd, `${billed}, retried`);
+      retriedUsd += reservedUsd ?? 0;
+      this.gate.release(reservation);
+      admitted = false;
+      this.noteSpend();
+      sent = false;
+      call = undefined;
+      await this.gate.admit(reservation, signal);
+      admitted = true;
+      call = journal?.reserve({ key, role, provider: model.provider, model: model.modelId, usd: reservedUsd });
+    };
     let response: ChatResponse;
     try {
       if (signal?.aborted) throw new InterruptedError(undefined, stopSignalOf(signal));
       call = journal?.reserve({ key, role, provider: model.provider, model: model.modelId, usd: reservedUsd });
-      response = await completeWithin(model, { ...request, onSend }, signal);
+      response = await completeWithin(model, { ...request, onSend, onRetry }, signal);
     } catch (error) {
       const billed = sent ? mayHaveBeenBilled(error, signal) : undefined;
       if (billed) {
@@ -158,8 +179,8 @@ export class ModelCaller {
       } else if (call !== undefined) {
         journal?.release(call, errorCode(error));
       }
-      this.gate.release(reservation);
-      if (ticket && sent) callBudget!.settle(ticket, { cacheHit: false, costUsd: billed ? reservedUsd : 0, failed: true });
+      if (admitted) this.gate.release(reservation);
+      if (ticket && (sent || retriedUsd > 0)) callBudget!.settle(ticket, { cacheHit: false, costUsd: (billed ? reservedUsd ?? 0 : 0) + retriedUsd, failed: true });
       else if (ticket) callBudget!.release(ticket);
       if (billed) this.noteSpend();
       if (signal?.aborted) {
@@ -182,7 +203,7 @@ export class ModelCaller {
       costUsd: response.costUsd,
     });
     this.gate.release(reservation);
-    if (ticket) callBudget!.settle(ticket, { cacheHit: false, costUsd: response.costUsd, usage: response.usage });
+    if (ticket) callBudget!.settle(ticket, { cacheHit: false, costUsd: response.costUsd === null ? null : response.costUsd + retriedUsd, usage: response.usage });
     this.noteSpend();
     if (cache) {
       const payer = this.options.payer ?? { by: 'library' as const };

@@ -59,6 +59,7 @@ export function withRetry(model: ChatModel, options: RetryOptions): ChatModel {
         const asked = error.retryAfterMs ?? 0;
         if (asked > maxRetryAfterMs) throw error;
         const delayMs = Math.max(backoffDelay(attempt - 1, random, baseMs, capMs), asked);
+        await request.onRetry?.(error); // the caller's account of the failed attempt; it may stop here
         options.onRetry?.({ attempt, delayMs, error });
         await sleep(delayMs, request.signal);
       }
