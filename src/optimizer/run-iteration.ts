@@ -127,7 +127,11 @@ export async function runIteration(context: LoopContext, plan: PhasePlan, iterat
   const best = ranked[0];
   for (const loser of ranked.slice(1)) {
     loser.record.status = 'rejected';
-    loser.record.reason = `not the best candidate this iteration (${plan.lead} ${pct(loser.record[plan.lead]!.score)} vs ${pct(best!.record[plan.lead]!.score)})`;
+    const [mine, theirs] = [loser.record[plan.lead]!.score, best!.record[plan.lead]!.score];
+    loser.record.reason =
+      mine === theirs
+        ? `tied with ${best!.record.candidate.id} on ${plan.lead} (${pct(mine)}), which won on ${tieBreak(loser, best!, other, on)}`
+        : `not the best candidate this iteration (${plan.lead} ${pct(mine)} vs ${pct(theirs)})`;
   }
   const scoreBefore = currentEvidence[plan.lead]?.score.score ?? scoreOn(current, plan.lead);
   let acceptedId: string | undefined;
@@ -246,4 +250,11 @@ function scoredCandidate(candidate: Candidate, proposals: readonly Proposal[]): 
 
 function scoreOn(prompt: CurrentPrompt, split: 'train' | 'validation'): number {
   return split === 'train' ? prompt.train.score : prompt.validation?.score ?? 0;
+}
+
+/** What decided between two candidates with the same lead score, in the order the ranking applies. */
+function tieBreak(loser: ScoredCandidate, best: ScoredCandidate, other: SplitName, on: (c: ScoredCandidate, split: SplitName) => number): string {
+  const [won, lost] = [on(best, other), on(loser, other)];
+  if (won !== lost) return won >= 0 && lost >= 0 ? `${other} (${pct(won)} vs ${pct(lost)})` : `${other} (scored for one of them only)`;
+  return 'fewer severe failures, then the shorter prompt';
 }

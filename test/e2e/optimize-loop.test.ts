@@ -112,6 +112,19 @@ describe('optimize: the loop', () => {
     expect((await readVersions(dir)).map((v) => v.text)).toEqual([start]);
   });
 
+  test('two candidates tied on train: the other is rejected as tied, naming the winner and what decided', async () => {
+    const better = withRules(START_PROMPT, ['alpha']); // 3/9 both
+    world.setOptimizer((r) => reply(r.n === 0 ? `${better}\nBe thorough and careful with every single ticket.` : better, 'add the alpha rule'));
+    await writeTask(dir, optimizeSpec(CASES, { optimizer: { max_iterations: 1, candidates: 2 } }));
+    const result = await optimize(world, dir, ['--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = await readJson(parseJsonOut(result).reports.json);
+    const rows = candidatesOf(report, 1);
+    const winner = rows.find((c) => c.status === 'accepted')!;
+    const tied = rows.find((c) => c.status === 'rejected')!;
+    expect(tied.reason).toMatch(new RegExp(`^tied with ${winner.id} on train \\(33\\.3%\\), which won on `));
+  });
+
   test('adaptive acceptance: an equal score is rejected below 10%, recorded as a lateral move (no version) above it', async () => {
     // Low: 0/9 at the start; the candidate is reworded but still 0/9.
     world.setOptimizer((r) => reply(`Be precise.\n${r.current}`, 'reword'));
