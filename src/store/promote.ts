@@ -4,8 +4,8 @@
  * `from` and `to`. Refuses (exit 2, nothing written) when the prompt on disk matches no version,
  * so hand edits are never lost, unless forced. Versions themselves are never touched.
  */
-import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { PromptoptError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readCurrentChain, rollbackTarget, versionOnDisk, type PointerEventName } from './current-version.js';
@@ -38,6 +38,8 @@ export interface PromoteResult {
   after: string;
   /** False when the prompt already was this version and the pointer said so: nothing written or recorded. */
   changed: boolean;
+  /** Where the hand edits a forced promote replaced were kept (absolute path). */
+  kept?: string;
 }
 
 export async function promoteVersion(input: PromoteInput): Promise<PromoteResult> {
@@ -61,6 +63,8 @@ export async function promoteVersion(input: PromoteInput): Promise<PromoteResult
     });
   }
   if (from === to && chain.at(-1) === to) return { from, to, before, after, changed: false };
+  // --force replaces edits that match no version: they are kept first, so forcing never loses them.
+  const kept = from === null && before !== after ? await keepHandEdits(dir, location, before) : undefined;
   if (before !== after) await writePrompt(location, after);
   await appendHistory(dir, {
     event: input.event,
@@ -71,9 +75,20 @@ export async function promoteVersion(input: PromoteInput): Promise<PromoteResult
       prompt_file: relative(dir, location.file) || location.file,
       ...(location.inline ? { inline: true } : {}),
       ...(from === null ? { forced: true } : {}),
+      ...(kept ? { kept: relative(dir, kept) } : {}),
     },
   });
-  return { from, to, before, after, changed: true };
+  return { from, to, before, after, changed: true, ...(kept ? { kept } : {}) };
+}
+
+/** The edited prompt a forced promote replaces, saved as `<versions>/overwritten/<UTC time>-<prompt file name>`. */
+async function keepHandEdits(dir: string, location: PromptLocation, text: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const name = location.inline ? 'inline-prompt.txt' : basename(location.file);
+  const file = join(dir, 'overwritten', `${stamp}-${name}`);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, text);
+  return file;
 }
 
 /** The prompt text as it is on disk now. */

@@ -128,6 +128,10 @@ describe('promote and rollback', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('-Be brief.');
     expect(await readFile(prompt, 'utf8')).toBe(V1);
+    // The replaced hand edits are kept, and the message says where.
+    const kept = /replaced hand edits, kept in (\S+)\)/.exec(forced.stdout)?.[1];
+    expect(kept).toMatch(/prompt-versions\/overwritten\/\d{8}T\d{6}Z-prompt\.md$/);
+    expect(await readFile(join(dir, kept!), 'utf8')).toBe(`${V2}Be brief.\n`);
 
     const json = parseJsonOut(await cli('history', 'task.yaml', '--json'));
     expect(json.current).toBe(1);

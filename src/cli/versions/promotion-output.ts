@@ -15,7 +15,7 @@ export function printPromotion(task: TaskVersions, result: PromoteResult, verb: 
   const fromLabel = result.from === null ? `${displayPath(task.location.file)} (hand edits)` : `v${result.from}`;
   const patch = unifiedDiff(fromLabel, `v${result.to}`, result.before, result.after);
   if (!isEmptyDiff(patch)) io.out(colorDiff(patch));
-  const was = result.from === null ? 'hand edits overwritten (--force)' : `was v${result.from}`;
+  const was = result.from === null ? `replaced hand edits, kept in ${displayPath(result.kept ?? task.location.file)}` : `was v${result.from}`;
   const wrote = result.before === result.after ? 'text unchanged' : `wrote ${where}`;
   io.out(`${chalk.green(verb)} v${result.to} (${was}): ${wrote}`);
 }
