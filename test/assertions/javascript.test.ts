@@ -31,6 +31,16 @@ describe('javascript inline', () => {
     expect(await check({ type: 'javascript', value: '0.6', threshold: 0.8 }, 'x')).toMatchObject({ pass: false, score: 0.6 });
   });
 
+  it('a score outside 0..1 or not a number is an assertion_error, never full marks', async () => {
+    for (const value of ['5', '80', '-0.1', '({ pass: true, score: 5 })', "({ pass: true, score: 'a' })", '({ score: Infinity })']) {
+      const r = await check({ type: 'javascript', value }, 'x');
+      expect(r, value).toMatchObject({ pass: false, score: 0, category: 'assertion_error' });
+      expect(r.reason, value).toMatch(/a score is a number from 0 to 1/);
+    }
+    expect(await check({ type: 'javascript', value: '1' }, 'x')).toMatchObject({ pass: true, score: 1 });
+    expect(await check({ type: 'javascript', value: '({ pass: false, score: 0 })' }, 'x')).toMatchObject({ pass: false, score: 0, category: 'wrong_answer' });
+  });
+
   it('an object gives pass, score, reason and a category', async () => {
     const value = "({ pass: false, score: 0.3, reason: 'too chatty', category: 'format_violation' })";
     const r = await check({ type: 'javascript', value }, 'Well, actually...');
@@ -142,7 +152,7 @@ describe('javascript time limit (worker threads)', () => {
     expect((await check({ type: 'javascript', value: '() => 1' }, 'x')).reason).toContain('returned a function');
     expect((await check({ type: 'javascript', value: '"yes"' }, 'x')).reason).toContain('returned a string');
     expect((await check({ type: 'javascript', value: 'null' }, 'x')).reason).toContain('returned null');
-    expect((await check({ type: 'javascript', value: 'NaN' }, 'x')).reason).toContain('returned NaN');
+    expect((await check({ type: 'javascript', value: 'NaN' }, 'x')).reason).toContain('returned NaN; a score is a number from 0 to 1');
     expect((await check({ type: 'javascript', value: 'throw { code: 7 }' }, 'x')).reason).toBe('javascript assertion threw: {"code":7}');
     expect((await check({ type: 'javascript', value: 'context.vars.n * 2 === 8 && context.expected.k === "v"' }, 'x', { vars: { n: 4 }, expected: { k: 'v' } })).pass).toBe(true);
   });

@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { InterruptedError, stopSignalOf } from '../../errors.js';
 import { isPythonReference, parseFunctionReference } from '../load-function.js';
-import { assertionError, clampScore, failed, passed } from '../outcome.js';
+import { assertionError, failed, passed } from '../outcome.js';
 import type { JsSource, JsValue } from '../sandbox/protocol.js';
 import { DEFAULT_JS_TIMEOUT_MS, jsWorkerPool } from '../sandbox/worker-pool.js';
 import { clip, quote } from '../text.js';
@@ -22,6 +22,11 @@ import { FAILURE_CATEGORIES, type AssertionHandler, type AssertionOutcome, type 
 
 function categoryOf(value: unknown): FailureCategory | undefined {
   return (FAILURE_CATEGORIES as readonly unknown[]).includes(value) ? (value as FailureCategory) : undefined;
+}
+
+/** A score a check may return: a finite number from 0 to 1 (5, 80 or "a" is a mistake, not full marks). */
+function isScore(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
 }
 
 /** Turns whatever the user function returned into an outcome. */
@@ -33,8 +38,8 @@ export function interpretResult(result: unknown, threshold: number | undefined, 
       : failed('wrong_answer', `${what} returned false for output ${quote(output)}`, { actual, details: { kind: 'function' } });
   }
   if (typeof result === 'number') {
-    if (Number.isNaN(result)) return assertionError(`${what} returned NaN`);
-    const score = clampScore(result);
+    if (!isScore(result)) return assertionError(`${what} returned ${result}; a score is a number from 0 to 1 (a percentage? divide by 100)`);
+    const score = result;
     const min = threshold ?? 0.5;
     return score >= min
       ? passed(`${what} scored ${score} (>= ${min})`, { actual, score })
@@ -47,9 +52,12 @@ export function interpretResult(result: unknown, threshold: number | undefined, 
   if (result !== null && typeof result === 'object') {
     const r = result as Record<string, unknown>;
     const hasPass = typeof r.pass === 'boolean';
-    const hasScore = typeof r.score === 'number' && !Number.isNaN(r.score);
+    const hasScore = r.score !== undefined && r.score !== null;
     if (!hasPass && !hasScore) return assertionError(`${what} returned an object without a boolean "pass" or a numeric "score"`);
-    const score = hasScore ? clampScore(r.score as number) : r.pass ? 1 : 0;
+    if (hasScore && !isScore(r.score)) {
+      return assertionError(`${what} returned score ${quote(String(r.score), 40)}; a score is a number from 0 to 1 (a percentage? divide by 100)`);
+    }
+    const score = hasScore ? (r.score as number) : r.pass ? 1 : 0;
     const pass = hasPass
       ? (r.pass as boolean) && (threshold === undefined || !hasScore || score >= threshold)
       : score >= (threshold ?? 0.5);
