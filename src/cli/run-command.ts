@@ -45,8 +45,10 @@ export function reportError(context: CommandContext, error: unknown): number {
       if (known.issues.length > MAX_ISSUES_SHOWN) {
         context.io.err(`  … and ${known.issues.length - MAX_ISSUES_SHOWN} more (--json lists them all)`);
       }
+      // A cases file given where the spec goes: its problems are about the spec's own keys, not `cases[n]`.
       const file = known.issues[0]?.file ?? '';
-      if (/\.(jsonl|json|csv)$/i.test(file)) context.io.err(`${chalk.dim('hint:')} ${file} looks like a cases file; pass the task YAML that references it`);
+      const aboutCases = known.issues.some((issue) => issue.path?.startsWith('cases'));
+      if (/\.(jsonl|json|csv)$/i.test(file) && !aboutCases) context.io.err(`${chalk.dim('hint:')} ${file} looks like a cases file; pass the task YAML that references it`);
     } else {
       context.io.err(`${chalk.red('error:')} ${known.message}`);
       if (known.hint && !(known instanceof SpecError)) context.io.err(`${chalk.dim('hint:')} ${known.hint}`);
