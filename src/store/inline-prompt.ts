@@ -39,15 +39,30 @@ export function rewriteInlinePrompt(yamlText: string, text: string): string {
     else if (node.type === Scalar.BLOCK_FOLDED) node.type = Scalar.BLOCK_LITERAL;
   }
   // lineWidth 0: never fold long lines, so scalars elsewhere keep their shape.
-  const out = doc.toString({ lineWidth: 0 });
-  const check = parseDocument(out);
-  if (check.errors.length > 0 || !holds(out, text, messages)) {
+  const whole = doc.toString({ lineWidth: 0 });
+  // Only the prompt's own lines change: the rest of the spec stays byte for byte (the whole document
+  // re-stringified would re-space comments and flow collections); the whole text is the fallback.
+  const spliced = spliceNode(yamlText, whole);
+  const out = spliced !== undefined && readsBack(spliced, text, messages) ? spliced : whole;
+  if (!readsBack(out, text, messages)) {
     throw new PromptoptError('PROMPT_REWRITE_FAILED', 'the rewritten spec would not hold the prompt exactly; nothing was written', {
       exitCode: EXIT.badInput,
       hint: 'move the prompt to a file (prompt: file://prompt.md, or file://prompt.yaml for a chat prompt) and promote again',
     });
   }
   return out;
+}
+
+function readsBack(out: string, text: string, messages: ChatPromptMessage[] | undefined): boolean {
+  return parseDocument(out).errors.length === 0 && holds(out, text, messages);
+}
+
+/** `original` with its `prompt` node's text replaced by that node's text in `rewritten`; undefined when either has no range. */
+function spliceNode(original: string, rewritten: string): string | undefined {
+  const before = parseDocument(original).get(KEY, true) as { range?: [number, number, number] } | undefined;
+  const after = parseDocument(rewritten).get(KEY, true) as { range?: [number, number, number] } | undefined;
+  if (!before?.range || !after?.range) return undefined;
+  return original.slice(0, before.range[0]) + rewritten.slice(after.range[0], after.range[2]) + original.slice(before.range[2]);
 }
 
 /** Whether the rewritten spec reads back as the prompt: the same text, or for a chat prompt the same messages (a version file's YAML may be laid out differently from the list the spec holds). */

@@ -34,6 +34,12 @@ describe('inline prompt', () => {
     }
   });
 
+  it('changes only the prompt\'s lines: the rest of the spec stays byte for byte (comment spacing, flow collections)', () => {
+    const spec = 'name: x   # the name\ntarget: { provider: sim, model: sim-classifier }   # sim\nprompt: |\n  Old prompt\n# after\ndefaults:\n  assert: [{ type: equals, value: "{{expected}}" }]\n';
+    const out = rewriteInlinePrompt(spec, 'New prompt\nwith {{input}}\n');
+    expect(out).toBe(spec.replace('  Old prompt\n', '  New prompt\n  with {{input}}\n'));
+  });
+
   it('refuses a spec without an inline prompt', () => {
     expect(() => rewriteInlinePrompt('name: x\n', 'a')).toThrow(/no inline `prompt:`/);
   });
