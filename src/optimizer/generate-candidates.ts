@@ -77,7 +77,8 @@ export async function generateCandidates(input: GenerateInput): Promise<Generate
       id,
       // A prompt is a text file's text: one final newline, as a prompt file has, so version files and
       // their diffs end cleanly; the model is sent exactly this text.
-      prompt: reply.parsed ? `${reply.parsed.prompt}\n` : '',
+      // (A chat prompt's rewritten YAML or JSON ends with one already.)
+      prompt: reply.parsed ? withFinalNewline(reply.parsed.prompt) : '',
       hypothesis: reply.parsed?.hypothesis ?? '',
       origin: proposal.origin,
       direction: proposal.direction,
@@ -106,4 +107,8 @@ export function proposedEvent(iteration: number, generated: GenerateOutput): Opt
     invalid: generated.invalid.length,
     invalidReasons: [...new Set(generated.invalid.map((r) => r.reason))],
   };
+}
+
+function withFinalNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

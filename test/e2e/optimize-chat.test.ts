@@ -136,6 +136,7 @@ describe('optimize: chat-format prompts keep their structure', () => {
     const best = versions.at(-1)!;
     expect(best.meta.prompt_file).toMatch(/^v\d+\.yaml$/);
     const text = await readFile(join(dir, 'prompt-versions', best.meta.prompt_file), 'utf8');
+    expect(text.endsWith('\n') && !text.endsWith('\n\n'), 'one final newline, no blank line').toBe(true);
     const conversation = parse(text) as { role: string; content: string; optimize?: boolean }[];
     expect(conversation.map((m) => [m.role, m.optimize])).toEqual([
       ['system', true],
