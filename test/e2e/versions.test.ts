@@ -108,6 +108,13 @@ describe('promote and rollback', () => {
     await writeSpec(dir, FILE_SPEC, { files: { 'prompt.md': V1 } });
     await threeVersions();
     const prompt = join(dir, 'prompt.md');
+    // eval --prompt v2 names the version, as compare --versions does: the same results as its file.
+    const byName = await cli('eval', 'task.yaml', '--prompt', 'v2', '--json');
+    const byFile = await cli('eval', 'task.yaml', '--prompt', 'prompt-versions/v2.md', '--json');
+    expect(byName.code, byName.stderr).toBe(byFile.code);
+    expect(parseJsonOut(byName).score).toBe(parseJsonOut(byFile).score);
+    expect(parseJsonOut(byName).cases.map((c: { pass: boolean }) => c.pass)).toEqual(parseJsonOut(byFile).cases.map((c: { pass: boolean }) => c.pass));
+    expect((await cli('eval', 'task.yaml', '--prompt', 'v9')).stderr).toContain('prompt version v9 not found');
 
     expect((await cli('promote', 'task.yaml', '2')).code).toBe(0);
     expect(await readFile(prompt, 'utf8')).toBe(V2);

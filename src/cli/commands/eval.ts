@@ -4,7 +4,7 @@
  * 2 (bad input or usage) or 3 (a provider failure or an incomplete run), so CI can gate on it.
  */
 import { appendFile, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import chalk from 'chalk';
 import { EXIT, UsageError, type MissingApiKeyError } from '../../errors.js';
 import { selectSplit, assertSplitsNonEmpty } from '../../dataset/select-split.js';
@@ -37,6 +37,8 @@ import type { MappedRun } from '../../promptfoo/index.js';
 import { PromptfooConfigError } from '../../spec/promptfoo-hint.js';
 import { evalPromptfooConfig, type MappedVerdict } from './eval-promptfoo.js';
 import { specChecks } from '../../runner/spec-checks.js';
+import { existsSync } from 'node:fs';
+import { readVersion } from '../../store/read-version.js';
 
 export interface EvalOptions {
   prompt?: string;
@@ -104,8 +106,10 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
   const missingKeys: MissingApiKeyError[] = [];
   const session = await openTaskSession(file, { ...(options.dryRun ? { deferMissingKey: (error: MissingApiKeyError) => missingKeys.push(error) } : {}), noCache: !options.cache, warn, concurrency, env: ctx.env, trustSpec: ctx.trustSpec, caller: { signal: deadline.signal, payer: { by: 'eval' } }, ...(mapped ? { specSource: mapped.run.source } : {}) });
   const { spec, caller } = session;
-  const promptFile = options.prompt ? resolve(options.prompt) : spec.prompt.file;
-  const prompt = options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
+  // `--prompt v3` names a version (as compare --versions does) unless a file of that name is there.
+  const version = options.prompt && /^v\d+$/.test(options.prompt) && !existsSync(resolve(options.prompt)) ? await readVersion(spec.versionsDir, Number(options.prompt.slice(1))) : undefined;
+  const promptFile = version ? join(spec.versionsDir, version.meta.promptFile) : options.prompt ? resolve(options.prompt) : spec.prompt.file;
+  const prompt = version ? version.text : options.prompt ? await readPromptFile(promptFile!) : spec.prompt.text;
   if (options.prompt) {
     checkPromptVariables(prompt, promptFile!, spec);
     for (const warning of noVariableWarning(spec, { text: prompt, file: promptFile })) warn(warning);
