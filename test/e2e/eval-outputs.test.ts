@@ -66,6 +66,11 @@ describe('report files', () => {
     expect(error[0]!.attributes.type).toBe('PROVIDER_MALFORMED_RESPONSE');
     const suites = findAll(root, 'testsuite');
     expect(suites.reduce((n, s) => n + Number(s.attributes.tests), 0)).toBe(4);
+    // Each suite carries the gate: the exit code is the verdict, not the count of failed cases.
+    const properties = Object.fromEntries(findAll(suites[0]!, 'property').map((p) => [p.attributes.name, p.attributes.value]));
+    expect(properties).toMatchObject({ 'promptopt.objective': 'pass_rate', 'promptopt.verdict': 'fail', 'promptopt.exit_code': '3' });
+    expect(Number(properties['promptopt.score'])).toBeCloseTo(0.5, 6);
+    expect(failure[0]!.text).toContain('score: 0\n');
 
     // $GITHUB_STEP_SUMMARY: appended, not replaced.
     const summary = await readFile(summaryFile, 'utf8');

@@ -216,6 +216,7 @@ async function evaluate(file: string, options: EvalOptions, ctx: CommandEnv, par
           cases: (caseSplit) => records((i) => cases[i]!.split === caseSplit),
           // A case's input may hold a secret the run knows: the name is scrubbed like every output.
           nameOf: (id) => session.scrub(testcaseName(id, byId.get(id)?.vars)),
+          gate: { objective: spec.objective, score, threshold: effectiveThreshold, passed, exitCode },
         }),
       );
     }

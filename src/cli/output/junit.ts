@@ -47,6 +47,12 @@ export interface JunitInput {
   cases: (split: SplitName) => Iterable<CaseJson>;
   /** A testcase's name by case id (default: the id); see testcaseName. */
   nameOf?: (caseId: string) => string;
+  /**
+   * The eval's gate, written as each testsuite's properties: the exit code is the verdict, and a
+   * dashboard counting failed cases should not read red where the gate passed (a threshold below 100%,
+   * or the mean score as the objective).
+   */
+  gate?: { objective: string; score: number; threshold: number; passed: boolean; exitCode: number };
 }
 
 export async function writeJunit(sink: TextSink, input: JunitInput): Promise<void> {
@@ -78,6 +84,18 @@ export async function writeJunit(sink: TextSink, input: JunitInput): Promise<voi
   xml.ele('testsuites', { name: text(`promptopt ${task}`), ...counts('all'), time: (input.wallTimeMs / 1000).toFixed(3) });
   for (const split of input.splits) {
     xml.ele('testsuite', { name: text(`${task}.${split}`), ...counts(split) });
+    if (input.gate) {
+      const g = input.gate;
+      xml.ele('properties');
+      for (const [name, value] of [
+        ['promptopt.objective', g.objective],
+        ['promptopt.score', g.score.toFixed(6)],
+        ['promptopt.threshold', String(g.threshold)],
+        ['promptopt.verdict', g.passed ? 'pass' : 'fail'],
+        ['promptopt.exit_code', String(g.exitCode)],
+      ] as const) xml.ele('property', { name, value }).up();
+      xml.up();
+    }
     for (const c of input.cases(split)) {
       xml.ele('testcase', { classname: text(`${task}.${split}`), name: text(input.nameOf?.(c.id) ?? c.id), time: (c.latency_ms / 1000).toFixed(3) });
       if (c.provider_error) {
@@ -87,7 +105,7 @@ export async function writeJunit(sink: TextSink, input: JunitInput): Promise<voi
         xml.ele('skipped', { message: 'unchecked: no assertion applies to this case' }).up();
       } else if (!c.pass) {
         const message = c.failures.map((f) => `${f.category}: ${f.reason}`).join('; ');
-        xml.ele('failure', { message: text(message), type: c.failures[0]?.category ?? 'failure' }).txt(text(`${message}\n\noutput:\n${c.output}`)).up();
+        xml.ele('failure', { message: text(message), type: c.failures[0]?.category ?? 'failure' }).txt(text(`${message}\n\nscore: ${c.score ?? 0}\noutput:\n${c.output}`)).up();
       }
       xml.up();
       if (pending.length >= 64 * 1024) await flush();

@@ -109,7 +109,7 @@ function junitTree(task: string, result: EvalResult): string {
         testcase.ele('error', { message, type: c.providerError.code }).txt(message);
       } else if (!c.pass) {
         const message = c.failures.map((f) => `${f.category}: ${f.reason}`).join('; ');
-        testcase.ele('failure', { message: text(message), type: c.failures[0]?.category ?? 'failure' }).txt(text(`${message}\n\noutput:\n${c.output}`));
+        testcase.ele('failure', { message: text(message), type: c.failures[0]?.category ?? 'failure' }).txt(text(`${message}\n\nscore: ${c.score}\noutput:\n${c.output}`));
       }
     }
   }
