@@ -52,7 +52,7 @@ export function renderCompareText(comparison: Comparison): string {
 
 function comparisonLines(c: PairComparison, label: string, objective: Objective, indent = '  '): string[] {
   const score = c.bootstrap ? ` · Δ ${bootstrapOf(objective)} ${points(c.bootstrap.meanDifference)} ${pointsInterval(c.bootstrap.interval)}` : '';
-  const stats = `${points(c.passRateDifference)} · fixed ${c.fixed.length} · broken ${c.broken.length} · n ${c.n} paired${score} · ${testName(c.test)} p=${pValue(c.pValue)}`;
+  const stats = `pass rate ${points(c.passRateDifference)} · fixed ${c.fixed.length} · broken ${c.broken.length} · n ${c.n} paired${score} · ${testName(c.test)} p=${pValue(c.pValue)}`;
   const lines = [`${indent}${label}: ${colour(c.verdict, c.verdictText)} (${stats})`];
   if (c.fixed.length > 0) lines.push(`${indent}  fixed: ${idList(c.fixed)}`);
   if (c.broken.length > 0) lines.push(`${indent}  broken: ${idList(c.broken)}`);

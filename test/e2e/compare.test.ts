@@ -180,7 +180,7 @@ describe('promptopt compare', () => {
     expect(result.stdout).toMatch(/pass rate \*\s+95% CI\s+mean score\s+cost\/case\s+latency\s+tokens in\/out/);
     expect(result.stdout).toContain(`${pair('v1', A)} (baseline)`);
     expect(result.stdout).toContain('50.0% (12/24)  [31.4%, 68.6%]');
-    expect(result.stdout).toMatch(/v2@openai-compatible:model-a: better \(\+29\.2 pts · fixed 8 · broken 1 · n 24 paired · McNemar exact p=0\.0391\)/);
+    expect(result.stdout).toMatch(/v2@openai-compatible:model-a: better \(pass rate \+29\.2 pts · fixed 8 · broken 1 · n 24 paired · McNemar exact p=0\.0391\)/);
     expect(result.stdout).toContain('fixed: c13, c14, c15, c16, c17, c18, c19, c20');
     expect(result.stdout).toMatch(/openai-compatible:model-b: best v1/);
     const report = /report: (.+report\.html)/.exec(result.stdout)?.[1];
