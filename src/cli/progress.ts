@@ -14,7 +14,7 @@ export interface ProgressView {
 export function createProgressView(label: string, io: Io, mode: { quiet: boolean }): ProgressView {
   if (mode.quiet) return { update() {}, stop() {} };
   const text = (p: EvalProgress) =>
-    `${label} ${p.done}/${p.total} · pass ${p.done ? formatPercent(p.passed / p.done) : '–'} · cost ${formatUsd(p.costUsd)} · cache hits ${p.cacheHits}`;
+    `${label} ${p.done}/${p.total} · pass rate ${p.done ? formatPercent(p.passed / p.done) : '–'} · cost ${formatUsd(p.costUsd)} · cache hits ${p.cacheHits}`;
   if (io.isTTY && io.errStream) {
     const stream = io.errStream;
     let spinner: Spinner | undefined;
