@@ -16,7 +16,6 @@
 //                             [--no-target-concurrency]   (leave target.concurrency unset: shows the
 //                                                          provider limiter's default cap)
 //                             [--no-memory]               (skip the memory figures, a few minutes)
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createJiti } from 'jiti';
 import { memoryReport, runMemoryBench } from './memory-bench.mjs';
+import { run } from './run-process.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_BIN = join(ROOT, 'bin', 'promptopt.js');
@@ -221,19 +221,6 @@ try {
   await rm(work, { recursive: true, force: true });
 }
 
-/** Runs a command to completion; wall time from spawn to exit. */
-function run(command, args, { cwd, env }) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
-}
 
 /** What rss-preload.mjs recorded for a CLI run. */
 async function usageOf(file) {

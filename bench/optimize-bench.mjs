@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createJiti } from 'jiti';
+import { run } from './run-process.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_BIN = join(ROOT, 'bin', 'promptopt.js');
@@ -219,18 +220,6 @@ async function timeSigint(dir, env, role) {
   return { ms: at - sent, code, checkpoint, inFlight: inFlightAtSignal };
 }
 
-function run(command, args, { cwd, env }) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
-}
 
 function printRows(rows) {
   const w0 = Math.max(...rows.map((r) => r[0].length));

@@ -79,11 +79,9 @@ function importHeader(config: MappedConfig, otherPrompts: string[], otherTargets
 export function rebaseFileRefs(value: unknown, fromDir: string, toDir: string): unknown {
   if (fromDir === toDir) return value;
   if (typeof value === 'string') {
-    if (!value.startsWith(FILE_PREFIX)) return value;
-    const rest = value.slice(FILE_PREFIX.length);
-    const fn = /(:[A-Za-z_$][\w$]*)$/.exec(rest)?.[1] ?? '';
-    const path = relative(toDir, resolve(fromDir, rest.slice(0, rest.length - fn.length))).split('\\').join('/');
-    return `${FILE_PREFIX}${path}${fn}`;
+    const ref = fileRef(value, fromDir);
+    if (!ref) return value;
+    return `${FILE_PREFIX}${relative(toDir, ref.path).split('\\').join('/')}${ref.fn}`;
   }
   if (Array.isArray(value)) return value.map((v) => rebaseFileRefs(v, fromDir, toDir));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebaseFileRefs(v, fromDir, toDir)]));
@@ -95,10 +93,8 @@ export function referencedFiles(config: MappedConfig): string[] {
   const found = new Set<string>();
   const walk = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (!value.startsWith(FILE_PREFIX)) return;
-      const rest = value.slice(FILE_PREFIX.length);
-      const fn = /(:[A-Za-z_$][\w$]*)$/.exec(rest)?.[1] ?? '';
-      found.add(resolve(config.dir, rest.slice(0, rest.length - fn.length)));
+      const ref = fileRef(value, config.dir);
+      if (ref) found.add(ref.path);
     } else if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === 'object') Object.values(value).forEach(walk);
   };
@@ -106,4 +102,12 @@ export function referencedFiles(config: MappedConfig): string[] {
   walk(config.cases.map((c) => c.assert ?? []));
   walk(config.transform);
   return [...found];
+}
+
+/** A `file://path[:function]` value: its absolute path (resolved from `dir`) and the `:function` suffix, if any. */
+function fileRef(value: string, dir: string): { path: string; fn: string } | undefined {
+  if (!value.startsWith(FILE_PREFIX)) return undefined;
+  const rest = value.slice(FILE_PREFIX.length);
+  const fn = /(:[A-Za-z_$][\w$]*)$/.exec(rest)?.[1] ?? '';
+  return { path: resolve(dir, rest.slice(0, rest.length - fn.length)), fn };
 }

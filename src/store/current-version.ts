@@ -71,12 +71,13 @@ export async function readCurrentChain(dir: string): Promise<number[]> {
 export async function versionOnDisk(dir: string, text: string, prefer?: number): Promise<number | null> {
   const metas = await listVersions(dir);
   const ordered = prefer === undefined ? metas : [...metas.filter((m) => m.version === prefer), ...metas.filter((m) => m.version !== prefer)];
+  const asMessages = lazyMessages(text);
   for (const meta of ordered) {
     const versionText = await readFile(join(dir, meta.promptFile), 'utf8').catch((error: unknown) => {
       if (isNotFound(error)) return undefined;
       throw error;
     });
-    if (versionText !== undefined && sameVersionText(versionText, text, meta.promptFile)) return meta.version;
+    if (versionText !== undefined && sameVersionText(versionText, text, meta.promptFile, asMessages)) return meta.version;
   }
   return null;
 }
@@ -89,13 +90,24 @@ function versionNumber(value: unknown): number | undefined {
  * Whether a version file holds `text`: the same characters, or for a chat prompt's version (`.yaml`,
  * `.json`) the same messages, since an inline chat prompt reads back laid out as the spec writes it.
  */
-function sameVersionText(versionText: string, text: string, promptFile: string): boolean {
+function sameVersionText(versionText: string, text: string, promptFile: string, messagesOfText: () => string | undefined): boolean {
   if (versionText === text) return true;
   if (!/\.(ya?ml|json)$/.test(promptFile)) return false;
+  const mine = messagesOfText();
+  return mine !== undefined && asMessageList(versionText) === mine;
+}
+
+/** `text` as a message list's JSON, parsed once when first asked; undefined when it is not a list. */
+function lazyMessages(text: string): () => string | undefined {
+  let parsed: { value: string | undefined } | undefined;
+  return () => (parsed ??= { value: asMessageList(text) }).value;
+}
+
+function asMessageList(text: string): string | undefined {
   try {
-    const a: unknown = parse(versionText);
-    return Array.isArray(a) && JSON.stringify(a) === JSON.stringify(parse(text));
+    const value: unknown = parse(text);
+    return Array.isArray(value) ? JSON.stringify(value) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -42,9 +42,8 @@ export function rewriteInlinePrompt(yamlText: string, text: string): string {
   const whole = doc.toString({ lineWidth: 0 });
   // Only the prompt's own lines change: the rest of the spec stays byte for byte (the whole document
   // re-stringified would re-space comments and flow collections); the whole text is the fallback.
-  const spliced = spliceNode(yamlText, whole);
-  const out = spliced !== undefined && readsBack(spliced, text, messages) ? spliced : whole;
-  if (!readsBack(out, text, messages)) {
+  const out = [spliceNode(yamlText, whole), whole].find((candidate) => candidate !== undefined && readsBack(candidate, text, messages));
+  if (out === undefined) {
     throw new PromptoptError('PROMPT_REWRITE_FAILED', 'the rewritten spec would not hold the prompt exactly; nothing was written', {
       exitCode: EXIT.badInput,
       hint: 'move the prompt to a file (prompt: file://prompt.md, or file://prompt.yaml for a chat prompt) and promote again',
