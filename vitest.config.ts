@@ -33,6 +33,7 @@ const shared = {
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/support/temp-root.ts'],
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
