@@ -71,6 +71,8 @@ export interface LoopContext {
   hooks: LoopHooks;
   signal?: AbortSignal;
   state: RunState;
+  /** How many completed evaluations, and case results in all, stay in memory (REMEMBERED by default). */
+  memory?: RememberLimits;
   evaluate(prompt: string, split: SplitName, meta?: CallMeta): Promise<EvalResult>;
   /**
    * A prompt's results on some cases of a split (a pareto minibatch): cut from its whole-split results
@@ -109,8 +111,11 @@ export function enterPhase({ state, hooks }: LoopContext, phase: Phase): void {
  * train cases keeps the current prompt and the last candidates (what the next iteration may ask for
  * again). A dropped evaluation asked for again is scored again (from the response cache, if any).
  */
-const MAX_REMEMBERED_EVALUATIONS = 32;
-const MAX_REMEMBERED_CASES = 20_000;
+export interface RememberLimits {
+  evaluations: number;
+  caseResults: number;
+}
+const REMEMBERED: RememberLimits = { evaluations: 32, caseResults: 20_000 };
 /** Prompts whose minibatch results are kept for their whole-split evaluation (a few per iteration). */
 const MAX_PARTIAL_PROMPTS = 64;
 
@@ -128,12 +133,13 @@ export function createLoopContext(
   const { spec, settings } = input;
   const checks = specChecks(spec);
   const scored = new Map<string, { prompt: string; result: EvalResult }>();
+  const memory = input.memory ?? REMEMBERED;
   let rememberedCases = 0;
   const remember = (key: string, prompt: string, result: EvalResult) => {
     scored.set(key, { prompt, result });
     rememberedCases += result.cases.length;
     for (const [oldKey, old] of scored) {
-      if (scored.size <= MAX_REMEMBERED_EVALUATIONS && rememberedCases <= MAX_REMEMBERED_CASES) break;
+      if (scored.size <= memory.evaluations && rememberedCases <= memory.caseResults) break;
       if (oldKey === key || old.prompt === context.state.current.prompt) continue;
       scored.delete(oldKey);
       rememberedCases -= old.result.cases.length;

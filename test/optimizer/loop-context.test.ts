@@ -1,6 +1,7 @@
 /**
  * The loop context scores each (prompt, split) once and remembers the results, within a memory
- * bound: at most 20k case results, least recently used dropped first, never the current prompt's.
+ * bound (20k case results by default; 2k here, at a tenth of the cost), least recently used dropped
+ * first, never the current prompt's.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,9 @@ import { ModelCaller } from '../../src/runner/model-caller.js';
 import { loadSpec } from '../../src/session/load-spec.js';
 import { recordingModel } from '../support/recording-model.js';
 
-const TRAIN = 8000;
+/** 2.5 prompts' results fit: 3 prompts' do not. */
+const CASE_RESULTS = 2000;
+const TRAIN = 800;
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptopt-loop-context-'));
@@ -45,7 +48,7 @@ const settings: LoopSettings = {
 };
 
 describe('loop context evaluations', () => {
-  test('remembered within 20k case results: the oldest other prompt is dropped, the current one never', async () => {
+  test('remembered within the case-result bound: the oldest other prompt is dropped, the current one never', async () => {
     const cases = Array.from({ length: TRAIN }, (_, i) => ({ id: `c${i}`, input: `ticket ${i}`, expected: 'x', split: 'train' }));
     const file = join(dir, 'task.yaml');
     await writeFile(
@@ -75,6 +78,7 @@ describe('loop context evaluations', () => {
       settings,
       hooks: { emit: () => undefined, checkpoint: async () => undefined, writeVersion: async () => 1, recordTestScore: async () => undefined },
       state,
+      memory: { evaluations: 32, caseResults: CASE_RESULTS },
     });
     const calls = async (prompt: string) => {
       const before = target.requests.length;
@@ -85,7 +89,7 @@ describe('loop context evaluations', () => {
 
     expect(await calls('P0 {{input}}')).toBe(TRAIN); // the current prompt (the state's start)
     expect(await calls('P1 {{input}}')).toBe(TRAIN);
-    expect(await calls('P2 {{input}}')).toBe(TRAIN); // 24k remembered > 20k: P1 dropped, P0 kept
+    expect(await calls('P2 {{input}}')).toBe(TRAIN); // 2.4k remembered > 2k: P1 dropped, P0 kept
     expect(await calls('P0 {{input}}')).toBe(0);
     expect(await calls('P2 {{input}}')).toBe(0);
     expect(await calls('P1 {{input}}')).toBe(TRAIN); // scored again; P2 is now the oldest other one
