@@ -4,7 +4,7 @@
  * when the run ends, so a test that forgets to clean up leaves nothing behind.
  *
  * That folder is in memory (/dev/shm) when the machine has one with room to spare and TMPDIR is not
- * set: the suite writes some 15,000 small files (the install test's node_modules alone is 11,000) and
+ * set: the suite writes many thousands of small files (the install test's node_modules alone is 11,000) and
  * syncs LMDB databases, which on a disk-backed /tmp cost about a fifth of the suite's time (81 s
  * against 68 s on the 2-core machine of the README's Benchmarks). A TMPDIR the user sets is used as is.
  * Workers and the CLI processes tests spawn inherit TMPDIR, so os.tmpdir() answers the run's folder.
