@@ -2,25 +2,29 @@
  * Runs the CLI the way a user or a CI job would: a clean environment (PATH, HOME, CI=true,
  * NO_COLOR=1, plus what the test sets), a temp working folder, stdout and stderr captured.
  *
- * `runCli` runs it IN-PROCESS through `runCli` of src/cli/run-cli.ts (the same entry bin/ uses),
- * against src/: fast, and never stale. One in-process run at a time per test file (it changes the
- * working folder for the run's duration). `spawnCli` runs the BUILT CLI (`node bin/promptopt.js`,
- * i.e. dist/) as a child process: for what only a real process shows (signals, kill -9, exit
- * codes of the process, pipes); `npm test` builds first.
+ * `runCli` runs it IN-PROCESS through `runCli` of the BUILT CLI (dist/cli/run-cli.js, the entry
+ * bin/ uses), which vitest leaves to Node's own loader (vitest.config.ts): a worker loads it in
+ * about 0.4 s, where src/ through vitest's module runner took about 3 s, and that difference was a
+ * fifth of the suite's time (vi.mock cannot reach it: plant failures through `tapStdout` or the
+ * fake server). One in-process run at a time per test file (it changes the working folder for the
+ * run's duration). `spawnCli` runs the built CLI
+ * (`node bin/promptopt.js`) as a child process: for what only a real process shows (signals,
+ * kill -9, exit codes of the process, pipes). dist/ is never stale under test: `npm test` builds
+ * first, and the global setup (test/support/fresh-build.ts) rebuilds when src/ changed since.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CLI_BIN = join(REPO_ROOT, 'bin', 'promptopt.js');
 export const CLI_ENTRY = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
-/** Throws when dist/ was never built; warns (once) when src/ has changed since the last build. */
+/** Throws when dist/ was never built (the global setup rebuilds a stale one). */
 export function assertBuilt(): void {
   if (!existsSync(CLI_ENTRY)) {
     throw new Error(
@@ -28,25 +32,6 @@ export function assertBuilt(): void {
         'Run `npm test` (which builds first) or `npm run build && npx vitest run test/e2e`.',
     );
   }
-  if (!warnedStale && newestMtime(join(REPO_ROOT, 'src')) > statSync(CLI_ENTRY).mtimeMs) {
-    warnedStale = true;
-    console.warn('[e2e] src/ is newer than dist/: these tests run dist/. Run `npm run build` to test your changes.');
-  }
-}
-let warnedStale = false;
-
-/** Synchronous on purpose: it runs once per test file, before any child is spawned. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  walk(dir);
-  return newest;
 }
 
 export interface CliResult {
@@ -90,7 +75,15 @@ export interface InProcessOptions extends RunCliOptions {
   signal?: AbortSignal;
   /** argv[1] as the process entry passes it: how printed hints name the command (unset: `promptopt`). */
   script?: string;
+  /**
+   * Sees every stdout write (a line, or a piece of a streamed document) before it is kept: a test
+   * may throw from it to plant a failure no code path expects (internal-error.test.ts).
+   */
+  tapStdout?: (text: string) => void;
 }
+
+type CliModule = typeof import('../../../src/cli/run-cli.js');
+const DIST_RUN_CLI = pathToFileURL(join(REPO_ROOT, 'dist', 'cli', 'run-cli.js')).href;
 
 /** A fake terminal stream: records everything drawn on it. */
 export function fakeTerminal(columns: number, rows = 24): NodeJS.WriteStream & { drawn: string[] } {
@@ -122,16 +115,18 @@ let inProcessBusy = false;
 /** Runs the CLI in-process (see the file comment); falls back to spawnCli for options only a child has. */
 export async function runCli(args: string[], options: InProcessOptions): Promise<CliResult> {
   if (options.holdStdout || options.nodeArgs) return spawnCli(args, options);
+  assertBuilt();
   if (inProcessBusy) throw new Error('runCli: one in-process run at a time (use spawnCli for concurrent runs)');
   inProcessBusy = true;
-  const { runCli: run } = await import('../../../src/cli/run-cli.js');
+  const { runCli: run } = (await import(DIST_RUN_CLI)) as CliModule;
   const out: string[] = [];
   const err: string[] = [];
   const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   const terminal = options.tty ? fakeTerminal(options.tty.columns, options.tty.rows) : undefined;
+  const tap = options.tapStdout ?? (() => undefined);
   const io = {
-    out: (t: string) => void out.push(line(t)),
-    write: async (chunk: string) => void out.push(chunk), // a streamed document (eval --json)
+    out: (t: string) => void (tap(t), out.push(line(t))),
+    write: async (chunk: string) => void (tap(chunk), out.push(chunk)), // a streamed document (eval --json)
     err: (t: string) => void err.push(line(t)),
     isTTY: Boolean(terminal),
     ...(terminal ? { errStream: terminal } : {}),
