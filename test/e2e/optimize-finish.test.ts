@@ -10,7 +10,7 @@ import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { exists, makeTempDir, parseJsonOut, removeDir, runCli } from './helpers/cli.js';
-import { fixOneShown, group, optimize, optimizeSpec, readJson, runDirs, startWorld, writeTask, type OptimizeWorld, type TaskCase } from './helpers/optimize-harness.js';
+import { fixOneShown, group, interruptedRun, optimize, optimizeSpec, readJson, runDirs, startWorld, writeTask, type OptimizeWorld, type TaskCase } from './helpers/optimize-harness.js';
 import { runWithKills } from './helpers/spend.js';
 
 const CASES: TaskCase[] = [
@@ -110,8 +110,8 @@ describe('optimize: --resume latest', () => {
   test('a run killed before its first checkpoint can be resumed, and latest picks it (the newest), by name', async () => {
     world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, SPEC);
-    // An older run, killed in its first iteration (after its baseline checkpoint).
-    await runWithKills(world, dir, ['--quiet', '-j', '1'], [15], PRICES);
+    // An older run, stopped in its first iteration (after its baseline checkpoint).
+    await interruptedRun(world, dir, ['--quiet', '-j', '1'], 15);
     const [older] = await runDirs(dir);
     // A newer run killed at its first request, long before its baseline ends (--no-cache: nothing is served).
     await runWithKills(world, dir, ['--quiet', '-j', '1', '--no-cache'], [world.arrived.length], PRICES);
@@ -129,9 +129,9 @@ describe('optimize: --resume latest', () => {
   test('latest never falls back silently to an older run when the newest cannot be resumed', async () => {
     world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, SPEC);
-    await runWithKills(world, dir, ['--quiet', '-j', '1'], [15], PRICES);
+    await interruptedRun(world, dir, ['--quiet', '-j', '1'], 15);
     const [older] = await runDirs(dir);
-    await runWithKills(world, dir, ['--quiet', '-j', '1', '--no-cache'], [world.arrived.length + 3], PRICES);
+    await interruptedRun(world, dir, ['--quiet', '-j', '1', '--no-cache'], world.arrived.length + 3);
     const newer = (await runDirs(dir)).find((d) => d !== older)!;
     await writeFile(join(newer, 'checkpoint.json'), '{"schemaVersion": 1, "runId": "cut');
 
@@ -144,7 +144,7 @@ describe('optimize: --resume latest', () => {
   test('temp files a kill left beside a checkpoint are removed by the next run of the folder', async () => {
     world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, SPEC);
-    await runWithKills(world, dir, ['--quiet', '-j', '1'], [16], PRICES);
+    await interruptedRun(world, dir, ['--quiet', '-j', '1'], 16); // a run to resume; its temp files are planted below
     const [run] = await runDirs(dir);
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
     const stale = join(run!, `.checkpoint.json.${deadPid}.0123abcd.tmp`);

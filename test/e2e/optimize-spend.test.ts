@@ -76,9 +76,10 @@ describe('optimize: spend is exact and the budget holds across kills', () => {
     expect(chargedCalls(journal)).toEqual([]);
   });
 
-  // One kill, and three in a row (each resume killed again): two kills proved nothing three do not.
-  for (const k of [1, 3]) {
-    test(`after ${k} kill(s) -9 at seeded random points, the reported cost is the server's count (cut-off calls at their reservation) and the budget holds`, async () => {
+  // Three kills in a row (each resume killed again): the first is what a single kill tests, and one
+  // or two kills proved nothing three do not.
+  for (const k of [3]) {
+    test(`after ${k} kills -9 at seeded random points, the reported cost is the server's count (cut-off calls at their reservation) and the budget holds`, async () => {
       world = await startWorld({ cases: CASES, optimizer: fixOneShown });
       await writeTask(dir, SPEC);
       const args = ['--quiet', '--max-cost', String(BUDGET), '-j', '1'];

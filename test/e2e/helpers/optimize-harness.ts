@@ -340,9 +340,31 @@ export function optimize(
   world: OptimizeWorld,
   dir: string,
   args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<CliResult> {
-  return runCli(['optimize', 'task.yaml', ...args], { cwd: dir, env: { ...world.env(), ...options.env }, timeoutMs: options.timeoutMs ?? 25_000 });
+  return runCli(['optimize', 'task.yaml', ...args], {
+    cwd: dir,
+    env: { ...world.env(), ...options.env },
+    timeoutMs: options.timeoutMs ?? 25_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/**
+ * Runs `optimize` in-process and stops it as Ctrl-C does when the server receives request number
+ * `at`: an unfinished run with its checkpoint (exit 130), for tests that need one to resume and not
+ * the kill -9 itself (spend.ts runWithKills kills a real process).
+ */
+export async function interruptedRun(world: OptimizeWorld, dir: string, args: string[], at: number): Promise<CliResult> {
+  const ctrlC = new AbortController();
+  world.setHold(() => {
+    if (world.arrived.length - 1 === at) ctrlC.abort('SIGINT');
+    return undefined;
+  });
+  const result = await optimize(world, dir, args, { signal: ctrlC.signal });
+  world.setHold(undefined);
+  if (result.code !== 130) throw new Error(`the run was to stop at request ${at}, but exited ${result.code}: ${result.stderr}`);
+  return result;
 }
 
 export interface Detached {
