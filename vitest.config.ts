@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * One queue for every test file (unit and e2e together: vitest runs projects one after the other, so
@@ -23,6 +24,32 @@ import { defineConfig } from 'vitest/config';
  * while other jobs load the machine (a bigger share of it), slower on a quiet one, where the suite is
  * CPU-bound (README, Benchmarks). `--maxWorkers` still overrides.
  */
+/**
+ * The files that take longest (about 3-13 s each on 2 cores, most of it in processes they spawn),
+ * slowest first. vitest runs the files it has timed before longest first, but a fresh clone (CI)
+ * has no timings, and a slow file started last makes a tail during which one worker runs alone.
+ */
+const SLOWEST = [
+  'test/e2e/install.test.ts',
+  'test/e2e/optimize-spend.test.ts',
+  'test/e2e/cache-damage.test.ts',
+  'test/e2e/examples.test.ts',
+  'test/sim/sim-optimizer.test.ts',
+  'test/e2e/bench.test.ts',
+  'test/e2e/concurrent-runs.test.ts',
+  'test/e2e/optimize-runs.test.ts',
+];
+
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const at = SLOWEST.findIndex((path) => file.moduleId.endsWith(path));
+      return at < 0 ? SLOWEST.length : at;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b)); // stable: the rest keep vitest's order
+  }
+}
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -33,5 +60,6 @@ export default defineConfig({
     globalSetup: ['test/support/temp-root.ts', 'test/support/fresh-build.ts'],
     server: { deps: { external: [/\/dist\//] } },
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: SlowestFirst },
   },
 });

@@ -140,7 +140,7 @@ describe('optimize: spend is exact and the budget holds across kills', () => {
     expect(summary.cost_usd - server).toBeLessThanOrEqual(charged.reduce((sum, c) => sum + c.charge.usd!, 0) + 1e-9);
   });
 
-  test('without a budget, kill + resume reports no less than the same work uninterrupted', async () => {
+  test('without a budget, kill + resume reports no less than the same work uninterrupted, and the reports keep paid, replayed and saved apart', async () => {
     world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, SPEC);
     const whole = await optimize(world, dir, ['--json', '-j', '1']);
@@ -165,6 +165,26 @@ describe('optimize: spend is exact and the budget holds across kills', () => {
       expect(summary.cost_usd).toBeGreaterThanOrEqual(server);
       const [charged] = chargedCalls(await readSpendJournal(other));
       expect(summary.cost_usd).toBeCloseTo(server - kill!.heldServerUsd + charged!.charge.usd!, 9);
+
+      // Paid, replayed from the cache, and saved: the resumed run replayed its own calls...
+      const replayed = summary.spend.replayed_calls as number;
+      expect(replayed).toBeGreaterThan(0); // calls answered before the kill, served again from the cache
+      expect(summary.spend.saved_calls).toBe(0);
+      expect(summary.spend.calls_at_reservation).toBe(1);
+      const markdown = await readFile(summary.reports.markdown, 'utf8');
+      expect(markdown).toContain(`Replayed from the cache: ${replayed} call(s) this run had already paid for`);
+      expect(markdown).toContain('1 of them counted at their reservation');
+      expect(markdown).toMatch(/\| Role \| Model \| Paid calls \| Input tokens \| Output tokens \| Paid \| Replayed from cache \| Saved by cache \|/);
+      expect(await readFile(summary.reports.html, 'utf8')).toContain(`Replayed from the cache: ${replayed} call(s)`);
+
+      // ...and a new run of the same task saves on the target calls the first run paid for.
+      const before = world.server.count;
+      const fresh = parseJsonOut(await optimize(world, other, ['--json', '-j', '1']));
+      expect(fresh.spend.replayed_calls).toBe(0);
+      expect(fresh.spend.saved_calls).toBeGreaterThan(0);
+      expect(fresh.spend.saved_usd).toBeGreaterThan(0);
+      expect(fresh.spend.paid_calls).toBe(world.server.count - before);
+      expect(fresh.cost_usd).toBeLessThan(summary.cost_usd);
     } finally {
       await removeDir(other);
     }
@@ -172,31 +192,6 @@ describe('optimize: spend is exact and the budget holds across kills', () => {
 });
 
 describe('paid, replayed from the cache, and saved', () => {
-  test('the reports keep them apart: a resumed run replays its own calls, a new run saves on the earlier run\'s', async () => {
-    world = await startWorld({ cases: CASES, optimizer: fixOneShown });
-    await writeTask(dir, SPEC);
-    await runWithKills(world, dir, ['--quiet', '-j', '1'], [30], PRICES);
-    const resumed = parseJsonOut(await optimize(world, dir, ['--resume', 'latest', '--json', '-j', '1']));
-    const replayed = resumed.spend.replayed_calls as number;
-    expect(replayed).toBeGreaterThan(0); // calls answered before the kill, served again from the cache
-    expect(resumed.spend.saved_calls).toBe(0);
-    expect(resumed.spend.calls_at_reservation).toBe(1);
-    const markdown = await readFile(resumed.reports.markdown, 'utf8');
-    expect(markdown).toContain(`Replayed from the cache: ${replayed} call(s) this run had already paid for`);
-    expect(markdown).toContain('1 of them counted at their reservation');
-    expect(markdown).toMatch(/\| Role \| Model \| Paid calls \| Input tokens \| Output tokens \| Paid \| Replayed from cache \| Saved by cache \|/);
-    expect(await readFile(resumed.reports.html, 'utf8')).toContain(`Replayed from the cache: ${replayed} call(s)`);
-
-    // A new run of the same task: the target calls the first run paid for are saved, not paid again.
-    const before = world.server.count;
-    const fresh = parseJsonOut(await optimize(world, dir, ['--json', '-j', '1']));
-    expect(fresh.spend.replayed_calls).toBe(0);
-    expect(fresh.spend.saved_calls).toBeGreaterThan(0);
-    expect(fresh.spend.saved_usd).toBeGreaterThan(0);
-    expect(fresh.spend.paid_calls).toBe(world.server.count - before);
-    expect(fresh.cost_usd).toBeLessThan(resumed.cost_usd);
-  });
-
   test('eval reports what the cache saved', async () => {
     world = await startWorld({ cases: CASES });
     await writeTask(dir, SPEC);
