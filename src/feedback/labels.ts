@@ -103,6 +103,7 @@ export class LabelReader {
   /** The label right after the last answer marker ("Answer: x", "the final answer is x"). */
   private afterAnswerMarker(output: string): string | undefined {
     const lower = output.toLowerCase();
+    if (!lower.includes('answer')) return undefined; // every marker starts with the word
     let best: { at: number; label: string } | undefined;
     for (const { label, marked } of this.needles) {
       for (const m of lower.matchAll(marked)) if (!best || m.index > best.at) best = { at: m.index, label };

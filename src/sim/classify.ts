@@ -32,6 +32,19 @@ export function decideLabel(prompt: ReadPrompt): string | undefined {
   return confusableLabel(label, prompt.labels, input);
 }
 
+/** Stems of the texts every call compares against (examples, label names), computed once each. */
+const known = new Map<string, Set<string>>();
+function knownStems(text: string, of: (text: string) => Set<string>): Set<string> {
+  let found = known.get(text);
+  if (!found) {
+    if (known.size >= 10_000) known.clear();
+    found = of(text);
+    known.set(text, found);
+  }
+  return found;
+}
+const labelStems = (label: string) => new Set(label.toLowerCase().split(/[_\-\s]+/).filter(Boolean).map(stem));
+
 /** The label without rules: nearest example, else most shared words, else a hash pick. */
 function unruledLabel(prompt: ReadPrompt): string | undefined {
   const input = prompt.input;
@@ -39,7 +52,7 @@ function unruledLabel(prompt: ReadPrompt): string | undefined {
   const inputStems = stems(input);
   let best: { output: string; score: number } | undefined;
   for (const example of prompt.examples) {
-    const score = jaccard(inputStems, stems(example.input));
+    const score = jaccard(inputStems, knownStems(example.input, stems));
     if (score >= EXAMPLE_SIMILARITY && (!best || score > best.score)) best = { output: example.output, score };
   }
   if (best) return best.output;
@@ -48,7 +61,7 @@ function unruledLabel(prompt: ReadPrompt): string | undefined {
   let top: string[] = [];
   let topScore = 0;
   for (const label of prompt.labels) {
-    const nameStems = new Set(label.toLowerCase().split(/[_\-\s]+/).filter(Boolean).map(stem));
+    const nameStems = knownStems(`\u0000label\u0000${label}`, () => labelStems(label));
     let score = 0;
     for (const s of nameStems) if (inputStems.has(s)) score++;
     if (score > topScore) [top, topScore] = [[label], score];

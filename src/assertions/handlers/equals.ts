@@ -11,11 +11,20 @@ import { failed, passed } from '../outcome.js';
 import { clip, escapeRegExp, looseText, quote, showJson } from '../text.js';
 import type { AssertionHandler, AssertionOutcome } from '../types.js';
 
+/** Whole-word patterns by needle: compiling a Unicode-class pattern costs more than matching it. */
+const wordPatterns = new Map<string, RegExp>();
+const MAX_WORD_PATTERNS = 1_000;
+
 /** True when `expected` appears in `output` as a whole word or phrase, ignoring case. */
 function occursIn(output: string, expected: string): boolean {
   const needle = looseText(expected);
   if (needle === '') return false;
-  const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(needle)}($|[^\\p{L}\\p{N}])`, 'u');
+  let pattern = wordPatterns.get(needle);
+  if (!pattern) {
+    if (wordPatterns.size >= MAX_WORD_PATTERNS) wordPatterns.clear();
+    pattern = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(needle)}($|[^\\p{L}\\p{N}])`, 'u');
+    wordPatterns.set(needle, pattern);
+  }
   return pattern.test(output.toLowerCase().replace(/\s+/g, ' '));
 }
 
