@@ -14,10 +14,14 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * children, never to a worker. No file calls vi.mock (a mock would leak into the files after it in
  * the same worker): a file that must, needs a project of its own with `isolate: true`.
  *
- * The built CLI (dist/) loads through Node's own loader, not vitest's module runner: the e2e tests
- * run it in-process (test/e2e/helpers/cli.ts, runCli) and a worker loads it in about 0.4 s, where
- * src/ through the module runner took about 3 s. Tests import src/ directly; only the e2e helpers
- * import dist/, which the global setup rebuilds when src/ changed since the last build.
+ * Tests import src/ (and are type-checked against it), but run the code tsc compiled from it: an
+ * import of `…/src/x.js` resolves to `…/dist/x.js`, which vitest leaves to Node's own loader. A
+ * worker loaded the optimize command's graph (390 modules) from src/ through vitest's module runner
+ * in about 4 s, and from dist/ natively in about 0.5 s; every worker paid that, and the e2e tests'
+ * spawned CLIs run dist/ anyway. The global setup (test/support/fresh-build.ts) builds dist/ when a
+ * source changed since the last build, so a run never tests stale code; under `vitest --watch`, run
+ * `npx tsc -p tsconfig.build.json --watch` beside it, as an edit to src/ does not reach dist/ alone.
+ * Stacks of failures point into dist/ (its source maps lead back to src/).
  *
  * Workers: vitest's default is cores - 1, which is ONE on a 2-core CI machine (the whole suite in
  * series). Two workers on 2 cores; more cores keep the default. Three were measured too: faster only
@@ -58,6 +62,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     globalSetup: ['test/support/temp-root.ts', 'test/support/fresh-build.ts'],
+    alias: [{ find: /^(\.{1,2}\/(?:\.\.\/)*)src\/(.*)\.js$/, replacement: '$1dist/$2.js' }],
     server: { deps: { external: [/\/dist\//] } },
     maxWorkers: Math.max(2, availableParallelism() - 1),
     sequence: { sequencer: SlowestFirst },

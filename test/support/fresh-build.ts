@@ -1,9 +1,10 @@
 /**
- * vitest's global setup: the e2e tests run the BUILT CLI (dist/), in-process and as spawned
- * processes, so dist/ must be what src/ says. It is built here when it is missing or older than a
- * source of the build (a .ts file under src/, tsconfig.json, tsconfig.build.json, package.json),
- * which takes about 2 s; `npm ci` builds it too (prepare), so a fresh clone's `npm test` finds it
- * current. Without this, a test run after an edit to src/ would silently test the old code.
+ * vitest's global setup: tests run the BUILT code (what they import from src/ resolves to dist/, see
+ * vitest.config.ts, and the e2e tests spawn bin/promptopt.js), so dist/ must be what src/ says. It
+ * is built here when it is missing or older than a source of the build (a .ts file under src/,
+ * tsconfig.json, tsconfig.build.json, package.json), which takes about 2 s; `npm ci` builds it too
+ * (prepare), so a fresh clone's `npm test` finds it current. Without this, a test run after an edit
+ * to src/ would silently test the old code.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -1,7 +1,8 @@
 /**
  * vitest's global setup: every temp folder of a test run (the e2e tasks, the LMDB caches, the install
  * test's prefix, what libraries write to os.tmpdir()) goes under ONE folder made for the run, removed
- * when the run ends, so a test that forgets to clean up leaves nothing behind.
+ * when the run ends, so a test that forgets to clean up leaves nothing behind (a run killed before
+ * its teardown leaves its folder, which the next run removes).
  *
  * That folder is in memory (/dev/shm) when the machine has one with room to spare and TMPDIR is not
  * set: the suite writes many thousands of small files (the install test's node_modules alone is 11,000) and
@@ -9,7 +10,7 @@
  * against 68 s on the 2-core machine of the README's Benchmarks). A TMPDIR the user sets is used as is.
  * Workers and the CLI processes tests spawn inherit TMPDIR, so os.tmpdir() answers the run's folder.
  */
-import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,11 +27,31 @@ function memoryWithRoom(): string | undefined {
   }
 }
 
+const PREFIX = 'promptopt-tests-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Folders of earlier runs that were killed before their teardown (their vitest is gone). */
+function removeAbandoned(base: string): void {
+  for (const name of readdirSync(base)) {
+    const pid = Number(/^promptopt-tests-(\d+)-/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(base, name), { recursive: true, force: true });
+  }
+}
+
 let root: string | undefined;
 
 export function setup(): void {
   const base = process.env.TMPDIR ? tmpdir() : (memoryWithRoom() ?? tmpdir());
-  root = mkdtempSync(join(base, 'promptopt-tests-'));
+  removeAbandoned(base);
+  root = mkdtempSync(join(base, `${PREFIX}${process.pid}-`));
   process.env.TMPDIR = root;
 }
 

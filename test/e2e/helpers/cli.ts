@@ -2,12 +2,11 @@
  * Runs the CLI the way a user or a CI job would: a clean environment (PATH, HOME, CI=true,
  * NO_COLOR=1, plus what the test sets), a temp working folder, stdout and stderr captured.
  *
- * `runCli` runs it IN-PROCESS through `runCli` of the BUILT CLI (dist/cli/run-cli.js, the entry
- * bin/ uses), which vitest leaves to Node's own loader (vitest.config.ts): a worker loads it in
- * about 0.4 s, where src/ through vitest's module runner took about 3 s, and that difference was a
- * fifth of the suite's time (vi.mock cannot reach it: plant failures through `tapStdout` or the
- * fake server). One in-process run at a time per test file (it changes the working folder for the
- * run's duration). `spawnCli` runs the built CLI
+ * `runCli` runs it IN-PROCESS through `runCli` of src/cli/run-cli.ts (the entry bin/ uses), as
+ * compiled to dist/ like everything tests import from src/ (vitest.config.ts says why; vi.mock
+ * cannot reach it: plant failures through `tapStdout` or the fake server). One in-process run at a
+ * time per test file (it changes the working folder for the run's duration). `spawnCli` runs the
+ * built CLI
  * (`node bin/promptopt.js`) as a child process: for what only a real process shows (signals,
  * kill -9, exit codes of the process, pipes). dist/ is never stale under test: `npm test` builds
  * first, and the global setup (test/support/fresh-build.ts) rebuilds when src/ changed since.
@@ -17,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -82,8 +81,6 @@ export interface InProcessOptions extends RunCliOptions {
   tapStdout?: (text: string) => void;
 }
 
-type CliModule = typeof import('../../../src/cli/run-cli.js');
-const DIST_RUN_CLI = pathToFileURL(join(REPO_ROOT, 'dist', 'cli', 'run-cli.js')).href;
 
 /** A fake terminal stream: records everything drawn on it. */
 export function fakeTerminal(columns: number, rows = 24): NodeJS.WriteStream & { drawn: string[] } {
@@ -118,7 +115,7 @@ export async function runCli(args: string[], options: InProcessOptions): Promise
   assertBuilt();
   if (inProcessBusy) throw new Error('runCli: one in-process run at a time (use spawnCli for concurrent runs)');
   inProcessBusy = true;
-  const { runCli: run } = (await import(DIST_RUN_CLI)) as CliModule;
+  const { runCli: run } = await import('../../../src/cli/run-cli.js');
   const out: string[] = [];
   const err: string[] = [];
   const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
