@@ -7,7 +7,7 @@
  * to src/ would silently test the old code.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -29,6 +29,8 @@ export function setup(): void {
   const newest = Math.max(newestSource(join(ROOT, 'src')), ...CONFIG.map((path) => statSync(path).mtimeMs));
   if (existsSync(ENTRY) && newest <= statSync(ENTRY).mtimeMs) return;
   console.log(existsSync(ENTRY) ? '[tests] src/ changed since the last build: building dist/ first (npm run build)' : '[tests] dist/ is missing: building it first');
+  // From scratch, like `npm run build`: a module deleted from src/ must not live on in dist/.
+  rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`the build failed (npm run build):\n${build.stdout}${build.stderr}`);
 }
