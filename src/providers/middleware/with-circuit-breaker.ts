@@ -133,6 +133,8 @@ export function withCircuitBreaker(model: ChatModel, breaker: CircuitBreaker): C
     if (breaker.error) throw breaker.error;
     // One controller per call, unhooked when it ends (long-lived signals must not collect listeners).
     const joined = new AbortController();
+    // The SDKs add an abort listener per attempt and keep it: more than 10 under many retries is no leak.
+    setMaxListeners(0, joined.signal);
     const abort = () => joined.abort(request.signal?.aborted ? request.signal.reason : breaker.signal.reason);
     const sources = [breaker.signal, ...(request.signal ? [request.signal] : [])];
     for (const source of sources) source.addEventListener('abort', abort, { once: true });
