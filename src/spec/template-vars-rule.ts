@@ -10,6 +10,7 @@ import { escapeRegExp } from '../assertions/text.js';
 import type { SpecIssue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { displayPath, positionOfOffset, type IssueAt } from './issues.js';
+import { positionInFile } from './template-position.js';
 import { requestTemplates, type RequestTemplate } from './prompt-templates.js';
 import { rootVariable, renderTemplate, templateProblem, templateVariableUses, TemplateRenderError, type TemplateEngine } from '../template/template.js';
 import type { Spec, TestCase } from './types.js';
@@ -26,7 +27,8 @@ export function checkTemplateVariables(spec: Spec, issueAt: IssueAt, prompt: { t
     const at = (message: string, hint: string, name?: string) => locate(template, file, name, message, hint, issueAt);
     const problem = templateProblem(template.text, engine);
     if (problem) {
-      issues.push(at(`not a valid Nunjucks template: ${problem.message}${problem.line !== undefined ? ` (template line ${problem.line}, column ${problem.column})` : ''}`, 'see https://mozilla.github.io/nunjucks/templating.html; or remove `template: nunjucks` for plain {{var}} substitution'));
+      const message = `not a valid Nunjucks template: ${problem.message}${problem.line !== undefined ? ` (template line ${problem.line}, column ${problem.column})` : ''}`;
+      issues.push(locate(template, file, undefined, message, 'see https://mozilla.github.io/nunjucks/templating.html; or remove `template: nunjucks` for plain {{var}} substitution', issueAt, problem));
       continue;
     }
     if (spec.cases.length === 0) continue;
@@ -119,17 +121,26 @@ function caseVarNames(cases: readonly TestCase[]): string[] {
 }
 
 /**
- * In a prompt file: the first place the variable is used (or the file itself). Inline: the field (a
- * chat message's content) in the spec.
+ * In a prompt file: the first place the variable is used, or where the syntax error is (its template
+ * line and column in the file's terms), else where the template starts. Inline: the field (a chat
+ * message's content) in the spec.
  */
-function locate(template: RequestTemplate, file: string | undefined, name: string | undefined, message: string, hint: string, issueAt: IssueAt): SpecIssue {
+function locate(
+  template: RequestTemplate,
+  file: string | undefined,
+  name: string | undefined,
+  message: string,
+  hint: string,
+  issueAt: IssueAt,
+  syntax?: { line?: number; column?: number },
+): SpecIssue {
   const issue = issueAt(template.path, message, { hint });
   if (file === undefined) return issue;
   const path = template.index !== undefined ? `prompt[${template.index}].content` : 'prompt';
   try {
     const text = readFileSync(file, 'utf8');
     const match = name === undefined ? undefined : new RegExp(`\\{[{%][^}]*?\\b${escapeRegExp(rootVariable(name))}\\b`).exec(text);
-    const position = positionOfOffset(text, match?.index ?? 0);
+    const position = match ? positionOfOffset(text, match.index) : positionInFile(text, template, syntax);
     return { ...issue, file: displayPath(file), path, line: position.line, column: position.column };
   } catch {
     return { ...issue, file: displayPath(file), path };

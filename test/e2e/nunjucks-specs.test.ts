@@ -94,10 +94,11 @@ describe('template: nunjucks', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('not a valid Nunjucks template');
 
-    await writeSpec(dir, spec(), { files: files(ROWS, 'Hello {{ name | shout }}') });
+    await writeSpec(dir, spec(), { files: files(ROWS, 'Order acknowledged.\n\nHello {{ name | shout }}') });
     result = await runCli(['eval', 'task.yaml'], { cwd: dir, env: env() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown filter "shout" (template line 1, column');
+    expect(result.stderr).toContain('unknown filter "shout" (template line 3, column 17)');
+    expect(result.stderr).toContain('prompt.njk:3:17: prompt: not a valid Nunjucks template'); // where the filter is, for an editor
     expect(server.count).toBe(0);
   });
 
