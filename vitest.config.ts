@@ -18,9 +18,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * import of `…/src/x.js` resolves to `…/dist/x.js`, which vitest leaves to Node's own loader. A
  * worker loaded the optimize command's graph (390 modules) from src/ through vitest's module runner
  * in about 4 s, and from dist/ natively in about 0.5 s; every worker paid that, and the e2e tests'
- * spawned CLIs run dist/ anyway. The global setup (test/support/fresh-build.ts) builds dist/ when a
- * source changed since the last build, so a run never tests stale code; under `vitest --watch`, run
- * `npx tsc -p tsconfig.build.json --watch` beside it, as an edit to src/ does not reach dist/ alone.
+ * spawned CLIs run dist/ anyway. The global setup (test/support/fresh-build.ts) builds dist/ in place
+ * when it does not match src/ (scripts/build.mjs says when), so a run never tests stale code; under
+ * `vitest --watch`, run `npx tsc -p tsconfig.build.json --watch` beside it, as an edit to src/ does
+ * not reach dist/ alone.
  * Stacks of failures point into dist/ (its source maps lead back to src/).
  *
  * Workers: vitest's default is cores - 1, which is ONE on a 2-core CI machine (the whole suite in

@@ -8,8 +8,8 @@
  * time per test file (it changes the working folder for the run's duration). `spawnCli` runs the
  * built CLI
  * (`node bin/promptopt.js`) as a child process: for what only a real process shows (signals,
- * kill -9, exit codes of the process, pipes). dist/ is never stale under test: `npm test` builds
- * first, and the global setup (test/support/fresh-build.ts) rebuilds when src/ changed since.
+ * kill -9, exit codes of the process, pipes). dist/ is never stale under test: the global setup
+ * (test/support/fresh-build.ts) builds it first when it does not match src/.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
