@@ -6,11 +6,12 @@
  * command; `cache clear` deletes whatever is there without opening it.
  *
  * Where LMDB itself once died of the damage (a damaged data.mdb: SIGBUS, SIGSEGV, SIGABRT), the
- * first command to meet it (`eval`, and `optimize` below) runs as a real process (spawnCli), so "no
- * command dies of a signal" is read from an exit status. Everything else runs in-process: it never
- * maps a damaged database in this process (the full check walks it in a child of its own), and if
- * a regression made it do so, the worker's crash fails this file just the same, at a fraction of
- * the cost of a process per command.
+ * command that repairs it (`eval`, and `optimize` below) runs as a real process (spawnCli), so "no
+ * command dies of a signal" is read from an exit status. Everything else runs in-process, `cache
+ * verify` and `cache stats` included although they meet the damage first: no command maps a
+ * database before its checks (the full check walks it in a child of its own), and if a regression
+ * made one do so, the worker's crash fails this file just the same, at a fraction of the cost of a
+ * process per command.
  */
 import { cp, mkdir, open, readdir, rm, truncate, writeFile, stat } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';

@@ -76,9 +76,11 @@ describe('optimize: spend is exact and the budget holds across kills', () => {
     expect(chargedCalls(journal)).toEqual([]);
   });
 
-  // Three kills in a row (each resume killed again): the first is what a single kill tests, and one
-  // or two kills proved nothing three do not.
-  for (const k of [3]) {
+  // Three kills in a row at seeded points (each resume killed again): requests 3 and 13 of the server's
+  // count fall in the baseline, 20 in the first iteration. One kill in the first iteration (a test of
+  // its own until this suite was trimmed for time) is the situation of the last of them.
+  {
+    const k = 3;
     test(`after ${k} kills -9 at seeded random points, the reported cost is the server's count (cut-off calls at their reservation) and the budget holds`, async () => {
       world = await startWorld({ cases: CASES, optimizer: fixOneShown });
       await writeTask(dir, SPEC);

@@ -2,7 +2,7 @@
  * vitest's global setup: every temp folder of a test run (the e2e tasks, the LMDB caches, the install
  * test's prefix, what libraries write to os.tmpdir()) goes under ONE folder made for the run, removed
  * when the run ends, so a test that forgets to clean up leaves nothing behind (a run killed before
- * its teardown leaves its folder, which the next run removes).
+ * its teardown leaves its folder, which a run an hour later or more removes).
  *
  * That folder is in memory (/dev/shm) when the machine has one with room to spare and TMPDIR is not
  * set: the suite writes many thousands of small files (the install test's node_modules alone is 11,000) and
@@ -10,7 +10,7 @@
  * against 68 s on the 2-core machine of the README's Benchmarks). A TMPDIR the user sets is used as is.
  * Workers and the CLI processes tests spawn inherit TMPDIR, so os.tmpdir() answers the run's folder.
  */
-import { mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,11 +38,23 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Folders of earlier runs that were killed before their teardown (their vitest is gone). */
+/** A live run touches its folder all the time; an hour of quiet and no such process: abandoned. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Folders of earlier runs killed before their teardown. Both tests, because a pid alone misleads
+ * across PID namespaces (a container sharing /dev/shm sees a live run's pid as gone).
+ */
 function removeAbandoned(base: string): void {
   for (const name of readdirSync(base)) {
     const pid = Number(/^promptopt-tests-(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(base, name), { recursive: true, force: true });
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const path = join(base, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > ABANDONED_AFTER_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // gone already, or not ours to read
+    }
   }
 }
 
