@@ -53,7 +53,10 @@ describe('concurrent optimize runs of one spec', () => {
     // process was making waited for its response instead of paying again.
     const targetBodies = world.targetRequests().map((r) => r.body);
     expect(targetBodies.length).toBeGreaterThan(0);
-    expect(new Set(targetBodies).size, `${targetBodies.length - new Set(targetBodies).size} duplicated target calls`).toBe(targetBodies.length);
+    // (Seen once in ~20 loaded full-suite runs: every call paid twice, as if one run used a cache of its
+    // own. What the runs said goes with the failure, to tell why.)
+    const said = results.map((result, i) => `run ${i + 1} stderr:\n${result.stderr}`).join('\n');
+    expect(new Set(targetBodies).size, `${targetBodies.length - new Set(targetBodies).size} duplicated target calls\n${said}`).toBe(targetBodies.length);
     // Every run reports a best version that exists.
     for (const result of results) {
       const summary = JSON.parse(result.stdout) as { best_version: number };
