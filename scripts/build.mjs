@@ -32,22 +32,23 @@ const sources = () => files(SRC, (name) => name.endsWith('.ts') && !name.endsWit
 const outputOf = (source) => join(DIST, relative(SRC, source)).replace(/\.ts$/, '.js');
 
 /** Outputs whose source is gone. */
-function orphans() {
-  const expected = new Set(sources().flatMap((source) => OUTPUTS.map((ext) => outputOf(source).replace(/\.js$/, ext))));
+function orphans(of = sources()) {
+  const expected = new Set(of.flatMap((source) => OUTPUTS.map((ext) => outputOf(source).replace(/\.js$/, ext))));
   return files(DIST, (name) => OUTPUTS.some((ext) => name.endsWith(ext))).filter((output) => !expected.has(output));
 }
 
 /** Why dist/ does not match src/, or undefined when it does. */
 export function staleness() {
   let oldestOutput = Infinity;
-  for (const source of sources()) {
+  const all = sources();
+  for (const source of all) {
     const output = outputOf(source);
     if (!existsSync(output)) return `${relative(ROOT, source)} has not been built`;
     const built = statSync(output).mtimeMs;
     if (statSync(source).mtimeMs > built) return `${relative(ROOT, source)} changed since it was built`;
     oldestOutput = Math.min(oldestOutput, built);
   }
-  const gone = orphans();
+  const gone = orphans(all);
   if (gone.length > 0) return `${relative(ROOT, gone[0])} is left from a source that no longer exists`;
   const config = CONFIG.find((path) => statSync(path).mtimeMs > oldestOutput);
   if (config) return `${relative(ROOT, config)} changed since the last build`;

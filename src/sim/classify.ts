@@ -32,18 +32,21 @@ export function decideLabel(prompt: ReadPrompt): string | undefined {
   return confusableLabel(label, prompt.labels, input);
 }
 
-/** Stems of the texts every call compares against (examples, label names), computed once each. */
-const known = new Map<string, Set<string>>();
-function knownStems(text: string, of: (text: string) => Set<string>): Set<string> {
-  let found = known.get(text);
-  if (!found) {
-    if (known.size >= 10_000) known.clear();
-    found = of(text);
-    known.set(text, found);
-  }
-  return found;
+/** `of` remembered per text (examples and label names recur in every call); bounded. */
+function remembered(of: (text: string) => Set<string>): (text: string) => Set<string> {
+  const known = new Map<string, Set<string>>();
+  return (text) => {
+    let found = known.get(text);
+    if (!found) {
+      if (known.size >= 10_000) known.clear();
+      found = of(text);
+      known.set(text, found);
+    }
+    return found;
+  };
 }
-const labelStems = (label: string) => new Set(label.toLowerCase().split(/[_\-\s]+/).filter(Boolean).map(stem));
+const exampleStems = remembered(stems);
+const labelStems = remembered((label) => new Set(label.toLowerCase().split(/[_\-\s]+/).filter(Boolean).map(stem)));
 
 /** The label without rules: nearest example, else most shared words, else a hash pick. */
 function unruledLabel(prompt: ReadPrompt): string | undefined {
@@ -52,7 +55,7 @@ function unruledLabel(prompt: ReadPrompt): string | undefined {
   const inputStems = stems(input);
   let best: { output: string; score: number } | undefined;
   for (const example of prompt.examples) {
-    const score = jaccard(inputStems, knownStems(example.input, stems));
+    const score = jaccard(inputStems, exampleStems(example.input));
     if (score >= EXAMPLE_SIMILARITY && (!best || score > best.score)) best = { output: example.output, score };
   }
   if (best) return best.output;
@@ -61,7 +64,7 @@ function unruledLabel(prompt: ReadPrompt): string | undefined {
   let top: string[] = [];
   let topScore = 0;
   for (const label of prompt.labels) {
-    const nameStems = knownStems(`\u0000label\u0000${label}`, () => labelStems(label));
+    const nameStems = labelStems(label);
     let score = 0;
     for (const s of nameStems) if (inputStems.has(s)) score++;
     if (score > topScore) [top, topScore] = [[label], score];

@@ -10,6 +10,7 @@ import {
   fixOneShown,
   fixShownVariant,
   group,
+  holdRequests,
   optimize,
   optimizeDetached,
   optimizeSpec,
@@ -172,16 +173,12 @@ describe('optimize: stopping and resuming', () => {
     await writeTask(dir, optimizeSpec(CASES, { optimizer: { max_iterations: 8 } }));
     // The first optimizer request (the baseline is done) waits for its answer while Ctrl-C arrives:
     // the run is mid-training whatever the machine's pace.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let reached!: () => void;
-    const atOptimizer = new Promise<void>((resolve) => (reached = resolve));
-    world.setHold((a) => (a.role === 'optimizer' ? (reached(), gate) : undefined));
+    const held = holdRequests(world, 'optimizer');
     // In-process, Ctrl-C as the process entry delivers it (an abort with reason SIGINT); the signal
     // itself, to a real process, is signals.test.ts's.
     const ctrlC = new AbortController();
     const run = optimize(world, dir, ['-j', '1'], { signal: ctrlC.signal });
-    await atOptimizer;
+    await held.arrived;
     const baseline = await waitFor(async () => {
       const c = await readCheckpointOf(dir);
       return c && c.phase === 'train' ? c : undefined; // baseline done
@@ -189,7 +186,7 @@ describe('optimize: stopping and resuming', () => {
     expect(baseline.stopReason).toBeUndefined();
     ctrlC.abort('SIGINT');
     const result = await run;
-    release();
+    held.release();
     world.setHold(undefined);
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).toContain('interrupt');
@@ -207,17 +204,13 @@ describe('optimize: stopping and resuming', () => {
     world = await startWorld({ cases, optimizer: fixShownVariant });
     // Train is 6/6 from the start (converged); validation needs a charlie rule it is never shown.
     await writeTask(dir, optimizeSpec(cases, { prompt: withRules(START_PROMPT, ['alpha', 'bravo']), optimizer: { validation_iterations: 2 } }));
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let reached!: () => void;
-    const atOptimizer = new Promise<void>((resolve) => (reached = resolve));
-    world.setHold((a) => (a.role === 'optimizer' ? (reached(), gate) : undefined));
+    const held = holdRequests(world, 'optimizer');
     const ctrlC = new AbortController();
     const run = optimize(world, dir, [], { signal: ctrlC.signal });
-    await atOptimizer; // the first validation-phase request is waiting for its answer
+    await held.arrived; // the first validation-phase request is waiting for its answer
     ctrlC.abort('SIGINT');
     const interrupted = await run;
-    release();
+    held.release();
     expect(interrupted.code, interrupted.stderr).toBe(130);
     const checkpoint = await readCheckpointOf(dir);
     expect(checkpoint).toMatchObject({ phase: 'validation' });

@@ -79,41 +79,38 @@ describe('optimize: spend is exact and the budget holds across kills', () => {
   // Three kills in a row at seeded points (each resume killed again): requests 3 and 13 of the server's
   // count fall in the baseline, 20 in the first iteration. One kill in the first iteration (a test of
   // its own until this suite was trimmed for time) is the situation of the last of them.
-  {
-    const k = 3;
-    test(`after ${k} kills -9 at seeded random points, the reported cost is the server's count (cut-off calls at their reservation) and the budget holds`, async () => {
-      world = await startWorld({ cases: CASES, optimizer: fixOneShown });
-      await writeTask(dir, SPEC);
-      const args = ['--quiet', '--max-cost', String(BUDGET), '-j', '1'];
-      const killAt = killPoints(seededRandom(k), k, 2, 28);
-      const kills = await runWithKills(world, dir, args, killAt, PRICES);
+  test("after 3 kills -9 at seeded random points, the reported cost is the server's count (cut-off calls at their reservation) and the budget holds", async () => {
+    world = await startWorld({ cases: CASES, optimizer: fixOneShown });
+    await writeTask(dir, SPEC);
+    const args = ['--quiet', '--max-cost', String(BUDGET), '-j', '1'];
+    const killAt = killPoints(seededRandom(3), 3, 2, 28);
+    const kills = await runWithKills(world, dir, args, killAt, PRICES);
 
-      const finished = await optimize(world, dir, ['--resume', 'latest', '--json', '--max-cost', String(BUDGET), '-j', '1']);
-      expect(finished.code, finished.stderr).toBe(0);
-      const summary = parseJsonOut(finished);
-      expect(summary.stop_reason).toBe('budget');
+    const finished = await optimize(world, dir, ['--resume', 'latest', '--json', '--max-cost', String(BUDGET), '-j', '1']);
+    expect(finished.code, finished.stderr).toBe(0);
+    const summary = parseJsonOut(finished);
+    expect(summary.stop_reason).toBe('budget');
 
-      const server = serverCost(world.server, PRICES);
-      expect(server, 'the server-counted spend exceeds the budget').toBeLessThanOrEqual(BUDGET);
-      expect(summary.cost_usd).toBeLessThanOrEqual(BUDGET);
-      // Every request the server saw was journaled before it was sent...
-      const journal = await readSpendJournal(dir);
-      expect(journal.filter((l) => l.t === 'reserve')).toHaveLength(world.server.count);
-      // ...each kill cut off exactly the call in flight (the held one), counted at its reservation...
-      const charged = chargedCalls(journal);
-      expect(charged.map((c) => c.reserve.model)).toEqual(kills.map((kill) => kill.heldModel));
-      for (const { reserve, charge } of charged) expect(charge.usd).toBe(reserve.usd);
-      // ...and everything else at what the server counted.
-      const cutOffServer = kills.reduce((sum, kill) => sum + kill.heldServerUsd, 0);
-      const cutOffReserved = charged.reduce((sum, c) => sum + c.charge.usd!, 0);
-      expect(summary.cost_usd).toBeCloseTo(server - cutOffServer + cutOffReserved, 9);
-      expect(summary.cost_usd).toBeGreaterThanOrEqual(server - 1e-9);
-      // The calls paid before a kill came back from the cache, known as this run's.
-      expect(summary.spend.replayed_calls).toBeGreaterThan(0);
-      expect(summary.spend.saved_calls).toBe(0);
-      expect(summary.spend.calls_at_reservation).toBe(k);
-    });
-  }
+    const server = serverCost(world.server, PRICES);
+    expect(server, 'the server-counted spend exceeds the budget').toBeLessThanOrEqual(BUDGET);
+    expect(summary.cost_usd).toBeLessThanOrEqual(BUDGET);
+    // Every request the server saw was journaled before it was sent...
+    const journal = await readSpendJournal(dir);
+    expect(journal.filter((l) => l.t === 'reserve')).toHaveLength(world.server.count);
+    // ...each kill cut off exactly the call in flight (the held one), counted at its reservation...
+    const charged = chargedCalls(journal);
+    expect(charged.map((c) => c.reserve.model)).toEqual(kills.map((kill) => kill.heldModel));
+    for (const { reserve, charge } of charged) expect(charge.usd).toBe(reserve.usd);
+    // ...and everything else at what the server counted.
+    const cutOffServer = kills.reduce((sum, kill) => sum + kill.heldServerUsd, 0);
+    const cutOffReserved = charged.reduce((sum, c) => sum + c.charge.usd!, 0);
+    expect(summary.cost_usd).toBeCloseTo(server - cutOffServer + cutOffReserved, 9);
+    expect(summary.cost_usd).toBeGreaterThanOrEqual(server - 1e-9);
+    // The calls paid before a kill came back from the cache, known as this run's.
+    expect(summary.spend.replayed_calls).toBeGreaterThan(0);
+    expect(summary.spend.saved_calls).toBe(0);
+    expect(summary.spend.calls_at_reservation).toBe(3);
+  });
 
   test('kills at random moments with calls in flight (-j 4, 3 kills): never under-reported, and the budget holds', async () => {
     world = await startWorld({ cases: CASES, optimizer: fixOneShown, latencyMs: 3 });

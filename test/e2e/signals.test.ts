@@ -10,6 +10,7 @@ import { makeTempDir, removeDir, runCli } from './helpers/cli.js';
 import {
   fixOneShown,
   group,
+  holdRequests,
   optimizeDetached,
   optimizeSpec,
   readCheckpointOf,
@@ -35,22 +36,6 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-/** Holds every target request until released; resolves `arrived` once `n` are waiting. */
-function holdTargets(target: OptimizeWorld, n: number) {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  let waiting = 0;
-  let reached!: () => void;
-  const arrived = new Promise<void>((resolve) => (reached = resolve));
-  target.setHold((a) => {
-    if (a.role !== 'target') return undefined;
-    waiting += 1;
-    if (waiting === n) reached();
-    return gate;
-  });
-  return { arrived, release };
-}
-
 describe.each([
   ['Ctrl-C (SIGINT)', 'SIGINT', 130],
   ['SIGTERM', 'SIGTERM', 143],
@@ -58,7 +43,7 @@ describe.each([
   test('no request starts after the signal, the calls in flight are cancelled, the checkpoint is written', async () => {
     world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, optimizeSpec(CASES));
-    const held = holdTargets(world, 4);
+    const held = holdRequests(world, 'target', 4);
     const controller = new AbortController();
     const run = runCli(['optimize', 'task.yaml', '-j', '4'], { cwd: dir, env: world.env(), tty: { columns: 100 }, signal: controller.signal });
     await held.arrived; // four baseline calls are in flight, the other four wait for a worker
@@ -93,7 +78,7 @@ describe('real signals to the process', () => {
   test('SIGTERM: checkpoint written, exit 143, the calls in flight cancelled', async () => {
     world = await startWorld({ cases: CASES, optimizer: fixOneShown });
     await writeTask(dir, optimizeSpec(CASES));
-    const held = holdTargets(world, 2);
+    const held = holdRequests(world, 'target', 2);
     const run = optimizeDetached(world, dir, ['-j', '2']);
     await held.arrived;
     run.child.kill('SIGTERM');
@@ -110,7 +95,7 @@ describe('real signals to the process', () => {
     await writeTask(dir, optimizeSpec(CASES));
     // The optimizer request is held and never released: only the second Ctrl-C can end the process
     // before the hold (the first one cancels it, but the second must not wait for anything).
-    const held = holdTargets(world, 1);
+    const held = holdRequests(world, 'target', 1);
     const run = optimizeDetached(world, dir, ['-j', '1']);
     await held.arrived;
     run.child.kill('SIGINT');

@@ -351,6 +351,25 @@ export function optimize(
 }
 
 /**
+ * Holds every request of `role` unanswered until `release()`; `arrived` resolves once `n` of them are
+ * waiting (a run paused at a known point, whatever the machine's pace).
+ */
+export function holdRequests(world: OptimizeWorld, role: Arrival['role'], n = 1): { arrived: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let reached!: () => void;
+  const arrived = new Promise<void>((resolve) => (reached = resolve));
+  let waiting = 0;
+  world.setHold((a) => {
+    if (a.role !== role) return undefined;
+    waiting += 1;
+    if (waiting === n) reached();
+    return gate;
+  });
+  return { arrived, release };
+}
+
+/**
  * Runs `optimize` in-process and stops it as Ctrl-C does when the server receives request number
  * `at`: an unfinished run with its checkpoint (exit 130), for tests that need one to resume and not
  * the kill -9 itself (spend.ts runWithKills kills a real process).
